@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The layer rules of DESIGN.md §1 are lint rules; this proves they fire (a rule that never fires
+ * would pass `eslint .` forever). Each probe is linted as if it lived at the given path.
+ */
+const root = path.resolve(import.meta.dirname, '..');
+const eslint = new ESLint({ cwd: root });
+
+async function violations(file: string, code: string): Promise<number> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId?.endsWith('no-restricted-imports')).length;
+}
+
+describe('layer rules (DESIGN §1)', () => {
+  it.each([
+    ['src-main/contract/x.ts', "import fs from 'node:fs';"],
+    ['src-main/contract/x.ts', "import { createEngine } from '../engine/engine.ts';"],
+    ['src-main/engine/x.ts', "import { app } from 'electron';"],
+    ['src-main/engine/media/x.ts', "import React from 'react';"],
+    ['src-main/engine/x.ts', "import { createHttpServer } from '../server/http-server.ts';"],
+    ['src-main/engine/x.ts', "import { x } from '../shell/main.ts';"],
+    ['src-main/server/x.ts', "import { x } from '../shell/ipc-transport.ts';"],
+    ['src-main/shell/x.ts', "import { x } from '../server/http-server.ts';"],
+    ['src-main/shell/preload.ts', "import { commands } from '../contract/api.ts';"],
+    ['src-main/shell/preload.ts', "import fs from 'node:fs';"],
+    ['src-renderer/src/x.ts', "import fs from 'node:fs';"],
+    ['src-renderer/src/x.ts', "import { ipcRenderer } from 'electron';"],
+    ['src-renderer/src/x.ts', "import { createEngine } from '../../src-main/engine/engine.ts';"],
+  ])('%s may not %s', async (file, code) => {
+    expect(await violations(file, code)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['src-main/contract/x.ts', "import { z } from 'zod';\nimport { Photo } from './photo.ts';"],
+    ['src-main/engine/x.ts', "import { Photo } from '../contract/index.ts';\nimport sharp from 'sharp';"],
+    ['src-main/shell/preload.ts', "import { contextBridge } from 'electron';\nimport type { Api } from '../contract/api.ts';"],
+    ['src-renderer/src/x.ts', "import { commands } from '../../src-main/contract/index.ts';\nimport { create } from 'zustand';"],
+  ])('%s may %s', async (file, code) => {
+    expect(await violations(file, code)).toBe(0);
+  });
+});

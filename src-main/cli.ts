@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { processCommand } from './cli/process-command.ts';
+import { serveCommand } from './cli/serve-command.ts';
+import { doctorCommand } from './cli/doctor-command.ts';
+import { UsageError } from './cli/usage-error.ts';
+
+const USAGE = `Usage:
+  lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
+  lightbox process DIR... [--library DIR] [--json]
+  lightbox doctor [--library DIR] [--json]
+
+The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  serve: serveCommand,
+  process: processCommand,
+  doctor: doctorCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`Unknown command "${name}".`);
+  return command(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: Error) => {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`lightbox: ${error.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`lightbox: ${error.message}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,22 @@
+import { parseArgs } from 'node:util';
+import { checkLibraryWritable, checkNativeModules, checkNode, type CheckResult } from '../engine/doctor/checks.ts';
+import { defaultLibraryDir } from './default-library.ts';
+
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { library: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const checks: CheckResult[] = [
+    checkNode(),
+    ...(await checkNativeModules()),
+    await checkLibraryWritable(values.library ?? defaultLibraryDir()),
+  ];
+  const ok = checks.every((c) => c.ok);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ok, checks })}\n`);
+  } else {
+    for (const check of checks) {
+      console.log(`${check.ok ? 'ok  ' : 'FAIL'}  ${check.name.padEnd(12)} ${check.detail}`);
+      if (check.fix) console.log(`      ${''.padEnd(12)} fix: ${check.fix}`);
+    }
+  }
+  return ok ? 0 : 1;
+}

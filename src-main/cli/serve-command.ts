@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../engine/engine.ts';
+import { createHttpServer } from '../server/http-server.ts';
+import { defaultLibraryDir } from './default-library.ts';
+import { UsageError } from './usage-error.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      library: { type: 'string' },
+      watch: { type: 'string', multiple: true, default: [] },
+      port: { type: 'string', default: '7420' },
+      host: { type: 'string', default: '127.0.0.1' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number.`);
+  const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+  if (!existsSync(staticDir)) throw new UsageError(`The UI is not built yet (${staticDir} is missing): run \`npm run build:renderer\` first, or use \`npm start\`.`);
+  if (!LOOPBACK.has(values.host)) {
+    console.warn(`[lightbox] Listening on ${values.host}: anyone who can reach this address and has the token can see your library.`);
+  }
+
+  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watch: values.watch, mode: 'headless' });
+  await engine.start();
+  const server = await createHttpServer({ api: engine.api, resolveMedia: engine.resolveMedia, staticDir, host: values.host, port });
+  console.log(`Lightbox is running at ${server.url}`);
+  console.log(`Library: ${(await engine.api.call('app.info', {})).libraryDir}`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await engine.close();
+  return 0;
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { AddFolderInput, HotFolder, UpdateFolderInput } from './folder.ts';
+import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
+import { DeadLetter, JobKind, QueueStats } from './queue.ts';
+import { AppInfo } from './settings.ts';
+import { AppError } from './errors.ts';
+
+const Id = z.object({ id: z.number().int().positive() });
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+/**
+ * The one API between engine and UI. Both transports (Electron IPC, WebSocket) serve exactly this
+ * table and validate input and output against it, so a malformed message fails at the boundary.
+ */
+export const commands = {
+  'app.info': { input: Empty, output: AppInfo },
+  'photos.list': { input: PhotoQuery, output: z.object({ photos: z.array(Photo), total: z.number().int() }) },
+  'photos.get': { input: Id, output: Photo },
+  'photos.duplicates': { input: Id, output: z.array(DuplicateFile) },
+  'folders.list': { input: Empty, output: z.array(HotFolder) },
+  'folders.add': { input: AddFolderInput, output: HotFolder },
+  'folders.update': { input: UpdateFolderInput, output: HotFolder },
+  'folders.remove': { input: Id, output: Ok },
+  'queue.stats': { input: Empty, output: QueueStats },
+  'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
+  'queue.retry': { input: Id, output: Ok },
+  'queue.discard': { input: Id, output: Ok },
+} as const;
+
+export const events = {
+  'photo.changed': Photo,
+  'folder.changed': z.object({ folders: z.array(HotFolder) }),
+  'queue.stats': QueueStats,
+  'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
+} as const;
+
+export type Commands = typeof commands;
+export type CommandName = keyof Commands;
+export type CommandInput<K extends CommandName> = z.input<Commands[K]['input']>;
+export type CommandOutput<K extends CommandName> = z.output<Commands[K]['output']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export type Unsubscribe = () => void;
+
+export interface Api {
+  call<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): Unsubscribe;
+}
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(events, name);
+}
+
+/** Thrown by the engine and re-created by clients, so a UI can show `code` and `message`. */
+export class ApiError extends Error {
+  readonly code: AppError['code'];
+  constructor(code: AppError['code'], message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+  }
+  toJSON(): AppError {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Wire messages, shared by every transport. */
+export const WireRequest = z.object({ id: z.number().int(), method: z.string(), input: z.unknown() });
+export const WireMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('result'), id: z.number().int(), output: z.unknown() }),
+  z.object({ type: z.literal('error'), id: z.number().int(), error: AppError }),
+  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }),
+]);
+export type WireMessage = z.infer<typeof WireMessage>;

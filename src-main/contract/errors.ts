@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * Every failure a photographer can see has a stable code (for filters, tests and translations)
+ * and a human message. Codes are strings so stored rows survive reordering.
+ */
+export const ErrorCode = z.enum([
+  // ingest
+  'empty-file',
+  'not-an-image',
+  'unsupported-format',
+  'file-vanished',
+  'read-failed',
+  'store-failed',
+  'hash-mismatch',
+  // decode / media
+  'truncated',
+  'corrupt-image',
+  'too-many-pixels',
+  'heic-decode-failed',
+  'raw-no-preview',
+  'metadata-unreadable',
+  // jobs
+  'invalid-job-data',
+  'job-failed',
+  // api
+  'bad-request',
+  'not-found',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const AppError = z.object({
+  code: ErrorCode,
+  message: z.string(),
+});
+export type AppError = z.infer<typeof AppError>;
+
+/** Non-fatal observations about a file (wrong extension, unreadable EXIF but fine pixels...). */
+export const WarningCode = z.enum([
+  'wrong-extension',
+  'metadata-unreadable',
+  'animated-first-frame',
+  'multi-image-first',
+  'truncated-but-decoded',
+  'icc-unusable',
+]);
+export type WarningCode = z.infer<typeof WarningCode>;
+
+export const MediaWarning = z.object({ code: WarningCode, message: z.string() });
+export type MediaWarning = z.infer<typeof MediaWarning>;

@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { AppError, MediaWarning } from './errors.ts';
+
+/**
+ * Where a photo is in its life. Derived from its jobs (and later its recipe and uploads), never
+ * stored as separate flags.
+ */
+export const PhotoStage = z.enum([
+  'new',
+  'processing',
+  'ingested',
+  'analysing',
+  'needs-review',
+  'approved',
+  'rendered',
+  'uploaded',
+  'failed',
+]);
+export type PhotoStage = z.infer<typeof PhotoStage>;
+
+export const Gps = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  altitude: z.number().nullable(),
+});
+export type Gps = z.infer<typeof Gps>;
+
+export const CaptureDate = z.object({
+  /** Wall-clock time as the camera recorded it, `YYYY-MM-DDTHH:mm:ss(.sss)` without zone. */
+  local: z.string(),
+  /** `+02:00` when the file says so (OffsetTimeOriginal), else null: we never invent a zone. */
+  offset: z.string().nullable(),
+  /** Where the date came from, so the UI can say "file date" when EXIF had none. */
+  source: z.enum(['exif', 'xmp', 'sidecar', 'file']),
+});
+export type CaptureDate = z.infer<typeof CaptureDate>;
+
+export const PhotoMetadata = z.object({
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  lens: z.string().nullable(),
+  iso: z.number().nullable(),
+  exposureTime: z.number().nullable(),
+  fNumber: z.number().nullable(),
+  focalLength: z.number().nullable(),
+  rating: z.number().nullable(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  keywords: z.array(z.string()),
+  iccProfile: z.string().nullable(),
+});
+export type PhotoMetadata = z.infer<typeof PhotoMetadata>;
+
+export const Photo = z.object({
+  id: z.number().int().positive(),
+  folderId: z.number().int().positive().nullable(),
+  /** Null only when the bytes could not be stored (empty or unreadable source). */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  sha1: z.string().regex(/^[0-9a-f]{40}$/).nullable(),
+  fileName: z.string(),
+  sourcePath: z.string(),
+  /** Relative to the library root, e.g. `originals/2024/05/1a2b3c4d_IMG_0001.jpg`. */
+  originalPath: z.string().nullable(),
+  bytes: z.number().int().nonnegative(),
+  format: z.string().nullable(),
+  /** Oriented (display) dimensions. */
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  orientation: z.number().int().min(1).max(8).nullable(),
+  captureDate: CaptureDate.nullable(),
+  gps: Gps.nullable(),
+  metadata: PhotoMetadata.nullable(),
+  stage: PhotoStage,
+  error: AppError.nullable(),
+  warnings: z.array(MediaWarning),
+  /** How many other source files had exactly these bytes. */
+  duplicates: z.number().int().nonnegative(),
+  /** Bumped when thumbnails/previews are rebuilt, so media URLs change and caches refresh. */
+  mediaRev: z.number().int().nonnegative(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Photo = z.infer<typeof Photo>;
+
+export const PhotoQuery = z.object({
+  stage: PhotoStage.optional(),
+  folderId: z.number().int().positive().optional(),
+  limit: z.number().int().positive().max(100_000).default(500),
+  offset: z.number().int().nonnegative().default(0),
+});
+export type PhotoQuery = z.infer<typeof PhotoQuery>;
+
+export const DuplicateFile = z.object({
+  path: z.string(),
+  photoId: z.number().int().positive(),
+  seenAt: z.string(),
+});
+export type DuplicateFile = z.infer<typeof DuplicateFile>;

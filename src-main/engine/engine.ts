@@ -1,0 +1,174 @@
+import { mkdir, access } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaKind } from '../contract/index.ts';
+import type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
+import { EventBus } from './event-bus.ts';
+import { libraryLayout } from './library-layout.ts';
+import { openLibrary, type Library } from './library/index.ts';
+import { lockLibrary } from './library-lock.ts';
+import { JobQueue } from './jobs/index.ts';
+import { HotFolders } from './ingest/hot-folders.ts';
+import { createIngestHandler } from './ingest/ingest-handler.ts';
+import { sweepTempFiles } from './ingest/originals-store.ts';
+import { createDeriveHandler } from './media/derive-handler.ts';
+import { PhotosService } from './services/photos-service.ts';
+import { FoldersService } from './services/folders-service.ts';
+import { QueueService } from './services/queue-service.ts';
+import { createEngineApi } from './services/engine-api.ts';
+import { listSourceFiles, summarise, type ProcessSummary } from './services/process-once.ts';
+import { APP_VERSION } from './app-version.ts';
+
+export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
+export type { ProcessSummary } from './services/process-once.ts';
+
+export type EngineTuning = {
+  /** Quiet time before a file counts as stable (tests shorten it). */
+  quietMs?: number;
+  incompleteGraceMs?: number;
+  concurrency?: { ingest?: number; derive?: number };
+};
+
+/** Wires the whole product minus windows. Both transports and the CLI start here. */
+export async function createEngine(config: EngineConfig & { tuning?: EngineTuning }): Promise<Engine & { processOnce(dirs: string[]): Promise<ProcessSummary> }> {
+  const layout = libraryLayout(config.libraryDir);
+  await mkdir(layout.root, { recursive: true });
+  await access(layout.root).catch(() => {
+    throw new Error(`The library folder ${layout.root} cannot be written.`);
+  });
+  const lock = await lockLibrary(layout.root);
+  let library: Library;
+  try {
+    library = openLibrary(layout.database);
+    await sweepTempFiles(layout.root);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+  const bus = new EventBus();
+
+  const photoChanged = (photoId: number) => {
+    const photo = library.photos.get(photoId);
+    if (photo) bus.emit('photo.changed', photo);
+  };
+
+  let queue: JobQueue;
+  const handlers = {
+    ingest: createIngestHandler({
+      library,
+      libraryDir: layout.root,
+      folder: (id) => (id === null ? null : library.folders.get(id)),
+      photoStored: (photoId) => queue.enqueue('derive', { photoId }, { subject: String(photoId), dedupeKey: `derive:${photoId}`, priority: 1 }),
+      photoChanged,
+    }),
+    derive: createDeriveHandler({ library, layout }),
+  };
+  queue = new JobQueue({
+    repo: library.jobs,
+    handlers,
+    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2 },
+  });
+  queue.on('stats', (stats) => bus.emit('queue.stats', stats));
+  queue.on('job', (event) => {
+    if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
+    // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
+    if (event.kind === 'derive' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
+  });
+
+  const hotFolders = new HotFolders({
+    libraryDir: layout.root,
+    quietMs: config.tuning?.quietMs,
+    incompleteGraceMs: config.tuning?.incompleteGraceMs,
+    alreadyHandled: (file, size, mtimeMs) => library.files.findByPathAndStat(file, size, mtimeMs) !== null,
+    onReady: (file) =>
+      queue.enqueue('ingest', { path: file.path, folderId: file.folder.id, size: file.size, mtimeMs: file.mtimeMs }, {
+        subject: file.path,
+        dedupeKey: `ingest:${file.path}:${file.size}:${file.mtimeMs}`,
+      }),
+    onError: (folder, error) => console.error(`[lightbox] hot folder ${folder.path}: ${error.message}`),
+  });
+
+  const watching = config.watchFolders !== false;
+  const folders = new FoldersService(library.folders, layout.root, async (list) => {
+    bus.emit('folder.changed', { folders: list });
+    if (watching && started) await hotFolders.sync(list);
+  });
+  const photos = new PhotosService(library.photos, library.files);
+  const queueService = new QueueService(library.jobs, queue);
+  for (const dir of config.watch ?? []) await folders.add({ path: dir });
+
+  const api = createEngineApi(
+    {
+      'app.info': () => ({ name: 'Lightbox', version: APP_VERSION, libraryDir: layout.root, mode: config.mode ?? 'headless' }),
+      'photos.list': (input) => photos.list(input),
+      'photos.get': ({ id }) => photos.get(id),
+      'photos.duplicates': ({ id }) => photos.duplicates(id),
+      'folders.list': () => folders.list(),
+      'folders.add': (input) => folders.add(input),
+      'folders.update': (input) => folders.update(input),
+      'folders.remove': async ({ id }) => (await folders.remove(id), { ok: true as const }),
+      'queue.stats': () => queueService.stats(),
+      'queue.deadLetters': () => queueService.deadLetters(),
+      'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
+      'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+    },
+    bus,
+  );
+
+  let started = false;
+  let closed = false;
+
+  async function resolveMedia(kind: MediaKind, photoId: number): Promise<ResolvedMedia | null> {
+    const photo = library.photos.get(photoId);
+    if (!photo) return null;
+    if (kind === 'original') {
+      if (!photo.originalPath) return null;
+      return { path: layout.absolute(photo.originalPath), contentType: contentTypeOf(photo.originalPath) };
+    }
+    const file = kind === 'thumb' ? layout.thumbPath(photoId) : layout.previewPath(photoId);
+    return (await access(file).then(() => true, () => false)) ? { path: file, contentType: 'image/jpeg' } : null;
+  }
+
+  return {
+    api,
+    resolveMedia,
+    async start() {
+      if (started) return;
+      started = true;
+      queue.start();
+      if (watching) await hotFolders.sync(library.folders.list());
+    },
+    whenIdle: () => queue.onIdle(),
+    async processOnce(dirs) {
+      const sources = await listSourceFiles(dirs, layout.root);
+      const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
+      for (const source of sources) {
+        if (handledBefore.has(source.path)) continue;
+        queue.enqueue('ingest', { path: source.path, folderId: null, size: source.size, mtimeMs: source.mtimeMs }, {
+          subject: source.path,
+          dedupeKey: `ingest:${source.path}:${source.size}:${source.mtimeMs}`,
+        });
+      }
+      if (!started) await this.start();
+      await queue.onIdle();
+      return summarise(library, sources, handledBefore);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await hotFolders.close();
+      await queue.stop();
+      library.close();
+      await lock.release();
+    },
+  };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp',
+  '.avif': 'image/avif', '.heic': 'image/heic', '.heif': 'image/heif', '.tif': 'image/tiff', '.tiff': 'image/tiff',
+  '.jxl': 'image/jxl',
+};
+
+function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}

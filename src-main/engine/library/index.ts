@@ -1,0 +1,10 @@
+export { openDatabase, type Db } from './database.ts';
+export { migrate, latestVersion, schemaVersion, SchemaTooNewError } from './migrate.ts';
+export { migrations, type Migration } from './migrations/index.ts';
+export { openLibrary, type Library } from './library.ts';
+export { FoldersRepo } from './folders-repo.ts';
+export { PhotosRepo, type NewPhoto, type PhotoMedia } from './photos-repo.ts';
+export { FilesRepo, type FileRecord, type FileOutcome, type NewFileRecord } from './files-repo.ts';
+export { HashCacheRepo, type CachedHashes } from './hash-cache-repo.ts';
+export { JobsRepo, type JobRow, type NewJob } from './jobs-repo.ts';
+export { SettingsRepo } from './settings-repo.ts';

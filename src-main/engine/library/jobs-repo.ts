@@ -1,0 +1,211 @@
+import { JobKind, type DeadLetter, type JobState, type KindStats, type QueueStats } from '../../contract/index.ts';
+import type { Db } from './database.ts';
+
+/** A stored job. `data` is the raw JSON text: the queue parses and validates it, and dead-letters what fails. */
+export type JobRow = {
+  id: number;
+  kind: string;
+  subject: string | null;
+  data: string;
+  priority: number;
+  state: JobState;
+  attempts: number;
+  runAfter: number;
+  leaseUntil: number | null;
+  lastError: string | null;
+  dedupeKey: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type NewJob = {
+  kind: string;
+  subject: string | null;
+  data: unknown;
+  priority: number;
+  dedupeKey: string | null;
+};
+
+const COLUMNS = `id, kind, subject, data, priority, state, attempts, run_after AS runAfter, lease_until AS leaseUntil,
+  last_error AS lastError, dedupe_key AS dedupeKey, created_at AS createdAt, updated_at AS updatedAt`;
+const UNFINISHED = `('queued', 'running', 'failed')`;
+
+/**
+ * The jobs table, SQL only: every time is passed in (ms since the epoch) so the queue owns the clock
+ * and its policy (leases, backoff, attempts) lives in jobs/.
+ */
+export class JobsRepo {
+  #db;
+  #insert;
+  #unfinishedByKey;
+  #claim;
+  #extend;
+  #done;
+  #failed;
+  #dead;
+  #requeue;
+  #deadUnknown;
+  #byState;
+  #deadList;
+  #get;
+  #toQueued;
+  #delete;
+  #unfinished;
+  #nextWake;
+  #lastError;
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#insert = db.prepare<[Record<string, unknown>], { id: number }>(`
+      INSERT INTO jobs (kind, subject, data, priority, state, attempts, run_after, dedupe_key, created_at, updated_at)
+      VALUES (@kind, @subject, @data, @priority, 'queued', 0, @now, @dedupe_key, @iso, @iso)
+      ON CONFLICT (dedupe_key) WHERE state IN ${UNFINISHED} DO NOTHING
+      RETURNING id`);
+    this.#unfinishedByKey = db.prepare<[string], number>(`SELECT id FROM jobs WHERE dedupe_key = ? AND state IN ${UNFINISHED}`).pluck();
+    this.#claim = db.prepare<[{ kind: string; now: number; lease: number; iso: string }], JobRow>(`
+      UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = @lease, updated_at = @iso
+      WHERE id = (
+        SELECT id FROM jobs WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now
+        ORDER BY priority DESC, id LIMIT 1)
+      RETURNING ${COLUMNS}`);
+    this.#extend = db.prepare<[number, string, number]>(`UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`);
+    this.#done = db.prepare<[string, number]>(`UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id = ?`);
+    this.#failed = db.prepare<[number, string, string, number]>(
+      `UPDATE jobs SET state = 'failed', lease_until = NULL, run_after = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    );
+    this.#dead = db.prepare<[string, string, number]>(`UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`);
+    this.#requeue = db.prepare<[string, number]>(
+      `UPDATE jobs SET state = 'queued', lease_until = NULL, updated_at = ? WHERE state = 'running' AND lease_until < ?`,
+    );
+    this.#deadUnknown = db.prepare<[string, string, string]>(`
+      UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ?
+      WHERE state IN ${UNFINISHED} AND kind NOT IN (SELECT value FROM json_each(?))`);
+    this.#byState = db.prepare<[], { kind: string; state: JobState; n: number }>('SELECT kind, state, COUNT(*) AS n FROM jobs GROUP BY kind, state');
+    this.#deadList = db.prepare<[], DeadLetter>(`
+      SELECT id, kind, subject, attempts, last_error AS lastError, updated_at AS updatedAt
+      FROM jobs WHERE state = 'dead' ORDER BY updated_at DESC, id DESC`);
+    this.#get = db.prepare<[number], JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE id = ?`);
+    this.#toQueued = db.prepare<[number, string, number]>(
+      `UPDATE jobs SET state = 'queued', attempts = 0, run_after = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'dead'`,
+    );
+    this.#delete = db.prepare<[number]>(`DELETE FROM jobs WHERE id = ? AND state = 'dead'`);
+    this.#unfinished = db.prepare<[], number>(`SELECT COUNT(*) FROM jobs WHERE state IN ${UNFINISHED}`).pluck();
+    this.#nextWake = db.prepare<[], number | null>(`
+      SELECT MIN(t) FROM (
+        SELECT MIN(run_after) AS t FROM jobs WHERE state IN ('queued', 'failed')
+        UNION ALL SELECT MIN(lease_until) FROM jobs WHERE state = 'running')`).pluck();
+    this.#lastError = db.prepare<[string], string>(
+      'SELECT last_error FROM jobs WHERE subject = ? AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1',
+    ).pluck();
+  }
+
+  /**
+   * Adds a queued job, unless an unfinished job has the same dedupe key: then nothing is added and
+   * that job's id is returned with `created: false`.
+   */
+  enqueue(job: NewJob, now: number): { id: number; created: boolean } {
+    return this.#db.transaction(() => {
+      const inserted = this.#insert.get({
+        kind: job.kind,
+        subject: job.subject,
+        data: JSON.stringify(job.data),
+        priority: job.priority,
+        dedupe_key: job.dedupeKey,
+        now: ms(now),
+        iso: iso(now),
+      });
+      if (inserted) return { id: inserted.id, created: true };
+      return { id: this.#unfinishedByKey.get(job.dedupeKey!)!, created: false };
+    }).immediate();
+  }
+
+  /** The next runnable job of `kind` (highest priority, then oldest), now running under a lease. */
+  claim(kind: string, now: number, leaseMs: number): JobRow | null {
+    // One UPDATE ... RETURNING is atomic already; IMMEDIATE also keeps a second process from claiming in between.
+    return this.#db.transaction(() => this.#claim.get({ kind, now: ms(now), lease: ms(now + leaseMs), iso: iso(now) }) ?? null).immediate();
+  }
+
+  /** False when the job is no longer running (its lease expired and it was requeued). */
+  extendLease(id: number, leaseUntil: number, now: number): boolean {
+    return this.#extend.run(ms(leaseUntil), iso(now), id).changes > 0;
+  }
+
+  markDone(id: number, now: number): void {
+    this.#done.run(iso(now), id);
+  }
+
+  markFailed(id: number, runAfter: number, error: string, now: number): void {
+    this.#failed.run(ms(runAfter), error, iso(now), id);
+  }
+
+  markDead(id: number, error: string, now: number): void {
+    this.#dead.run(error, iso(now), id);
+  }
+
+  /** Crash recovery: running jobs whose lease has passed go back to the queue. Returns how many. */
+  requeueExpired(now: number): number {
+    return this.#requeue.run(iso(now), ms(now)).changes;
+  }
+
+  /** Unfinished jobs of kinds this build has no handler for (a downgrade) would wait forever: dead-letter them. */
+  deadLetterUnknownKinds(known: readonly string[], error: string, now: number): number {
+    return this.#deadUnknown.run(error, iso(now), JSON.stringify(known)).changes;
+  }
+
+  stats(): QueueStats {
+    const kinds: Record<string, KindStats> = {};
+    const empty = (): KindStats => ({ queued: 0, running: 0, done: 0, failed: 0, dead: 0 });
+    for (const kind of JobKind.options) kinds[kind] = empty();
+    let idle = true;
+    for (const { kind, state, n } of this.#byState.all()) {
+      (kinds[kind] ??= empty())[state] = n;
+      if (state === 'queued' || state === 'running' || state === 'failed') idle = false;
+    }
+    return { kinds, idle };
+  }
+
+  deadLetters(): DeadLetter[] {
+    return this.#deadList.all();
+  }
+
+  get(id: number): JobRow | null {
+    return this.#get.get(id) ?? null;
+  }
+
+  /**
+   * A dead job back to the queue with a fresh attempt budget. If the same work (dedupe key) was
+   * queued again meanwhile, the dead copy is dropped instead. False if `id` is not a dead job.
+   */
+  retry(id: number, now: number = Date.now()): boolean {
+    return this.#db.transaction(() => {
+      const job = this.#get.get(id);
+      if (job?.state !== 'dead') return false;
+      if (job.dedupeKey !== null && this.#unfinishedByKey.get(job.dedupeKey) !== undefined) return this.#delete.run(id).changes > 0;
+      return this.#toQueued.run(ms(now), iso(now), id).changes > 0;
+    }).immediate();
+  }
+
+  /** Deletes a dead job. False if `id` is not a dead job. */
+  discard(id: number): boolean {
+    return this.#delete.run(id).changes > 0;
+  }
+
+  /** Jobs queued, running, or failed and waiting to retry. */
+  unfinishedCount(): number {
+    return this.#unfinished.get()!;
+  }
+
+  /** The earliest moment something may change without an enqueue: a retry falls due or a lease expires. */
+  nextWakeAt(): number | null {
+    return this.#nextWake.get() ?? null;
+  }
+
+  /** The most recent error of any job about `subject` (a source path, a photo id). */
+  lastErrorFor(subject: string): string | null {
+    return this.#lastError.get(subject) ?? null;
+  }
+}
+
+// STRICT INTEGER columns refuse fractions; an injected clock may produce them.
+const ms = (t: number) => Math.ceil(t);
+const iso = (t: number) => new Date(t).toISOString();

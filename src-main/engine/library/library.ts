@@ -1,0 +1,38 @@
+import { openDatabase, type Db } from './database.ts';
+import { FilesRepo } from './files-repo.ts';
+import { FoldersRepo } from './folders-repo.ts';
+import { HashCacheRepo } from './hash-cache-repo.ts';
+import { JobsRepo } from './jobs-repo.ts';
+import { PhotosRepo } from './photos-repo.ts';
+import { SettingsRepo } from './settings-repo.ts';
+
+export type Library = {
+  db: Db;
+  folders: FoldersRepo;
+  photos: PhotosRepo;
+  files: FilesRepo;
+  hashCache: HashCacheRepo;
+  jobs: JobsRepo;
+  settings: SettingsRepo;
+  close(): void;
+};
+
+/** The database and one of each repository over it. */
+export function openLibrary(file: string): Library {
+  const db = openDatabase(file);
+  return {
+    db,
+    folders: new FoldersRepo(db),
+    photos: new PhotosRepo(db),
+    files: new FilesRepo(db),
+    hashCache: new HashCacheRepo(db),
+    jobs: new JobsRepo(db),
+    settings: new SettingsRepo(db),
+    close() {
+      if (!db.open) return;
+      // Keeps query plans good as tables grow; cheap when there is nothing to do.
+      db.pragma('optimize');
+      db.close();
+    },
+  };
+}

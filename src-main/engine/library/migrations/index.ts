@@ -1,0 +1,8 @@
+import type { Migration } from './migration.ts';
+import { migration001 } from './001-initial.ts';
+import { migration002 } from './002-hash-cache.ts';
+
+/** Every schema step, in order. Append only: a shipped migration is never edited. */
+export const migrations: readonly Migration[] = [migration001, migration002];
+
+export type { Migration };

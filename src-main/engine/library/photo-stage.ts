@@ -1,0 +1,24 @@
+/**
+ * A photo's stage, derived from its error and its jobs (DESIGN §2), as one SQL expression over a
+ * `photos` row aliased `p`. This is the only place the rule lives; get and list (and its stage
+ * filter) both use it, so they cannot disagree. Photo jobs use `subject = String(photoId)`.
+ *
+ *   failed      the photo has an error, or one of its jobs is dead
+ *   processing  one of its jobs is queued, running, or failed and waiting to retry
+ *   ingested    its derive job is done
+ *   new         none of the above (stored, nothing queued yet)
+ */
+export const PHOTO_STAGE_SQL = `
+  CASE
+    WHEN p.error_code IS NOT NULL
+      OR EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state = 'dead')
+      THEN 'failed'
+    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state IN ('queued', 'running', 'failed'))
+      THEN 'processing'
+    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
+      THEN 'ingested'
+    ELSE 'new'
+  END`;
+
+/** How many other source files had the same bytes as photo `p`. */
+export const PHOTO_DUPLICATES_SQL = `(SELECT COUNT(*) FROM files f WHERE f.photo_id = p.id AND f.outcome = 'duplicate')`;

@@ -1,0 +1,2 @@
+export { createHttpServer, type HttpServerOptions, type RunningHttpServer } from './http-server.ts';
+export type { ResolveMedia } from './media-route.ts';
