@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { createEngine } from '../engine/engine.ts';
+import { projectRoot } from '../engine/project-root.ts';
 import { createHttpServer } from '../server/http-server.ts';
 import { defaultLibraryDir } from './default-library.ts';
 import { UsageError } from './usage-error.ts';
@@ -20,7 +21,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number.`);
-  const staticDir = fileURLToPath(new URL('../../dist/renderer', import.meta.url));
+  const staticDir = path.join(projectRoot, 'dist', 'renderer');
   if (!existsSync(staticDir)) throw new UsageError(`The UI is not built yet (${staticDir} is missing): run \`npm run build:renderer\` first, or use \`npm start\`.`);
   if (!LOOPBACK.has(values.host)) {
     console.warn(`[lightbox] Listening on ${values.host}: anyone who can reach this address and has the token can see your library.`);

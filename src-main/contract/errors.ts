@@ -23,6 +23,11 @@ export const ErrorCode = z.enum([
   // jobs
   'invalid-job-data',
   'job-failed',
+  // recipes / render
+  'invalid-recipe',
+  'recipe-too-new',
+  'render-failed',
+  'unsupported-output',
   // api
   'bad-request',
   'not-found',
@@ -44,6 +49,8 @@ export const WarningCode = z.enum([
   'multi-image-first',
   'truncated-but-decoded',
   'icc-unusable',
+  // A RAW shown through an embedded preview much smaller than the sensor image.
+  'raw-small-preview',
 ]);
 export type WarningCode = z.infer<typeof WarningCode>;
 

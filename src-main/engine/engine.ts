@@ -88,6 +88,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   });
 
   const watching = config.watchFolders !== false;
+  let started = false;
+  let closed = false;
   const folders = new FoldersService(library.folders, layout.root, async (list) => {
     bus.emit('folder.changed', { folders: list });
     if (watching && started) await hotFolders.sync(list);
@@ -114,8 +116,6 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     bus,
   );
 
-  let started = false;
-  let closed = false;
 
   async function resolveMedia(kind: MediaKind, photoId: number): Promise<ResolvedMedia | null> {
     const photo = library.photos.get(photoId);
@@ -128,15 +128,20 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     return (await access(file).then(() => true, () => false)) ? { path: file, contentType: 'image/jpeg' } : null;
   }
 
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    // We hold the library lock, so a job still marked running was abandoned by a crash: no need
+    // to wait for its lease to run out.
+    library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
+    queue.start();
+    if (watching) await hotFolders.sync(library.folders.list());
+  }
+
   return {
     api,
     resolveMedia,
-    async start() {
-      if (started) return;
-      started = true;
-      queue.start();
-      if (watching) await hotFolders.sync(library.folders.list());
-    },
+    start,
     whenIdle: () => queue.onIdle(),
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
@@ -148,7 +153,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
           dedupeKey: `ingest:${source.path}:${source.size}:${source.mtimeMs}`,
         });
       }
-      if (!started) await this.start();
+      if (!started) await start();
       await queue.onIdle();
       return summarise(library, sources, handledBefore);
     },

@@ -49,7 +49,7 @@ async function moveToDone(source: string, root: string): Promise<string> {
   const base = path.resolve(root);
   const src = path.resolve(source);
   const rel = path.relative(base, src);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
     throw new TypeError(`applyAfterIngest: "${source}" is not inside the hot folder "${root}"`);
   }
   if (rel.split(path.sep)[0] === DONE_DIR) {

@@ -8,7 +8,7 @@ import { open } from 'node:fs/promises';
  */
 export type Completeness = 'complete' | 'incomplete' | 'unknown';
 
-const TAIL_BYTES = 512 * 1024;
+const TAIL_BYTES = 64 * 1024;
 const PNG_IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
 
 export async function checkCompleteness(filePath: string): Promise<Completeness> {
@@ -28,10 +28,7 @@ export async function checkCompleteness(filePath: string): Promise<Completeness>
 }
 
 function judge(head: Buffer, tail: Buffer, size: number): Completeness {
-  if (head[0] === 0xff && head[1] === 0xd8) {
-    // Trailers (Samsung SEFT, Ultra HDR gain maps) may follow the EOI, so search the tail.
-    return tail.includes(Buffer.from([0xff, 0xd9])) ? 'complete' : 'incomplete';
-  }
+  if (head[0] === 0xff && head[1] === 0xd8) return jpegEnds(tail) ? 'complete' : 'incomplete';
   if (head.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]))) {
     return tail.subarray(-32).includes(PNG_IEND) ? 'complete' : 'incomplete';
   }
@@ -43,4 +40,16 @@ function judge(head: Buffer, tail: Buffer, size: number): Completeness {
   }
   // TIFF-based RAWs, HEIF and others carry no end marker we can trust cheaply.
   return 'unknown';
+}
+
+/**
+ * A JPEG is complete when its LAST bytes are an EOI marker. Searching the tail for FF D9 is not
+ * enough: a half-written file often already holds the EOI of its embedded EXIF thumbnail. Cameras
+ * pad after the EOI with zeros, and Samsung phones append a trailer that ends in "SEFT".
+ */
+function jpegEnds(tail: Buffer): boolean {
+  let end = tail.length;
+  while (end > 0 && (tail[end - 1] === 0x00 || tail[end - 1] === 0xff)) end -= 1;
+  if (end >= 2 && tail[end - 1] === 0xd9 && tail[end - 2] === 0xff) return true;
+  return tail.subarray(Math.max(0, end - 4), end).toString('latin1') === 'SEFT';
 }

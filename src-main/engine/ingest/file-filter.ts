@@ -72,7 +72,7 @@ export function createPathFilter({ include, exclude }: PathFilterOptions, root: 
   const includeAll = include.every((p) => normalizePattern(p) === '');
   return (absPath) => {
     const rel = path.relative(base, path.resolve(absPath));
-    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return false;
+    if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return false;
     const segments = rel.normalize('NFC').split(/[\\/]+/);
     if (excludes.some((m) => m(segments))) return false;
     return includeAll || includes.some((m) => m(segments));

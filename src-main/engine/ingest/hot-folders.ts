@@ -88,7 +88,7 @@ export class HotFolders {
   }
 
   async #settle(folder: HotFolder, abs: string, signal: AbortSignal): Promise<void> {
-    const quietMs = this.#options.quietMs ?? 1000;
+    const quietMs = this.#options.quietMs ?? 500;
     const graceMs = this.#options.incompleteGraceMs ?? 20_000;
     for (;;) {
       const { size, mtimeMs } = await waitUntilStable(abs, { quietMs, signal });

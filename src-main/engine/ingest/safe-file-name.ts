@@ -6,7 +6,7 @@
 const RESERVED_WINDOWS = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
 // Control characters plus what NTFS/exFAT/SMB refuse; `/` and `\` so a name can never become a path.
 const FORBIDDEN = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
-const MAX_EXTENSION_CHARS = 16;
+const EXTENSION = /^\.[\p{L}\p{N}]{1,16}$/u;
 
 export const DEFAULT_MAX_NAME_BYTES = 180;
 
@@ -15,9 +15,9 @@ export function sanitizeFileName(name: string, maxBytes = DEFAULT_MAX_NAME_BYTES
   let clean = name.normalize('NFC').replace(FORBIDDEN, '_').trim();
   // Windows silently drops trailing dots and spaces, which would make two names collide.
   clean = clean.replace(/[. ]+$/, '');
-  let { stem, ext } = splitExtension(clean);
-  stem = stem.replace(/[. ]+$/, '');
-  if (stem === '') stem = 'file';
+  const parts = splitExtension(clean);
+  const ext = parts.ext;
+  let stem = parts.stem === '' ? 'file' : parts.stem;
   // `CON.jpg` is as reserved as `CON`: Windows looks at the part before the first dot.
   const firstPart = stem.split('.')[0] ?? '';
   if (RESERVED_WINDOWS.test(firstPart)) stem = `_${stem}`;
@@ -26,9 +26,8 @@ export function sanitizeFileName(name: string, maxBytes = DEFAULT_MAX_NAME_BYTES
 
 export function splitExtension(name: string): { stem: string; ext: string } {
   const dot = name.lastIndexOf('.');
-  if (dot <= 0 || name.length - dot - 1 > MAX_EXTENSION_CHARS || /\s/.test(name.slice(dot))) {
-    return { stem: name, ext: '' };
-  }
+  // Only a short alphanumeric tail counts: `v1.2 final` or `.._x` have no extension to protect.
+  if (dot <= 0 || !EXTENSION.test(name.slice(dot))) return { stem: name, ext: '' };
   return { stem: name.slice(0, dot), ext: name.slice(dot) };
 }
 

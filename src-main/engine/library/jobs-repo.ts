@@ -90,9 +90,9 @@ export class JobsRepo {
     );
     this.#delete = db.prepare<[number]>(`DELETE FROM jobs WHERE id = ? AND state = 'dead'`);
     this.#unfinished = db.prepare<[], number>(`SELECT COUNT(*) FROM jobs WHERE state IN ${UNFINISHED}`).pluck();
-    this.#nextWake = db.prepare<[], number | null>(`
+    this.#nextWake = db.prepare<[number], number | null>(`
       SELECT MIN(t) FROM (
-        SELECT MIN(run_after) AS t FROM jobs WHERE state IN ('queued', 'failed')
+        SELECT MIN(run_after) AS t FROM jobs WHERE state IN ('queued', 'failed') AND run_after > ?
         UNION ALL SELECT MIN(lease_until) FROM jobs WHERE state = 'running')`).pluck();
     this.#lastError = db.prepare<[string], string>(
       'SELECT last_error FROM jobs WHERE subject = ? AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1',
@@ -195,9 +195,12 @@ export class JobsRepo {
     return this.#unfinished.get()!;
   }
 
-  /** The earliest moment something may change without an enqueue: a retry falls due or a lease expires. */
-  nextWakeAt(): number | null {
-    return this.#nextWake.get() ?? null;
+  /**
+   * The earliest moment after `now` that something may become runnable without an enqueue: a
+   * retry falls due or a lease expires. Jobs runnable already are not counted (they wait for a slot).
+   */
+  nextWakeAt(now: number): number | null {
+    return this.#nextWake.get(ms(now)) ?? null;
   }
 
   /** The most recent error of any job about `subject` (a source path, a photo id). */
@@ -208,4 +211,6 @@ export class JobsRepo {
 
 // STRICT INTEGER columns refuse fractions; an injected clock may produce them.
 const ms = (t: number) => Math.ceil(t);
-const iso = (t: number) => new Date(t).toISOString();
+// "Everything is expired" callers pass Number.MAX_SAFE_INTEGER, past what a Date can hold.
+const MAX_DATE_MS = 8.64e15;
+const iso = (t: number) => new Date(Math.abs(t) <= MAX_DATE_MS ? t : Date.now()).toISOString();

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Library } from '../library/index.ts';
 import type { JobContext, JobData } from '../jobs/index.ts';
 import type { LibraryLayout } from '../library-layout.ts';
@@ -26,7 +28,9 @@ export function createDeriveHandler(deps: DeriveDeps) {
     const metadata = await readMetadata(original);
     try {
       const image = await openImage(original, { maxPixels: deps.maxPixels });
-      await makeDerivatives(image, { thumbPath: layout.thumbPath(photo.id), previewPath: layout.previewPath(photo.id) });
+      const out = { thumbPath: layout.thumbPath(photo.id), previewPath: layout.previewPath(photo.id) };
+      await Promise.all([mkdir(path.dirname(out.thumbPath), { recursive: true }), mkdir(path.dirname(out.previewPath), { recursive: true })]);
+      await makeDerivatives(image, out);
       library.photos.setMedia(photo.id, {
         format: image.format,
         width: image.width,
@@ -40,7 +44,8 @@ export function createDeriveHandler(deps: DeriveDeps) {
       library.photos.setError(photo.id, null);
       library.photos.bumpMediaRev(photo.id);
     } catch (error) {
-      if (!(error instanceof MediaError)) throw error;
+      // Only the file's own faults belong on the photo; a full disk or a lost mount is retried.
+      if (!(error instanceof MediaError) || error.code === 'store-failed') throw error;
       library.photos.setMedia(photo.id, {
         format: null,
         width: null,

@@ -15,7 +15,7 @@ import type { HeicRequest, HeicResponse } from './heic-protocol.ts';
 const require = createRequire(import.meta.url);
 
 // Untyped on purpose: the package's d.ts types embind objects as `{}`; we only use a few calls.
-type Libheif = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Libheif = Record<string, any>;
 
 const HEIF_CHANNEL_INTERLEAVED = 10;
 const HEIF_COLORSPACE_RGB = 1;
@@ -56,7 +56,7 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
   }
 }
 
-async function decode(request: HeicRequest): Promise<Extract<HeicResponse, { ok: true }>> {
+async function decode(request: HeicRequest): Promise<Omit<Extract<HeicResponse, { ok: true }>, 'id'>> {
   const lh = await loadLibheif();
   const bytes = await readFile(request.filePath);
   const ctx = lh.heif_context_alloc();
@@ -83,7 +83,7 @@ async function decode(request: HeicRequest): Promise<Extract<HeicResponse, { ok:
   }
 }
 
-function decodeStill(lh: Libheif, handle: any, scratch: number, maxPixels: number, topLevelImages: number) { // eslint-disable-line @typescript-eslint/no-explicit-any
+function decodeStill(lh: Libheif, handle: any, scratch: number, maxPixels: number, topLevelImages: number) {
   const width: number = lh.heif_image_handle_get_width(handle);
   const height: number = lh.heif_image_handle_get_height(handle);
   checkPixels(width, height, maxPixels);

@@ -1,0 +1,141 @@
+// Ingest benchmark (not a test): the engine's throughput and latency next to the raw cost of the
+// same work done with bare library calls (SHA-256 + one sharp thumbnail per file) in the same run.
+// Run: npm run bench -- ingest   (or: node bench/ingest.ts [--seconds 60])
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { corpusPath, hasCorpus, corpusSkipReason } from '../test-support/corpus.ts';
+import { tempDir, waitFor } from '../test-support/temp-dir.ts';
+import { createEngine } from '../src-main/engine/engine.ts';
+import { percentile, printTable, trackEventLoop, trackPeakRss } from './bench-utils.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, drops: { type: 'string', default: '12' } } });
+if (!hasCorpus) {
+  console.log(`ingest benchmark skipped: ${corpusSkipReason}`);
+  process.exit(0);
+}
+const CONCURRENCY = 2;
+const SOURCE_DIRS = ['jpeg/camera', 'content/people', 'content/near-dup', 'content/quality', 'other/webp', 'other/png'];
+
+async function corpusImages(): Promise<string[]> {
+  const files: string[] = [];
+  for (const dir of SOURCE_DIRS) {
+    for (const name of await readdir(corpusPath(dir))) if (/\.(jpe?g|png|webp)$/i.test(name)) files.push(corpusPath(`${dir}/${name}`));
+  }
+  return files;
+}
+
+/** Copies with one changed trailing byte per copy so every copy is new content, not a duplicate. */
+async function makeCopies(files: string[], copies: number, dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let copy = 0; copy < copies; copy += 1) {
+    const sub = path.join(dir, `copy${copy}`);
+    await mkdir(sub, { recursive: true });
+    for (const file of files) {
+      const target = path.join(sub, path.basename(file));
+      await copyFile(file, target);
+      if (copy > 0) await writeFile(target, Buffer.from(`lightbox-bench-${copy}`), { flag: 'a' });
+      out.push(target);
+    }
+  }
+  return out;
+}
+
+async function rawCost(files: string[]): Promise<number> {
+  const queue = [...files];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let file = queue.shift(); file; file = queue.shift()) {
+        const hash = createHash('sha256');
+        for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+        hash.digest();
+        await sharp(file, { failOn: 'none' }).rotate().resize(256, 256, { fit: 'inside' }).jpeg().toBuffer().catch(() => null);
+      }
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function totalBytes(files: string[]): Promise<number> {
+  let sum = 0;
+  for (const file of files) sum += (await stat(file)).size;
+  return sum;
+}
+
+async function throughput() {
+  const work = await tempDir('lightbox-bench-');
+  const files = await corpusImages();
+  // One pass of raw work tells how many copies fill the requested time.
+  const oneRaw = await rawCost(files);
+  const copies = Math.max(1, Math.round(Number(values.seconds) / 2 / oneRaw));
+  const all = await makeCopies(files, copies, path.join(work.path, 'inbox'));
+  const bytes = await totalBytes(all);
+
+  const raw = await rawCost(all);
+  const library = path.join(work.path, 'library');
+  const engine = await createEngine({ libraryDir: library, watchFolders: false, tuning: { concurrency: { ingest: CONCURRENCY, derive: CONCURRENCY } } });
+  const rss = trackPeakRss();
+  const loop = trackEventLoop();
+  const started = performance.now();
+  const summary = await engine.processOnce([path.join(work.path, 'inbox')]);
+  const seconds = (performance.now() - started) / 1000;
+  const loopStats = loop.stop();
+  const peak = rss.stop();
+  await engine.close();
+  await work.cleanup();
+  return { files: all.length, bytes, raw, seconds, peak, loopStats, summary };
+}
+
+async function dropLatency() {
+  const work = await tempDir('lightbox-bench-drop-');
+  const inbox = path.join(work.path, 'inbox');
+  await mkdir(inbox);
+  // A 24 MP JPEG (6000x4000) made from a real photo: the corpus has no 24 MP camera file.
+  const big = await sharp(corpusPath('jpeg/camera/Kodak_PIXPRO_S-1.jpg')).resize(6000, 4000, { fit: 'fill' }).jpeg({ quality: 92 }).toBuffer();
+  const engine = await createEngine({ libraryDir: path.join(work.path, 'library'), watch: [inbox] });
+  await engine.start();
+  const latencies: number[] = [];
+  for (let i = 0; i < Number(values.drops); i += 1) {
+    const name = `drop-${i}.jpg`;
+    const seen = new Promise<number>((resolve) => {
+      const off = engine.api.on('photo.changed', (photo) => {
+        if (photo.fileName === name && photo.stage === 'ingested' && photo.mediaRev > 0) {
+          off();
+          resolve(performance.now());
+        }
+      });
+    });
+    const droppedAt = performance.now();
+    await writeFile(path.join(inbox, name), Buffer.concat([big, Buffer.from(`drop-${i}`)]));
+    const writtenAt = performance.now();
+    latencies.push((await seen) - writtenAt);
+    void droppedAt;
+    await engine.whenIdle();
+  }
+  await waitFor('idle', async () => (await engine.whenIdle(), true));
+  await engine.close();
+  await work.cleanup();
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), n: latencies.length, megabytes: big.length / 1e6 };
+}
+
+const t = await throughput();
+printTable(`Ingest throughput: ${t.files} files, ${(t.bytes / 1e6).toFixed(0)} MB, concurrency ${CONCURRENCY}`, [
+  { pipeline: 'raw: SHA-256 + sharp 256px thumbnail', seconds: t.raw, 'files/s': t.files / t.raw, 'MB/s': t.bytes / 1e6 / t.raw, 'ratio of raw': 1 },
+  { pipeline: 'lightbox process (hash, store, re-hash, decode, preview+thumb, SQLite)', seconds: t.seconds, 'files/s': t.files / t.seconds, 'MB/s': t.bytes / 1e6 / t.seconds, 'ratio of raw': t.raw / t.seconds },
+]);
+printTable('Engine process during ingest', [
+  { metric: 'peak RSS (MB)', value: t.peak, target: '<= 600' },
+  { metric: 'event-loop delay p50 (ms)', value: t.loopStats.p50, target: '' },
+  { metric: 'event-loop delay p99 (ms)', value: t.loopStats.p99, target: '<= 50' },
+  { metric: 'event-loop delay max (ms)', value: t.loopStats.max, target: '' },
+  { metric: 'ingested / duplicates / failed', value: `${t.summary.ingested} / ${t.summary.duplicates} / ${t.summary.failed.length}`, target: '' },
+]);
+const d = await dropLatency();
+printTable(`Drop -> thumbnail latency, 24 MP JPEG (${d.megabytes.toFixed(1)} MB), ${d.n} drops, watch mode`, [
+  { percentile: 'p50 (ms)', value: d.p50, target: '' },
+  { percentile: 'p95 (ms)', value: d.p95, target: '<= 1500' },
+]);

@@ -1,0 +1,84 @@
+import { copyFile, mkdtemp, open, rm, truncate } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getModel, loadManifest, ModelManifest, verifyModel, weightPath } from './model-manifest.ts';
+import { requireWeights } from './test-weights.ts';
+
+describe('model manifest', () => {
+  it('lists the npm-carried weights with size and checksum, and CLIP as a download without them', () => {
+    const m = loadManifest();
+    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'clip-vit-b32']);
+    expect(getModel('blazeface-back-256')).toMatchObject({ task: 'faces', bytes: 603_432, licence: 'Apache-2.0' });
+    expect(getModel('isnet-small')).toMatchObject({ task: 'subject', bytes: 44_342_436, licence: 'MIT' });
+    const clip = getModel('clip-vit-b32');
+    expect(clip.obtain.kind).toBe('download');
+    expect([clip.bytes, clip.sha256]).toEqual([null, null]);
+  });
+
+  it('rejects an npm entry without a checksum and duplicate ids', () => {
+    const m = loadManifest();
+    const face = getModel('blazeface-back-256');
+    expect(ModelManifest.safeParse({ schema: 1, models: [{ ...face, sha256: null }] }).success).toBe(false);
+    expect(ModelManifest.safeParse({ schema: 1, models: [face, face] }).success).toBe(false);
+    expect(ModelManifest.safeParse({ schema: 1, models: m.models }).success).toBe(true);
+  });
+
+  it('throws a not-found error for an unknown model', () => {
+    expect(() => getModel('no-such-model')).toThrow(expect.objectContaining({ code: 'not-found' }));
+  });
+});
+
+describe('verifyModel', () => {
+  let tmp = '';
+  beforeAll(async () => {
+    await requireWeights('blazeface-back-256', 'isnet-small');
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'lightbox-models-'));
+  });
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('accepts the weights fetched by npm run models', async () => {
+    const check = await verifyModel('blazeface-back-256');
+    expect(check).toMatchObject({ ok: true, bytes: 603_432, sha256: getModel('blazeface-back-256').sha256 });
+  });
+
+  it('rejects a copy with one byte flipped (same size, wrong SHA-256)', async () => {
+    const copy = path.join(tmp, 'flipped.onnx');
+    await copyFile(weightPath(getModel('blazeface-back-256')), copy);
+    const fh = await open(copy, 'r+');
+    const b = Buffer.alloc(1);
+    await fh.read(b, 0, 1, 300_000);
+    b[0] = b[0]! ^ 0xff;
+    await fh.write(b, 0, 1, 300_000);
+    await fh.close();
+    const check = await verifyModel('blazeface-back-256', { file: copy });
+    expect(check.ok).toBe(false);
+    if (!check.ok) {
+      expect(check.code).toBe('hash-mismatch');
+      expect(check.message).toMatch(/SHA-256 [0-9a-f]{64}, expected 427cbbe0/);
+      expect(check.message).toContain('npm run models');
+    }
+  });
+
+  it('rejects a truncated copy by size without hashing it', async () => {
+    const copy = path.join(tmp, 'short.onnx');
+    await copyFile(weightPath(getModel('isnet-small')), copy);
+    await truncate(copy, 1_000_000);
+    const check = await verifyModel('isnet-small', { file: copy });
+    expect(check).toMatchObject({ ok: false, code: 'hash-mismatch' });
+    expect(!check.ok && check.message).toContain('is 1000000 bytes, expected 44342436');
+  });
+
+  it('reports a missing file as not-found with the fix', async () => {
+    const check = await verifyModel('blazeface-back-256', { file: path.join(tmp, 'absent.onnx') });
+    expect(check).toMatchObject({ ok: false, code: 'not-found' });
+    expect(!check.ok && check.message).toContain('npm run models');
+  });
+
+  it('reports a model without a recorded checksum (CLIP) as not available', async () => {
+    const check = await verifyModel('clip-vit-b32');
+    expect(check).toMatchObject({ ok: false, code: 'not-found' });
+  });
+});

@@ -1,0 +1,18 @@
+/** Messages between onnx-pool.ts (main thread) and onnx-worker.ts (one worker per model). */
+
+export type TensorData = { data: Float32Array; dims: number[] };
+
+export type WorkerInit = {
+  modelPath: string;
+  intraOpNumThreads: number;
+};
+
+export type RunRequest = {
+  id: number;
+  feeds: Record<string, TensorData>;
+  outputNames: string[];
+};
+
+export type RunReply =
+  | { id: number; ok: true; outputs: Record<string, TensorData>; ms: number }
+  | { id: number; ok: false; message: string };

@@ -1,0 +1,59 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
+
+// One model per worker. The session is created on the first request and kept: loading ISNet
+// takes about a second, BlazeFace a few milliseconds.
+const init = workerData as WorkerInit;
+let session: Promise<ort.InferenceSession> | null = null;
+
+function getSession(): Promise<ort.InferenceSession> {
+  session ??= ort.InferenceSession.create(init.modelPath, {
+    intraOpNumThreads: init.intraOpNumThreads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // ISNet's export carries unused initialisers that ORT warns about on every load.
+    logSeverityLevel: 3,
+  }).catch((err: unknown) => {
+    session = null; // let the next request try again (e.g. after `npm run models`)
+    throw err;
+  });
+  return session;
+}
+
+async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayBuffer[] }> {
+  const s = await getSession();
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const [name, t] of Object.entries(req.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  const started = performance.now();
+  const results = await s.run(feeds, req.outputNames);
+  const ms = performance.now() - started;
+  const outputs: Record<string, TensorData> = {};
+  const transfer: ArrayBuffer[] = [];
+  for (const name of req.outputNames) {
+    const t = results[name];
+    if (!t || t.type !== 'float32') throw new Error(`output ${name} is missing or not float32`);
+    // Copy into a buffer this thread owns, so it can be transferred instead of cloned.
+    const data = new Float32Array(t.data as Float32Array);
+    outputs[name] = { data, dims: [...t.dims] };
+    transfer.push(data.buffer);
+  }
+  return { reply: { id: req.id, ok: true, outputs, ms }, transfer };
+}
+
+// Requests run one at a time: it bounds memory (ISNet peaks near 2 GB per run) and on a
+// 2-core machine parallel runs of one model only fight over the same cores.
+let chain: Promise<void> = Promise.resolve();
+
+parentPort!.on('message', (req: RunRequest) => {
+  chain = chain.then(async () => {
+    try {
+      const { reply, transfer } = await run(req);
+      parentPort!.postMessage(reply, transfer);
+    } catch (err) {
+      const reply: RunReply = { id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) };
+      parentPort!.postMessage(reply);
+    }
+  });
+});

@@ -1,0 +1,14 @@
+export { CANDIDATE_EXTENSIONS, createPathFilter, isCandidateExtension, isIgnoredDirName, isIgnoredName } from './file-filter.ts';
+export type { PathFilterOptions } from './file-filter.ts';
+export { watchFolder } from './folder-watcher.ts';
+export type { FolderWatcher, WatchFolderOptions } from './folder-watcher.ts';
+export { waitUntilStable } from './stability.ts';
+export type { StableFile, StableOptions } from './stability.ts';
+export { hashFile } from './hash-file.ts';
+export type { FileHashes } from './hash-file.ts';
+export { storeOriginal, sweepTempFiles } from './originals-store.ts';
+export type { StoredOriginal, StoreOriginalInput } from './originals-store.ts';
+export { sanitizeFileName } from './safe-file-name.ts';
+export { applyAfterIngest, DONE_DIR } from './after-ingest.ts';
+export type { AfterIngestResult } from './after-ingest.ts';
+export { IngestError, NotStableError, isIngestError } from './ingest-error.ts';

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { JobKind } from '../../contract/index.ts';
+import { jobDataSchemas, subjectFor } from './kinds.ts';
+import { parseStoredData } from './stored-data.ts';
+
+describe('job kinds', () => {
+  it('has a data schema for every contract job kind and no other', () => {
+    expect(Object.keys(jobDataSchemas).sort()).toEqual([...JobKind.options].sort());
+  });
+
+  it('files photo jobs under the photo id and ingest under the source path', () => {
+    expect(subjectFor('derive', { photoId: 42 })).toBe('42');
+    expect(subjectFor('ingest', { path: '/hot/a.jpg', folderId: null, size: 1, mtimeMs: 2 })).toBe('/hot/a.jpg');
+  });
+
+  it('parses valid stored data and explains invalid data', () => {
+    expect(parseStoredData('ingest', '{"path":"/hot/a.jpg","folderId":3,"size":10,"mtimeMs":1716000000123.45}')).toEqual({
+      ok: true,
+      data: { path: '/hot/a.jpg', folderId: 3, size: 10, mtimeMs: 1716000000123.45 },
+    });
+    const relative = parseStoredData('ingest', '{"path":"a.jpg","folderId":null,"size":10,"mtimeMs":1}');
+    expect(relative).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid-job-data: .*absolute path/s) });
+    expect(parseStoredData('derive', '{"photoId":"7"}')).toMatchObject({ ok: false, error: expect.stringContaining('photoId') });
+    expect(parseStoredData('derive', '{photoId:7')).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid-job-data: .*not valid JSON/) });
+  });
+});

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { JobKind } from '../../contract/index.ts';
+
+/**
+ * Each job kind's data. Stored jobs are parsed with these before they run, so a row written by an
+ * older (or broken) build is dead-lettered instead of crashing a handler.
+ */
+export const jobDataSchemas = {
+  ingest: z.object({
+    path: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path'),
+    folderId: z.number().int().positive().nullable(),
+    size: z.number().int().nonnegative(),
+    mtimeMs: z.number().nonnegative(),
+  }),
+  derive: z.object({
+    photoId: z.number().int().positive(),
+  }),
+} satisfies Record<JobKind, z.ZodType>;
+
+export type JobData<K extends JobKind> = z.output<(typeof jobDataSchemas)[K]>;
+
+/**
+ * The default `subject` a job is filed under: the photo id for photo jobs (the derived photo stage
+ * reads it), the source path for ingest (there is no photo yet).
+ */
+export function subjectFor<K extends JobKind>(kind: K, data: JobData<K>): string {
+  const subjects: { [Kind in JobKind]: (data: JobData<Kind>) => string } = {
+    ingest: (d) => d.path,
+    derive: (d) => String(d.photoId),
+  };
+  return (subjects[kind] as (data: JobData<K>) => string)(data);
+}

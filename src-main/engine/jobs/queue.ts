@@ -1,0 +1,302 @@
+import { z } from 'zod';
+import { JobKind, type QueueStats } from '../../contract/index.ts';
+import type { JobRow, JobsRepo } from '../library/index.ts';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { Emitter } from './emitter.ts';
+import { PermanentJobError } from './errors.ts';
+import { jobDataSchemas, subjectFor, type JobData } from './kinds.ts';
+import { assertHandlerRegistry, resolveConcurrency } from './registry.ts';
+import { parseStoredData } from './stored-data.ts';
+
+export type JobContext = {
+  jobId: number;
+  /** 1 on the first run. */
+  attempt: number;
+  /** Aborted when the queue stops with `{ abort: true }` or the job's lease was lost. */
+  signal: AbortSignal;
+};
+
+export type JobHandler<K extends JobKind> = (data: JobData<K>, ctx: JobContext) => Promise<void> | void;
+export type JobHandlers = { [K in JobKind]: JobHandler<K> };
+
+export type JobEvent = {
+  kind: JobKind;
+  subject: string | null;
+  state: 'started' | 'done' | 'failed' | 'dead';
+  jobId: number;
+  /** Set when state is 'failed' or 'dead'. */
+  error?: string;
+};
+
+export type QueueEvents = { stats: QueueStats; job: JobEvent };
+
+export type EnqueueOptions = {
+  /** Higher runs first. Default 0. */
+  priority?: number;
+  /** Defaults to the kind's subject (photo id or source path); see kinds.ts. */
+  subject?: string | null;
+  /** While a job with this key is unfinished, enqueueing the same key again adds nothing. */
+  dedupeKey?: string | null;
+};
+
+export type JobQueueOptions = {
+  repo: JobsRepo;
+  handlers: JobHandlers;
+  concurrency?: Partial<Record<JobKind, number>>;
+  /** How long a claimed job is ours without a heartbeat. Default 60 s; heartbeats every third of it. */
+  leaseMs?: number;
+  /** Attempts (runs) before a failing job is dead-lettered. Default 5. */
+  maxAttempts?: number;
+  backoff?: BackoffOptions;
+  now?: () => number;
+  random?: () => number;
+  /** At most one 'stats' event per this many ms. Default 100. */
+  statsIntervalMs?: number;
+};
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The persistent job queue (DESIGN §4): claims jobs from SQLite per kind up to its concurrency,
+ * validates their stored data, runs the one handler for the kind under a renewed lease, and
+ * records done / failed-with-backoff / dead. Idle, it sleeps until an enqueue or the next due retry.
+ */
+export class JobQueue {
+  #repo: JobsRepo;
+  #handlers: JobHandlers;
+  #concurrency: Record<JobKind, number>;
+  #leaseMs: number;
+  #maxAttempts: number;
+  #backoff: BackoffOptions;
+  #now: () => number;
+  #random: () => number;
+  #statsIntervalMs: number;
+  #events = new Emitter<QueueEvents>();
+
+  #started = false;
+  #stopping = false;
+  #running = new Map<JobKind, number>();
+  #inFlight = new Set<Promise<void>>();
+  #controllers = new Set<AbortController>();
+  #pumpQueued = false;
+  #wakeTimer: NodeJS.Timeout | null = null;
+  #idleWaiters: Array<() => void> = [];
+  #statsTimer: NodeJS.Timeout | null = null;
+  #lastStatsAt = 0;
+
+  constructor(options: JobQueueOptions) {
+    assertHandlerRegistry(options.handlers);
+    this.#repo = options.repo;
+    this.#handlers = options.handlers;
+    this.#concurrency = resolveConcurrency(options.concurrency ?? {});
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#maxAttempts = options.maxAttempts ?? 5;
+    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.#now = options.now ?? Date.now;
+    this.#random = options.random ?? Math.random;
+    this.#statsIntervalMs = options.statsIntervalMs ?? 100;
+  }
+
+  on<E extends keyof QueueEvents>(event: E, listener: (payload: QueueEvents[E]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Validates `data` (throws on bad data: a caller bug) and stores the job; the queue wakes if started. */
+  enqueue<K extends JobKind>(kind: K, data: JobData<K>, options: EnqueueOptions = {}): { id: number; created: boolean } {
+    const parsed = jobDataSchemas[kind].safeParse(data);
+    if (!parsed.success) throw new Error(`Invalid data for a ${kind} job: ${z.prettifyError(parsed.error)}`);
+    const valid = parsed.data as JobData<K>;
+    const result = this.#repo.enqueue(
+      {
+        kind,
+        subject: options.subject === undefined ? subjectFor(kind, valid) : options.subject,
+        data: valid,
+        priority: options.priority ?? 0,
+        dedupeKey: options.dedupeKey ?? null,
+      },
+      this.#now(),
+    );
+    if (result.created) {
+      this.wake();
+      this.#statsChanged();
+    }
+    return result;
+  }
+
+  /** Look for work now (after a dead letter was retried, say). Cheap; calls coalesce. */
+  wake(): void {
+    if (!this.#started || this.#stopping || this.#pumpQueued) return;
+    this.#pumpQueued = true;
+    queueMicrotask(() => this.#pump());
+  }
+
+  /** Returns expired leases to the queue (crash recovery) and starts running jobs. */
+  start(): void {
+    if (this.#started && !this.#stopping) return;
+    this.#started = true;
+    this.#stopping = false;
+    const now = this.#now();
+    this.#repo.requeueExpired(now);
+    this.#repo.deadLetterUnknownKinds(
+      JobKind.options,
+      'invalid-job-data: No handler exists for this job kind in this version of Lightbox, so it was not run.',
+      now,
+    );
+    this.#statsChanged();
+    this.#pump();
+  }
+
+  /** Stops claiming and waits for running handlers; `abort` also signals them to give up early. */
+  async stop(options: { abort?: boolean } = {}): Promise<void> {
+    this.#stopping = true;
+    this.#clearWakeTimer();
+    if (options.abort) for (const controller of this.#controllers) controller.abort(new Error('The queue is stopping.'));
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    this.#started = false;
+    this.#flushStats();
+  }
+
+  /** Resolves once nothing is queued, running or waiting to retry. */
+  onIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  stats(): QueueStats {
+    return this.#repo.stats();
+  }
+
+  /** A dead letter back to the queue. False if `id` is not a dead job. */
+  retry(id: number): boolean {
+    const retried = this.#repo.retry(id, this.#now());
+    if (retried) {
+      this.wake();
+      this.#statsChanged();
+    }
+    return retried;
+  }
+
+  /** Drops a dead letter. False if `id` is not a dead job. */
+  discard(id: number): boolean {
+    const discarded = this.#repo.discard(id);
+    if (discarded) this.#statsChanged();
+    return discarded;
+  }
+
+  #pump(): void {
+    this.#pumpQueued = false;
+    if (!this.#started || this.#stopping) return;
+    // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
+    const now = this.#now();
+    for (const kind of JobKind.options) {
+      while ((this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+        const row = this.#repo.claim(kind, now, this.#leaseMs);
+        if (!row) break;
+        this.#launch(kind, row);
+      }
+    }
+    this.#armWakeTimer(now);
+    this.#checkIdle();
+  }
+
+  #launch(kind: JobKind, row: JobRow): void {
+    this.#running.set(kind, (this.#running.get(kind) ?? 0) + 1);
+    this.#statsChanged();
+    const task: Promise<void> = this.#run(kind, row)
+      .catch((error: unknown) => console.error(`[lightbox] job ${row.id} (${kind}) could not be recorded:`, error))
+      .finally(() => {
+        this.#running.set(kind, (this.#running.get(kind) ?? 1) - 1);
+        this.#inFlight.delete(task);
+        this.#statsChanged();
+        if (this.#started && !this.#stopping) this.#pump();
+        else this.#checkIdle();
+      });
+    this.#inFlight.add(task);
+  }
+
+  async #run(kind: JobKind, row: JobRow): Promise<void> {
+    const parsed = parseStoredData(kind, row.data);
+    if (!parsed.ok) {
+      this.#repo.markDead(row.id, parsed.error, this.#now());
+      this.#emitJob(kind, row, 'dead', parsed.error);
+      return;
+    }
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    const heartbeat = setInterval(() => {
+      const now = this.#now();
+      if (!this.#repo.extendLease(row.id, now + this.#leaseMs, now)) controller.abort(new Error('The job lost its lease.'));
+    }, Math.max(10, Math.floor(this.#leaseMs / 3)));
+    this.#emitJob(kind, row, 'started');
+    try {
+      const handler = this.#handlers[kind] as (data: unknown, ctx: JobContext) => Promise<void> | void;
+      await handler(parsed.data, { jobId: row.id, attempt: row.attempts, signal: controller.signal });
+      this.#repo.markDone(row.id, this.#now());
+      this.#emitJob(kind, row, 'done');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const now = this.#now();
+      if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
+        this.#repo.markDead(row.id, message, now);
+        this.#emitJob(kind, row, 'dead', message);
+      } else {
+        this.#repo.markFailed(row.id, now + backoffDelay(row.attempts, this.#backoff, this.#random), message, now);
+        this.#emitJob(kind, row, 'failed', message);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.#controllers.delete(controller);
+    }
+  }
+
+  /**
+   * One timer for the next due retry or lease expiry after `claimedAt`; never a polling loop. Jobs
+   * already due then were left only for want of a slot, and a finishing job pumps again.
+   */
+  #armWakeTimer(claimedAt: number): void {
+    this.#clearWakeTimer();
+    const at = this.#repo.nextWakeAt(claimedAt);
+    if (at === null) return;
+    const now = this.#now();
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = null;
+      if (this.#repo.requeueExpired(this.#now()) > 0) this.#statsChanged();
+      this.#pump();
+    }, Math.min(MAX_TIMER_MS, Math.max(0, at - now)));
+  }
+
+  #clearWakeTimer(): void {
+    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = null;
+  }
+
+  #isIdle(): boolean {
+    return this.#inFlight.size === 0 && this.#repo.unfinishedCount() === 0;
+  }
+
+  #checkIdle(): void {
+    if (this.#idleWaiters.length === 0 || !this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #emitJob(kind: JobKind, row: JobRow, state: JobEvent['state'], error?: string): void {
+    this.#events.emit('job', { kind, subject: row.subject, state, jobId: row.id, ...(error === undefined ? {} : { error }) });
+  }
+
+  /** Throttled: a burst of changes becomes at most one 'stats' event per interval, the last one current. */
+  #statsChanged(): void {
+    if (this.#statsTimer || !this.#events.has('stats')) return;
+    const wait = Math.max(0, this.#lastStatsAt + this.#statsIntervalMs - Date.now());
+    this.#statsTimer = setTimeout(() => this.#flushStats(), wait);
+  }
+
+  #flushStats(): void {
+    if (!this.#statsTimer) return;
+    clearTimeout(this.#statsTimer);
+    this.#statsTimer = null;
+    this.#lastStatsAt = Date.now();
+    this.#events.emit('stats', this.#repo.stats());
+  }
+}

@@ -1,0 +1,142 @@
+import Database from 'better-sqlite3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from './database.ts';
+import { openLibrary } from './library.ts';
+import { latestVersion, migrate, SchemaTooNewError, schemaVersion } from './migrate.ts';
+import { migrations } from './migrations/index.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-migrate-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const SHA = 'a'.repeat(64);
+const SHA1 = 'b'.repeat(40);
+
+/**
+ * Representative rows written with the SQL of the version they belong to (as an old Lightbox
+ * would have), so later migrations must carry them over.
+ */
+const seeds: Record<number, (db: Db) => void> = {
+  1: (db) => {
+    db.prepare(`INSERT INTO folders (id, path, options_json, created_at) VALUES (1, '/hot', '{"recursive":false,"afterIngest":"move-to-done"}', '2024-01-01T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO photos (id, folder_id, sha256, sha1, file_name, source_path, original_path, bytes, width, height,
+      capture_local, capture_offset, capture_source, created_at, updated_at)
+      VALUES (7, 1, '${SHA}', '${SHA1}', 'a.jpg', '/hot/a.jpg', 'originals/2024/01/aaaaaaaa_a.jpg', 1234, 640, 480,
+      '2024-01-01T10:00:00', '+01:00', 'exif', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
+    // Version 1 allowed the same file version twice; version 2 keeps the latest.
+    const file = db.prepare(`INSERT INTO files (folder_id, path, size, mtime_ms, sha256, photo_id, outcome, seen_at)
+      VALUES (1, ?, 1234, 1700000000123.5, '${SHA}', 7, ?, ?)`);
+    file.run('/hot/a.jpg', 'ingested', '2024-01-01T00:00:00.000Z');
+    file.run('/hot/copy.jpg', 'ingested', '2024-01-01T00:00:01.000Z');
+    file.run('/hot/copy.jpg', 'duplicate', '2024-01-01T00:00:02.000Z');
+    db.prepare(`INSERT INTO jobs (kind, subject, data, state, run_after, created_at, updated_at)
+      VALUES ('derive', '7', '{"photoId":7}', 'done', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO settings (key, value_json) VALUES ('theme', '"dark"')`).run();
+  },
+  2: (db) => {
+    db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
+  },
+};
+
+/** A database built with only the first `version` migrations, seeded as that version would be. */
+function buildAtVersion(file: string, version: number): void {
+  const db = new Database(file);
+  migrate(db, migrations.slice(0, version));
+  for (let v = 1; v <= version; v++) seeds[v]?.(db);
+  db.close();
+}
+
+/** Tables, indexes and columns: what "the schema is current" means. */
+function schemaOf(db: Db) {
+  const objects = db.prepare(`SELECT type, name, tbl_name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{ type: string; name: string; tbl_name: string }>;
+  const columns = objects
+    .filter((o) => o.type === 'table')
+    .map((o) => ({ table: o.name, columns: db.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_xinfo(?)`).all(o.name) }));
+  return { objects, columns };
+}
+
+describe('migrations', () => {
+  it('are numbered 1..n and the seeds cover every version', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
+    expect(latestVersion).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(seeds).map(Number)).toEqual(migrations.map((m) => m.version));
+  });
+
+  it('a new database gets every migration and the library pragmas', () => {
+    const db = openDatabase(path.join(dir, 'fresh.db'));
+    expect(schemaVersion(db)).toBe(latestVersion);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    db.close();
+  });
+
+  for (let version = 0; version < latestVersion; version++) {
+    it(`upgrades a version ${version} database and keeps its data`, () => {
+      const fresh = openDatabase(path.join(dir, 'fresh.db'));
+      const expectedSchema = schemaOf(fresh);
+      fresh.close();
+
+      const file = path.join(dir, `v${version}.db`);
+      buildAtVersion(file, version);
+      const library = openLibrary(file);
+      try {
+        expect(schemaVersion(library.db)).toBe(latestVersion);
+        expect(schemaOf(library.db)).toEqual(expectedSchema);
+        if (version === 0) {
+          expect(library.photos.list({}).total).toBe(0);
+          return;
+        }
+        expect(library.folders.get(1)).toMatchObject({ path: '/hot', recursive: false, afterIngest: 'move-to-done', polling: false, enabled: true });
+        expect(library.photos.get(7)).toMatchObject({
+          sha256: SHA,
+          fileName: 'a.jpg',
+          originalPath: 'originals/2024/01/aaaaaaaa_a.jpg',
+          width: 640,
+          captureDate: { local: '2024-01-01T10:00:00', offset: '+01:00', source: 'exif' },
+          stage: 'ingested',
+          duplicates: 1,
+        });
+        expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
+        expect(library.files.countByOutcome()).toEqual({ ingested: 1, duplicate: 1, failed: 0 });
+        expect(library.settings.get('theme')).toBe('dark');
+        const cached = library.hashCache.get('/hot/a.jpg', 1234, 1700000000123.5);
+        expect(cached).toEqual(version >= 2 ? { sha256: SHA, sha1: SHA1 } : null);
+      } finally {
+        library.close();
+      }
+    });
+  }
+
+  it('refuses a database written by a newer Lightbox, and leaves it untouched', () => {
+    const file = path.join(dir, 'future.db');
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${latestVersion + 3}`);
+    raw.close();
+
+    expect(() => openDatabase(file)).toThrow(SchemaTooNewError);
+    expect(() => openDatabase(file)).toThrow(/newer Lightbox/);
+    const after = new Database(file);
+    expect(after.pragma('user_version', { simple: true })).toBe(latestVersion + 3);
+    after.close();
+  });
+
+  it('a failing migration rolls back and leaves the previous version', () => {
+    const file = path.join(dir, 'broken.db');
+    const db = new Database(file);
+    const broken = { version: latestVersion + 1, name: 'broken', up: (d: Db) => d.exec('CREATE TABLE half (x); SELECT * FROM missing_table;') };
+    expect(() => migrate(db, [...migrations, broken])).toThrow(/missing_table/);
+    expect(schemaVersion(db)).toBe(latestVersion);
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'half'`).get()).toEqual({ n: 0 });
+    db.close();
+  });
+});

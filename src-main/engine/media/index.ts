@@ -1,0 +1,10 @@
+export { MediaError } from './media-error.ts';
+export { detectFormat, isSupportedImage, isRawFormat, sniffFile, formatName } from './detect-format.ts';
+export type { DetectedFormat, RawFormat, SniffResult } from './detect-format.ts';
+export { readMetadata, findSidecar } from './metadata.ts';
+export type { MediaMetadata } from './metadata.ts';
+export { openImage, DEFAULT_MAX_PIXELS } from './decode.ts';
+export type { OpenedImage, OpenOptions } from './decode.ts';
+export { makeDerivatives } from './derivatives.ts';
+export type { Derivatives, DerivativeInfo, DerivativeOptions } from './derivatives.ts';
+export { stopHeicWorker } from './heic-decoder.ts';

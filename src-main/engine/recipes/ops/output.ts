@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { COLOUR_SPACES, OUTPUT_FORMATS, defineOp } from '../op-module.ts';
+import type { OutputSpec } from '../op-module.ts';
+
+const v1 = z
+  .object({
+    format: z.enum(OUTPUT_FORMATS),
+    quality: z.number().int().min(1).max(100),
+    tiffBitDepth: z.union([z.literal(8), z.literal(16)]),
+    colourSpace: z.enum(COLOUR_SPACES),
+  })
+  .strict();
+export type OutputParams = z.infer<typeof v1>;
+
+/** How the render is encoded. The last output step wins; without one, JPEG q90 sRGB. */
+export const DEFAULT_OUTPUT: OutputSpec = { format: 'jpeg', quality: 90, tiffBitDepth: 8, colourSpace: 'srgb' };
+
+export const outputOp = defineOp<OutputParams>({
+  op: 'output',
+  version: 1,
+  schemas: { 1: v1 },
+  migrate: {},
+  defaults: DEFAULT_OUTPUT,
+  apply(ctx, p) {
+    ctx.setOutput(p);
+  },
+});

@@ -1,0 +1,88 @@
+import { app, BrowserWindow, session } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createEngine } from '../engine/engine.ts';
+import type { Engine } from '../engine/engine-types.ts';
+import { serveApiOverIpc } from './ipc-transport.ts';
+import { registerMediaScheme, serveMediaProtocol } from './media-protocol.ts';
+import { hardenAllWebContents, hardenSession } from './security.ts';
+import { loadWindowState, rememberWindowState } from './window-state.ts';
+
+// The preload is compiled beside this file; the UI is Vite's build under the app root (also inside an asar).
+const PRELOAD = path.join(import.meta.dirname, 'preload.cjs');
+const RENDERER_INDEX = path.join(app.getAppPath(), 'dist', 'renderer', 'index.html');
+const PAGE_URL = pathToFileURL(RENDERER_INDEX).href;
+
+registerMediaScheme();
+hardenAllWebContents();
+
+function libraryDir(): string {
+  return process.env.LIGHTBOX_LIBRARY ?? path.join(app.getPath('pictures'), 'Lightbox');
+}
+
+async function createWindow(): Promise<BrowserWindow> {
+  const stateFile = path.join(app.getPath('userData'), 'window-state.json');
+  const state = await loadWindowState(stateFile);
+  const win = new BrowserWindow({
+    width: state.width,
+    height: state.height,
+    minWidth: 640,
+    minHeight: 480,
+    show: false,
+    title: 'Lightbox',
+    backgroundColor: '#1e1e1e',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) win.maximize();
+  rememberWindowState(win, stateFile);
+  win.once('ready-to-show', () => win.show());
+  return win;
+}
+
+async function main(): Promise<void> {
+  // One engine per library: a second instance would open the same SQLite file and double-ingest.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+
+  const engine: Engine = await createEngine({ libraryDir: libraryDir(), mode: 'electron' });
+  serveMediaProtocol((kind, id) => engine.resolveMedia(kind, id));
+  await engine.start();
+
+  const win = await createWindow();
+  const stopIpc = serveApiOverIpc({ api: engine.api, window: win, pageUrl: PAGE_URL });
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  await win.loadFile(RENDERER_INDEX);
+
+  let closing = false;
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (closing) return;
+    // Let running jobs release their leases and SQLite close cleanly before the process exits.
+    event.preventDefault();
+    closing = true;
+    stopIpc();
+    engine
+      .close()
+      .catch((error: unknown) => console.error('[lightbox] engine did not close cleanly:', error))
+      .finally(() => app.exit(0));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error('[lightbox] could not start:', error);
+  app.exit(1);
+});
