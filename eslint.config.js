@@ -12,7 +12,7 @@ const layer = (files, patterns, message) => ({
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'release/**', 'models/cache/**', 'models/weights/**', '**/*.d.ts'] },
   {
-    files: ['**/*.{ts,tsx,mts}'],
+    files: ['**/*.{ts,tsx,mts,cts}'],
     languageOptions: { parser: tseslint.parser },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
@@ -31,7 +31,7 @@ export default tseslint.config(
   layer(['src-main/server/**/*.ts'], ['electron', 'electron/*', '**/shell/**', '../shell/*'], 'server/ and shell/ never import each other (DESIGN §1 rule 4).'),
   layer(['src-main/shell/**/*.ts'], ['**/server/**', '../server/*'], 'server/ and shell/ never import each other (DESIGN §1 rule 4).'),
   {
-    files: ['src-main/shell/preload.ts'],
+    files: ['src-main/shell/preload.cts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -24,8 +24,8 @@ describe('layer rules (DESIGN §1)', () => {
     ['src-main/engine/x.ts', "import { x } from '../shell/main.ts';"],
     ['src-main/server/x.ts', "import { x } from '../shell/ipc-transport.ts';"],
     ['src-main/shell/x.ts', "import { x } from '../server/http-server.ts';"],
-    ['src-main/shell/preload.ts', "import { commands } from '../contract/api.ts';"],
-    ['src-main/shell/preload.ts', "import fs from 'node:fs';"],
+    ['src-main/shell/preload.cts', "import { commands } from '../contract/api.ts';"],
+    ['src-main/shell/preload.cts', "import fs from 'node:fs';"],
     ['src-renderer/src/x.ts', "import fs from 'node:fs';"],
     ['src-renderer/src/x.ts', "import { ipcRenderer } from 'electron';"],
     ['src-renderer/src/x.ts', "import { createEngine } from '../../src-main/engine/engine.ts';"],
@@ -36,7 +36,7 @@ describe('layer rules (DESIGN §1)', () => {
   it.each([
     ['src-main/contract/x.ts', "import { z } from 'zod';\nimport { Photo } from './photo.ts';"],
     ['src-main/engine/x.ts', "import { Photo } from '../contract/index.ts';\nimport sharp from 'sharp';"],
-    ['src-main/shell/preload.ts', "import { contextBridge } from 'electron';\nimport type { Api } from '../contract/api.ts';"],
+    ['src-main/shell/preload.cts', "import { contextBridge } from 'electron';\nimport type { Api } from '../contract/api.ts';"],
     ['src-renderer/src/x.ts', "import { commands } from '../../src-main/contract/index.ts';\nimport { create } from 'zustand';"],
   ])('%s may %s', async (file, code) => {
     expect(await violations(file, code)).toBe(0);

@@ -112,7 +112,7 @@ describe.skipIf(!hasCorpus)('hot folders (watch mode, real files)', () => {
     await e.api.call('folders.update', { id: folder!.id, afterIngest: 'move-to-done' });
     const bytes = await readFile(corpusPath('jpeg/camera/Nikon_D5000.jpg'));
     await writeFile(path.join(inbox.path, 'moved.jpg'), bytes);
-    const photo = await waitFor('the moved photo', async () => (await listPhotos(e)).find((p) => p.fileName === 'moved.jpg'));
+    const photo = await waitFor('the moved photo', async () => (await listPhotos(e)).find((p) => p.fileName === 'moved.jpg' && p.originalPath));
     await waitFor('the source in done/', () => readFile(path.join(inbox.path, 'done', 'moved.jpg')).then((b) => b.equals(bytes), () => false));
     const stored = await readFile(libraryLayout(library.path).absolute(photo.originalPath ?? ''));
     expect(sha256(stored)).toBe(sha256(bytes));

@@ -35,6 +35,8 @@ export function createIngestHandler(deps: IngestDeps) {
     const folder = deps.folder(job.folderId);
     const seen = library.files.findByPathAndStat(job.path, current.size, current.mtimeMs);
     if (seen) {
+      // A crash may have come between recording the intent and storing the bytes: finish it.
+      if (seen.outcome !== 'failed' && seen.photoId !== null) await ensureStored(seen.photoId, job.path, current);
       if (seen.outcome !== 'failed') await finishSource(folder, job.path);
       return;
     }
@@ -46,32 +48,14 @@ export function createIngestHandler(deps: IngestDeps) {
     const hashes = await hashes_(job.path, current);
     if (hashes.size !== current.size) throw new Error(`${fileName} changed while it was being read; trying again`);
 
-    const duplicateOf = library.photos.findBySha256(hashes.sha256);
-    if (duplicateOf) {
-      recordDuplicate(job, current, hashes.sha256, duplicateOf.id);
-      await finishSource(folder, job.path);
-      return;
-    }
-
-    const metadata = await readMetadata(job.path);
-    const stored = await storeOriginal({
-      source: job.path,
-      libraryDir: deps.libraryDir,
-      sha256: hashes.sha256,
-      fileName,
-      date: capturedOn(metadata.captureDate?.local) ?? new Date(current.mtimeMs),
-    });
-    const after = await stat(job.path);
-    if (after.size !== current.size || after.mtimeMs !== current.mtimeMs) {
-      throw new Error(`${fileName} changed while it was being copied; trying again`);
-    }
-
-    // Check-and-insert in one transaction: two identical files ingested at once become one photo.
-    const outcome = library.db.transaction(() => {
-      const raced = library.photos.findBySha256(hashes.sha256);
-      if (raced) {
-        recordDuplicate(job, current, hashes.sha256, raced.id);
-        return { photoId: raced.id, isNew: false };
+    // Intent first, bytes second: the photo row (without an original yet) claims this content, so a
+    // crash can never leave a stored original that no row points to, and a byte-identical file
+    // arriving meanwhile is recorded as a duplicate of the same photo.
+    const claim = library.db.transaction(() => {
+      const existing = library.photos.findBySha256(hashes.sha256);
+      if (existing) {
+        library.files.record({ folderId: job.folderId, path: job.path, size: current.size, mtimeMs: current.mtimeMs, sha256: hashes.sha256, photoId: existing.id, outcome: 'duplicate', error: null });
+        return { photoId: existing.id, isNew: false };
       }
       const photoId = library.photos.insert({
         folderId: job.folderId,
@@ -80,18 +64,40 @@ export function createIngestHandler(deps: IngestDeps) {
         fileName,
         sourcePath: job.path,
         bytes: current.size,
-        originalPath: stored.relativePath,
+        originalPath: null,
         error: null,
-        captureDate: metadata.captureDate,
+        captureDate: null,
       });
       library.files.record({ folderId: job.folderId, path: job.path, size: current.size, mtimeMs: current.mtimeMs, sha256: hashes.sha256, photoId, outcome: 'ingested', error: null });
       return { photoId, isNew: true };
     })();
 
-    if (outcome.isNew) deps.photoStored(outcome.photoId);
-    deps.photoChanged(outcome.photoId);
+    // Also for a duplicate: if the first copy's ingest died before storing, these same bytes do it.
+    await ensureStored(claim.photoId, job.path, current);
+    deps.photoChanged(claim.photoId);
     await finishSource(folder, job.path);
   };
+
+  /** Stores the photo's original from `source` (same bytes) unless it is already stored. */
+  async function ensureStored(photoId: number, source: string, current: Stat): Promise<void> {
+    const photo = library.photos.get(photoId);
+    if (!photo || photo.originalPath || !photo.sha256) return;
+    const metadata = await readMetadata(source);
+    // Named after the photo, not this source, so every retry and every copy targets the same file.
+    const stored = await storeOriginal({
+      source,
+      libraryDir: deps.libraryDir,
+      sha256: photo.sha256,
+      fileName: photo.fileName,
+      date: capturedOn(metadata.captureDate?.local) ?? new Date(current.mtimeMs),
+    });
+    const after = await stat(source);
+    if (after.size !== current.size || after.mtimeMs !== current.mtimeMs) {
+      throw new Error(`${path.basename(source)} changed while it was being copied; trying again`);
+    }
+    library.photos.setOriginalPath(photoId, stored.relativePath);
+    deps.photoStored(photoId);
+  }
 
   async function hashes_(filePath: string, current: Stat) {
     const cached = library.hashCache.get(filePath, current.size, current.mtimeMs);
@@ -99,11 +105,6 @@ export function createIngestHandler(deps: IngestDeps) {
     const fresh = await hashFile(filePath);
     if (fresh.size === current.size) library.hashCache.put(filePath, current.size, current.mtimeMs, fresh.sha256, fresh.sha1);
     return fresh;
-  }
-
-  function recordDuplicate(job: JobData<'ingest'>, current: Stat, sha256: string, photoId: number): void {
-    library.files.record({ folderId: job.folderId, path: job.path, size: current.size, mtimeMs: current.mtimeMs, sha256, photoId, outcome: 'duplicate', error: null });
-    deps.photoChanged(photoId);
   }
 
   function recordFailure(job: JobData<'ingest'>, current: Stat, fileName: string, error: AppError): void {

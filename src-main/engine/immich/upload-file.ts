@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { FileChangedError } from './immich-error.ts';
+
+// Only for the part's Content-Type; Immich decides the asset type from the filename's extension.
+const MIME_BY_EXT: Record<string, string> = {
+  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.tif': 'image/tiff', '.tiff': 'image/tiff',
+  '.webp': 'image/webp', '.avif': 'image/avif', '.heic': 'image/heic', '.heif': 'image/heif', '.jxl': 'image/jxl',
+  '.dng': 'image/x-adobe-dng', '.gif': 'image/gif', '.xmp': 'application/rdf+xml',
+};
+
+export const mimeOf = (fileName: string): string => MIME_BY_EXT[path.extname(fileName).toLowerCase()] ?? 'application/octet-stream';
+
+export type StreamedFileOptions = {
+  /** The bytes on disk. */
+  filePath: string;
+  /** The name Immich sees (its extension decides the asset type). */
+  fileName: string;
+  size: number;
+  /** Hex SHA-1 the bytes must have; the stream errors at its end when they do not. */
+  sha1: string;
+  lastModified?: number;
+  /** Called with each chunk's length as it is read (progress). */
+  onBytes?: (n: number) => void;
+};
+
+/**
+ * A File whose bytes come from disk each time `stream()` is called, so a request body is never held
+ * in memory and every retry re-reads the file (a consumed stream cannot be replayed).
+ *
+ * The stream checks the size and SHA-1 of exactly the bytes it yields and errors before its last
+ * chunk if they differ: the request then dies mid-body and the server stores nothing. That matters
+ * because Immich trusts `x-immich-checksum` without hashing the body.
+ */
+export class StreamedFile extends File {
+  readonly #filePath: string;
+  readonly #size: number;
+  readonly #sha1: string;
+  readonly #onBytes: ((n: number) => void) | undefined;
+  /** How many times the body was opened (one per HTTP attempt). */
+  opens = 0;
+
+  constructor(options: StreamedFileOptions) {
+    super([], options.fileName, { type: mimeOf(options.fileName), ...(options.lastModified !== undefined ? { lastModified: options.lastModified } : {}) });
+    this.#filePath = options.filePath;
+    this.#size = options.size;
+    this.#sha1 = options.sha1.toLowerCase();
+    this.#onBytes = options.onBytes;
+  }
+
+  override get size(): number {
+    return this.#size;
+  }
+
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    this.opens += 1;
+    const hash = createHash('sha1');
+    let seen = 0;
+    const { size, onBytes } = { size: this.#size, onBytes: this.#onBytes };
+    const expected = this.#sha1;
+    const filePath = this.#filePath;
+    // Hold back one chunk so a mismatch found at EOF can still stop the body before it completes.
+    let held: Uint8Array | undefined;
+    const source = Readable.toWeb(createReadStream(filePath, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
+    const check = new TransformStream<Uint8Array, Uint8Array<ArrayBuffer>>({
+      transform(chunk, controller) {
+        hash.update(chunk);
+        seen += chunk.length;
+        if (seen > size) throw new FileChangedError(`${filePath} grew while it was being uploaded`);
+        if (held) controller.enqueue(held as Uint8Array<ArrayBuffer>);
+        held = chunk;
+        onBytes?.(chunk.length);
+      },
+      flush(controller) {
+        if (seen !== size) throw new FileChangedError(`${filePath} is ${seen} bytes, expected ${size}: it changed since it was hashed`);
+        const actual = hash.digest('hex');
+        if (actual !== expected) throw new FileChangedError(`${filePath} has SHA-1 ${actual}, expected ${expected}: it changed since it was hashed`);
+        if (held) controller.enqueue(held as Uint8Array<ArrayBuffer>);
+      },
+    });
+    return source.pipeThrough(check);
+  }
+
+  // Buffering the whole file is exactly what this class exists to avoid.
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return Promise.reject(new Error('StreamedFile is streamed only'));
+  }
+  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+    return Promise.reject(new Error('StreamedFile is streamed only'));
+  }
+  override text(): Promise<string> {
+    return Promise.reject(new Error('StreamedFile is streamed only'));
+  }
+  override slice(): Blob {
+    throw new Error('StreamedFile is streamed only');
+  }
+}
+
+/** Stats the file now: a size that later changes makes the upload fail with FileChangedError. */
+export async function openStreamedFile(options: Omit<StreamedFileOptions, 'size' | 'lastModified'>): Promise<StreamedFile> {
+  const info = await stat(options.filePath);
+  if (!info.isFile()) throw new FileChangedError(`${options.filePath} is not a file`);
+  return new StreamedFile({ ...options, size: info.size, lastModified: info.mtimeMs });
+}
+
+export type UploadFileInput = {
+  path: string;
+  /** Name with its real extension, e.g. "IMG_0001.jpg". */
+  fileName: string;
+  /** Hex SHA-1 of the file. */
+  sha1: string;
+  createdAt: Date | string;
+  modifiedAt: Date | string;
+};
+
+const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d) : d).toISOString();
+
+/**
+ * The multipart fields of POST /assets. Keys are left out rather than set to undefined (the SDK
+ * would send an undefined value as a part named "blob"). The file part comes first so the
+ * end-of-stream checksum check always fails before the body is complete.
+ */
+export async function uploadForm(input: UploadFileInput, sidecar?: string, onBytes?: (n: number) => void) {
+  const assetData = await openStreamedFile({ filePath: input.path, fileName: input.fileName, sha1: input.sha1, ...(onBytes ? { onBytes } : {}) });
+  return {
+    assetData,
+    fileCreatedAt: iso(input.createdAt),
+    fileModifiedAt: iso(input.modifiedAt),
+    filename: input.fileName,
+    ...(sidecar !== undefined ? { sidecarData: new File([sidecar], `${input.fileName}.xmp`, { type: 'application/rdf+xml' }) } : {}),
+  };
+}
