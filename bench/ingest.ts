@@ -3,7 +3,7 @@
 // Run: npm run bench -- ingest   (or: node bench/ingest.ts [--seconds 60])
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -12,7 +12,9 @@ import { tempDir, waitFor } from '../test-support/temp-dir.ts';
 import { createEngine } from '../src-main/engine/engine.ts';
 import { percentile, printTable, trackEventLoop, trackPeakRss } from './bench-utils.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, drops: { type: 'string', default: '12' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '60' }, drops: { type: 'string', default: '12' }, only: { type: 'string' } },
+});
 if (!hasCorpus) {
   console.log(`ingest benchmark skipped: ${corpusSkipReason}`);
   process.exit(0);
@@ -28,7 +30,17 @@ async function corpusImages(): Promise<string[]> {
   return files;
 }
 
-/** Copies with one changed trailing byte per copy so every copy is new content, not a duplicate. */
+/**
+ * Makes each copy new content (not a duplicate) the way a camera would: a JPEG comment segment
+ * right after SOI, so the file still ends in its EOI marker; other formats get trailing bytes.
+ */
+function unique(bytes: Buffer, tag: string): Buffer {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return Buffer.concat([bytes, Buffer.from(tag)]);
+  const text = Buffer.from(tag);
+  const header = Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff]);
+  return Buffer.concat([bytes.subarray(0, 2), header, text, bytes.subarray(2)]);
+}
+
 async function makeCopies(files: string[], copies: number, dir: string): Promise<string[]> {
   const out: string[] = [];
   for (let copy = 0; copy < copies; copy += 1) {
@@ -36,8 +48,8 @@ async function makeCopies(files: string[], copies: number, dir: string): Promise
     await mkdir(sub, { recursive: true });
     for (const file of files) {
       const target = path.join(sub, path.basename(file));
-      await copyFile(file, target);
-      if (copy > 0) await writeFile(target, Buffer.from(`lightbox-bench-${copy}`), { flag: 'a' });
+      if (copy === 0) await copyFile(file, target);
+      else await writeFile(target, unique(await readFile(file), `lightbox-bench-${copy}`));
       out.push(target);
     }
   }
@@ -109,11 +121,9 @@ async function dropLatency() {
         }
       });
     });
-    const droppedAt = performance.now();
-    await writeFile(path.join(inbox, name), Buffer.concat([big, Buffer.from(`drop-${i}`)]));
+    await writeFile(path.join(inbox, name), unique(big, `drop-${i}`));
     const writtenAt = performance.now();
     latencies.push((await seen) - writtenAt);
-    void droppedAt;
     await engine.whenIdle();
   }
   await waitFor('idle', async () => (await engine.whenIdle(), true));
@@ -122,18 +132,20 @@ async function dropLatency() {
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), n: latencies.length, megabytes: big.length / 1e6 };
 }
 
-const t = await throughput();
-printTable(`Ingest throughput: ${t.files} files, ${(t.bytes / 1e6).toFixed(0)} MB, concurrency ${CONCURRENCY}`, [
-  { pipeline: 'raw: SHA-256 + sharp 256px thumbnail', seconds: t.raw, 'files/s': t.files / t.raw, 'MB/s': t.bytes / 1e6 / t.raw, 'ratio of raw': 1 },
-  { pipeline: 'lightbox process (hash, store, re-hash, decode, preview+thumb, SQLite)', seconds: t.seconds, 'files/s': t.files / t.seconds, 'MB/s': t.bytes / 1e6 / t.seconds, 'ratio of raw': t.raw / t.seconds },
-]);
-printTable('Engine process during ingest', [
-  { metric: 'peak RSS (MB)', value: t.peak, target: '<= 600' },
-  { metric: 'event-loop delay p50 (ms)', value: t.loopStats.p50, target: '' },
-  { metric: 'event-loop delay p99 (ms)', value: t.loopStats.p99, target: '<= 50' },
-  { metric: 'event-loop delay max (ms)', value: t.loopStats.max, target: '' },
-  { metric: 'ingested / duplicates / failed', value: `${t.summary.ingested} / ${t.summary.duplicates} / ${t.summary.failed.length}`, target: '' },
-]);
+if (values.only !== 'drop') {
+  const t = await throughput();
+  printTable(`Ingest throughput: ${t.files} files, ${(t.bytes / 1e6).toFixed(0)} MB, concurrency ${CONCURRENCY}`, [
+    { pipeline: 'raw: SHA-256 + sharp 256px thumbnail', seconds: t.raw, 'files/s': t.files / t.raw, 'MB/s': t.bytes / 1e6 / t.raw, 'ratio of raw': 1 },
+    { pipeline: 'lightbox process (hash, store, re-hash, decode, preview+thumb, SQLite)', seconds: t.seconds, 'files/s': t.files / t.seconds, 'MB/s': t.bytes / 1e6 / t.seconds, 'ratio of raw': t.raw / t.seconds },
+  ]);
+  printTable('Engine process during ingest', [
+    { metric: 'peak RSS (MB)', value: t.peak, target: '<= 600' },
+    { metric: 'event-loop delay p50 (ms)', value: t.loopStats.p50, target: '' },
+    { metric: 'event-loop delay p99 (ms)', value: t.loopStats.p99, target: '<= 50' },
+    { metric: 'event-loop delay max (ms)', value: t.loopStats.max, target: '' },
+    { metric: 'ingested / duplicates / failed', value: `${t.summary.ingested} / ${t.summary.duplicates} / ${t.summary.failed.length}`, target: '' },
+  ]);
+}
 const d = await dropLatency();
 printTable(`Drop -> thumbnail latency, 24 MP JPEG (${d.megabytes.toFixed(1)} MB), ${d.n} drops, watch mode`, [
   { percentile: 'p50 (ms)', value: d.p50, target: '' },

@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const all = ['ingest'];
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
+// Known benchmark names select; everything else (`--seconds 30`) is passed to each benchmark.
+const wanted = process.argv.slice(2).filter((a) => all.includes(a));
+const flags = process.argv.slice(2).filter((a) => !all.includes(a));
 const node = path.resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'node');
 for (const name of wanted.length ? wanted : all) {
   const result = spawnSync(node, [path.join(import.meta.dirname, `${name}.ts`), ...flags], { stdio: 'inherit' });

@@ -102,8 +102,9 @@ export class ImmichClient {
     return this.#call('delete assets', options, (o) => immich.deleteAssets({ assetBulkDeleteDto: { ids, ...(options.force ? { force: true } : {}) } }, o)).then(() => undefined);
   }
 
-  getAllAlbums(call: CallOptions = {}) {
-    return this.#call('list albums', call, (o) => immich.getAllAlbums({}, o));
+  /** With `assetId`: only the albums holding that asset. */
+  getAllAlbums(call: CallOptions & { assetId?: string } = {}) {
+    return this.#call('list albums', call, (o) => immich.getAllAlbums(call.assetId ? { assetId: call.assetId } : {}, o));
   }
   createAlbum(albumName: string, call: CallOptions & { assetIds?: string[] } = {}) {
     return this.#call('create album', call, (o) => immich.createAlbum({ createAlbumDto: { albumName, ...(call.assetIds ? { assetIds: call.assetIds } : {}) } }, o));

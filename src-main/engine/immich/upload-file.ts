@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { FileChangedError } from './immich-error.ts';
 
 // Only for the part's Content-Type; Immich decides the asset type from the filename's extension.
@@ -49,39 +48,57 @@ export class StreamedFile extends File {
     this.#size = options.size;
     this.#sha1 = options.sha1.toLowerCase();
     this.#onBytes = options.onBytes;
-  }
-
-  override get size(): number {
-    return this.#size;
+    // Blob's `size` is a prototype getter (typed as a property): shadow it with the file's size,
+    // which FormData uses for the part length and the request's Content-Length.
+    Object.defineProperty(this, 'size', { value: options.size, enumerable: true });
   }
 
   override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
     this.opens += 1;
+    const filePath = this.#filePath;
+    const size = this.#size;
+    const expected = this.#sha1;
+    const onBytes = this.#onBytes;
     const hash = createHash('sha1');
     let seen = 0;
-    const { size, onBytes } = { size: this.#size, onBytes: this.#onBytes };
-    const expected = this.#sha1;
-    const filePath = this.#filePath;
-    // Hold back one chunk so a mismatch found at EOF can still stop the body before it completes.
-    let held: Uint8Array | undefined;
-    const source = Readable.toWeb(createReadStream(filePath, { highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>;
-    const check = new TransformStream<Uint8Array, Uint8Array<ArrayBuffer>>({
-      transform(chunk, controller) {
-        hash.update(chunk);
-        seen += chunk.length;
-        if (seen > size) throw new FileChangedError(`${filePath} grew while it was being uploaded`);
-        if (held) controller.enqueue(held as Uint8Array<ArrayBuffer>);
-        held = chunk;
-        onBytes?.(chunk.length);
+    let file: ReturnType<typeof createReadStream> | undefined;
+    let chunks: AsyncIterator<Buffer> | undefined;
+    // Hold back one chunk so a mismatch found at EOF still stops the body before it completes.
+    let held: Buffer | undefined;
+    // Pull-based on purpose: Readable.toWeb() reads ahead without bound (the whole file ended up
+    // in memory in the 128 MiB test); here a chunk is read only when fetch asks for one.
+    return new ReadableStream<Uint8Array<ArrayBuffer>>(
+      {
+        start() {
+          file = createReadStream(filePath, { highWaterMark: 256 * 1024 });
+          chunks = file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+        },
+        async pull(controller) {
+          // A pull must enqueue or close, or the stream stalls: the first chunk only fills `held`.
+          for (;;) {
+            const next = await chunks!.next();
+            if (next.done) break;
+            const chunk = next.value;
+            hash.update(chunk);
+            seen += chunk.length;
+            if (seen > size) throw new FileChangedError(`${filePath} grew while it was being uploaded`);
+            onBytes?.(chunk.length);
+            const previous = held;
+            held = chunk;
+            if (previous) return controller.enqueue(new Uint8Array(previous.buffer, previous.byteOffset, previous.length) as Uint8Array<ArrayBuffer>);
+          }
+          if (seen !== size) throw new FileChangedError(`${filePath} is ${seen} bytes, expected ${size}: it changed since it was hashed`);
+          const actual = hash.digest('hex');
+          if (actual !== expected) throw new FileChangedError(`${filePath} has SHA-1 ${actual}, expected ${expected}: it changed since it was hashed`);
+          if (held) controller.enqueue(new Uint8Array(held.buffer, held.byteOffset, held.length) as Uint8Array<ArrayBuffer>);
+          controller.close();
+        },
+        cancel() {
+          file?.destroy();
+        },
       },
-      flush(controller) {
-        if (seen !== size) throw new FileChangedError(`${filePath} is ${seen} bytes, expected ${size}: it changed since it was hashed`);
-        const actual = hash.digest('hex');
-        if (actual !== expected) throw new FileChangedError(`${filePath} has SHA-1 ${actual}, expected ${expected}: it changed since it was hashed`);
-        if (held) controller.enqueue(held as Uint8Array<ArrayBuffer>);
-      },
-    });
-    return source.pipeThrough(check);
+      { highWaterMark: 0 },
+    );
   }
 
   // Buffering the whole file is exactly what this class exists to avoid.

@@ -19,13 +19,16 @@ const EXCEPTIONS: Record<string, string> = {
   'other/jxl/test_0001.jxl': 'unsupported-format',
 };
 
-/** HEIC display size comes from libheif after irot/imir; EXIF orientation is not applied on top (HEIF rule). */
+/**
+ * HEIC display size: with an EXIF Orientation tag that tag decides and irot/imir are ignored (as
+ * libvips does); without one libheif applies irot/imir. See heic-orientation.test.ts.
+ */
 const HEIC_DISPLAY: Record<string, [number, number]> = {
   'heic/iphone_IMG_5195.HEIC': [2566, 3313],
-  'heic/iphone_13_pro_max.HEIC': [3024, 4032], // stored 4032x3024 + irot
-  'heic/HMD_Nokia_8.3_5G.heif': [3456, 4608], // stored 4608x3456 + irot 270
+  'heic/iphone_13_pro_max.HEIC': [3024, 4032], // stored 4032x3024 + EXIF 6 (its irot agrees)
+  'heic/HMD_Nokia_8.3_5G.heif': [4608, 3456], // EXIF 1 wins over its irot 270 (which would turn it sideways)
   'heic/mei_IMG_2927.HEIC': [3024, 4032],
-  'heic/mei_DCI-P3.heic': [4000, 1848], // no irot; its EXIF Orientation=6 is ignored as HEIF requires
+  'heic/mei_DCI-P3.heic': [1848, 4000], // stored 4000x1848, no irot, EXIF 6
   'heic/exif-at-eof.heic': [3024, 4032],
   'heic/exifr-heic-collection.heic': [1440, 960],
   'heic/image-sequence-msf1.heic': [256, 144], // first frame of the msf1 track, decoded by libheif-js
@@ -84,7 +87,7 @@ describe.skipIf(!hasCorpus)('openImage on the corpus', () => {
     expect(iccDescription(meta.icc!)).toBe('Display P3');
   });
 
-  it('rotates an iPhone HEIC (irot) to portrait exactly once', async () => {
+  it('rotates an iPhone HEIC (EXIF 6, its irot agrees) to portrait exactly once', async () => {
     // The same scene as a JPEG does not exist, so check the pixels against libheif's own size
     // and that pipeline() output matches the reported display size.
     const img = await openImage(corpusPath('heic/iphone_13_pro_max.HEIC'));

@@ -17,8 +17,9 @@ export type OpenedImage = {
   width: number;
   height: number;
   /**
-   * EXIF-style orientation (1–8) that pipeline() applies to the stored pixels. HEIC reports 1:
-   * libheif already applied the HEIF irot/imir transforms while decoding.
+   * EXIF-style orientation (1–8) that pipeline() applies to the stored pixels. HEIC with an EXIF
+   * Orientation reports it (decoded without the HEIF irot/imir, as libvips does); HEIC without one
+   * reports 1 (libheif applied irot/imir while decoding).
    */
   orientation: number;
   /** A fresh sharp pipeline over the full image (first frame/page), orientation already applied. */
@@ -109,7 +110,7 @@ async function openHeic(filePath: string, maxPixels: number, warnings: MediaWarn
   } else if (decoded.topLevelImages > 1) {
     warnings.push(warning('multi-image-first', `${name} holds ${decoded.topLevelImages} images; Lightbox uses the primary one.`));
   }
-  return opened('heic', decoded.width, decoded.height, { input: decoded.tiff, orientation: 1 }, maxPixels, warnings);
+  return opened('heic', decoded.width, decoded.height, { input: decoded.tiff, orientation: decoded.orientation }, maxPixels, warnings);
 }
 
 async function openRaw(filePath: string, format: RawFormat, maxPixels: number, warnings: MediaWarning[]): Promise<OpenedImage> {

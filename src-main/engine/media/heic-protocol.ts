@@ -7,6 +7,11 @@ export type HeicResponse =
       ok: true;
       width: number;
       height: number;
+      /**
+       * EXIF orientation (1–8) still to apply to the TIFF's pixels: the file's EXIF tag when it has
+       * one (libheif then skipped irot/imir), else 1 (libheif applied the HEIF transforms).
+       */
+      orientation: number;
       /** Uncompressed TIFF with the ICC profile embedded (see tiff-wrap.ts); transferred, not copied. */
       tiff: ArrayBuffer;
       topLevelImages: number;

@@ -3,12 +3,19 @@
  * as an uncompressed TIFF (pixels + ICC) that sharp reads like any other file. Runs off the main
  * thread because a 12 MP decode takes ~0.5 s of pure wasm CPU time.
  *
- * libheif applies the HEIF transforms (irot/imir/clap) while decoding, so the pixels leave here in
- * display orientation and nobody may rotate them again.
+ * Orientation follows libvips: when the primary image has an EXIF Orientation tag, libheif decodes
+ * WITHOUT the HEIF transforms (irot/imir/clap), the clean aperture is cropped here, and the EXIF
+ * value is returned for the main thread to apply. Why: some Android phones (HMD Nokia 8.3) write an
+ * irot that contradicts an upright EXIF 1, while Samsung writes EXIF 6 and no irot; Apple writes
+ * both, consistently, so either rule suits it. Without an EXIF tag libheif applies the HEIF
+ * transforms and the pixels leave here in display orientation (orientation 1).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
+import { exifBlockOrientation } from './exif-orientation.ts';
+import { storedCleanAperture } from './heif-transforms.ts';
+import type { HeifTransform } from './heif-transforms.ts';
 import { wrapPixelsAsTiff } from './tiff-wrap.ts';
 import type { HeicRequest, HeicResponse } from './heic-protocol.ts';
 
@@ -20,6 +27,13 @@ type Libheif = Record<string, any>;
 const HEIF_CHANNEL_INTERLEAVED = 10;
 const HEIF_COLORSPACE_RGB = 1;
 const HEIF_CHROMA_RGB = 10;
+const HEIF_CHROMA_RGBA = 11;
+/** heif_decoding_options: uint8 version, then uint8 ignore_transformations (unchanged since v1). */
+const OPTION_IGNORE_TRANSFORMATIONS = 1;
+const PROPERTY_IROT = 0x69726f74; // 'irot'
+const PROPERTY_IMIR = 0x696d6972; // 'imir'
+const PROPERTY_CLAP = 0x636c6170; // 'clap'
+const MAX_TRANSFORMS = 16;
 const HEIF_SUBERROR_END_OF_DATA = 100;
 const PROFILE_PROF = 0x70726f66; // 'prof'
 const PROFILE_RICC = 0x72494343; // 'rICC'
@@ -69,7 +83,7 @@ async function decode(request: HeicRequest): Promise<Omit<Extract<HeicResponse, 
     const handle = lh.heif_js_context_get_primary_image_handle(ctx);
     if (handle && !handle.code && handle.$$) {
       try {
-        return decodeStill(lh, handle, scratch, request.maxPixels, topLevelImages);
+        return decodeStill(lh, ctx.$$.ptr, handle, scratch, request.maxPixels, topLevelImages);
       } finally {
         lh.heif_image_handle_release(handle);
       }
@@ -83,23 +97,117 @@ async function decode(request: HeicRequest): Promise<Omit<Extract<HeicResponse, 
   }
 }
 
-function decodeStill(lh: Libheif, handle: any, scratch: number, maxPixels: number, topLevelImages: number) {
-  const width: number = lh.heif_image_handle_get_width(handle);
-  const height: number = lh.heif_image_handle_get_height(handle);
-  checkPixels(width, height, maxPixels);
-  const hasAlpha = Boolean(lh.heif_image_handle_has_alpha_channel(handle));
+function decodeStill(lh: Libheif, ctxPtr: number, handle: any, scratch: number, maxPixels: number, topLevelImages: number) {
   const handlePtr: number = handle.$$.ptr;
+  const width: number = lh._heif_image_handle_get_width(handlePtr);
+  const height: number = lh._heif_image_handle_get_height(handlePtr);
+  checkPixels(width, height, maxPixels);
+  const hasAlpha = Boolean(lh._heif_image_handle_has_alpha_channel(handlePtr));
   const icc = readHandleIcc(lh, handlePtr, scratch);
-  const image = lh.heif_js_decode_image2(handle, lh.heif_colorspace.heif_colorspace_RGB, hasAlpha ? lh.heif_chroma.heif_chroma_interleaved_RGBA : lh.heif_chroma.heif_chroma_interleaved_RGB);
-  if (!image || image.code) throw failFromHeifError('libheif could not decode the HEIC image', image ?? {});
+  const exifOrientation = readExifOrientation(lh, handlePtr, scratch);
+  const ignoreTransforms = exifOrientation !== null;
+  const options: number = lh._heif_decoding_options_alloc();
+  if (!options) throw new DecodeFailure('heic-decode-failed', 'libheif could not allocate its decoding options.');
   try {
-    const plane = (image.channels as Array<{ id: { value: number }; width: number; height: number; stride: number; data: Uint8Array }>)
-      .find((c) => c.id.value === HEIF_CHANNEL_INTERLEAVED);
-    if (!plane) throw new DecodeFailure('heic-decode-failed', 'libheif returned no interleaved RGB plane.');
-    const tiff = wrapPixelsAsTiff({ width: plane.width, height: plane.height, channels: hasAlpha ? 4 : 3, stride: plane.stride, pixels: plane.data, icc });
-    return { ok: true as const, width: plane.width, height: plane.height, tiff: tiff.buffer, topLevelImages, sequence: false, hasIcc: icc !== null };
+    lh.HEAPU8[options + OPTION_IGNORE_TRANSFORMATIONS] = ignoreTransforms ? 1 : 0;
+    lh._heif_decode_image(scratch, handlePtr, scratch + 24, HEIF_COLORSPACE_RGB, hasAlpha ? HEIF_CHROMA_RGBA : HEIF_CHROMA_RGB, options);
   } finally {
-    lh.heif_image_release(image.image);
+    lh._heif_decoding_options_free(options);
+  }
+  if (lh.HEAP32[scratch >> 2] !== 0) throw failFromHeifError('libheif could not decode the HEIC image', readHeifError(lh, scratch));
+  const image: number = lh.HEAPU32[(scratch + 24) >> 2];
+  try {
+    const plane = readPlane(lh, image, scratch);
+    const channels = hasAlpha ? 4 : 3;
+    // Decoded without transforms, the pixels are the coded size: keep only the clean aperture.
+    const crop = ignoreTransforms
+      ? storedCleanAperture(plane.width, plane.height, readTransforms(lh, ctxPtr, lh._heif_image_handle_get_item_id(handlePtr), scratch))
+      : { left: 0, top: 0, width: plane.width, height: plane.height };
+    const start = crop.top * plane.stride + crop.left * channels;
+    const pixels = plane.pixels.subarray(start, start + (crop.height - 1) * plane.stride + crop.width * channels);
+    const tiff = wrapPixelsAsTiff({ width: crop.width, height: crop.height, channels, stride: plane.stride, pixels, icc });
+    return { ok: true as const, width: crop.width, height: crop.height, orientation: exifOrientation ?? 1, tiff: tiff.buffer, topLevelImages, sequence: false, hasIcc: icc !== null };
+  } finally {
+    lh._heif_image_release(image);
+  }
+}
+
+function readPlane(lh: Libheif, image: number, scratch: number): { width: number; height: number; stride: number; pixels: Uint8Array } {
+  const width: number = lh._heif_image_get_width(image, HEIF_CHANNEL_INTERLEAVED);
+  const height: number = lh._heif_image_get_height(image, HEIF_CHANNEL_INTERLEAVED);
+  const plane: number = lh._heif_image_get_plane_readonly2(image, HEIF_CHANNEL_INTERLEAVED, scratch + 32);
+  const stride: number = lh.HEAPU32[(scratch + 32) >> 2];
+  if (!plane || width <= 0 || height <= 0) throw new DecodeFailure('heic-decode-failed', 'libheif returned no interleaved RGB plane.');
+  return { width, height, stride, pixels: lh.HEAPU8.subarray(plane, plane + stride * height) as Uint8Array };
+}
+
+/** A heif_error written at `at` by a C call that returns it by value (code, subcode, message*). */
+function readHeifError(lh: Libheif, at: number) {
+  const messagePtr: number = lh.HEAPU32[(at + 8) >> 2];
+  return { code: { value: lh.HEAP32[at >> 2] }, subcode: { value: lh.HEAP32[(at + 4) >> 2] }, message: messagePtr ? readCString(lh, messagePtr) : undefined };
+}
+
+function readCString(lh: Libheif, at: number): string {
+  let end = at;
+  while (lh.HEAPU8[end] !== 0 && end - at < 4096) end++;
+  return new TextDecoder().decode(lh.HEAPU8.subarray(at, end));
+}
+
+/** The Orientation of the first Exif item linked to the image, or null when it has none. */
+function readExifOrientation(lh: Libheif, handlePtr: number, scratch: number): number | null {
+  const count: number = lh._heif_image_handle_get_number_of_metadata_blocks(handlePtr, 0);
+  if (count <= 0) return null;
+  const ids: number = lh._malloc(count * 4);
+  try {
+    lh._heif_image_handle_get_list_of_metadata_block_IDs(handlePtr, 0, ids, count);
+    for (let i = 0; i < count; i++) {
+      const id: number = lh.HEAPU32[(ids >> 2) + i];
+      if (readCString(lh, lh._heif_image_handle_get_metadata_type(handlePtr, id)) !== 'Exif') continue;
+      const size: number = lh._heif_image_handle_get_metadata_size(handlePtr, id);
+      if (size <= 0 || size > 16 * 1024 * 1024) return null;
+      const buf: number = lh._malloc(size);
+      try {
+        lh._heif_image_handle_get_metadata(scratch, handlePtr, id, buf);
+        // An unreadable Exif item counts as no tag: libheif's transforms are the HEIF default.
+        return lh.HEAP32[scratch >> 2] === 0 ? exifBlockOrientation(lh.HEAPU8.subarray(buf, buf + size)) : null;
+      } finally {
+        lh._free(buf);
+      }
+    }
+    return null;
+  } finally {
+    lh._free(ids);
+  }
+}
+
+/** The item's clap/irot/imir properties in file order (the order they must be applied in). */
+function readTransforms(lh: Libheif, ctxPtr: number, itemId: number, scratch: number): HeifTransform[] {
+  const list: number = lh._malloc(MAX_TRANSFORMS * 4);
+  try {
+    const count: number = lh._heif_item_get_transformation_properties(ctxPtr, itemId, list, MAX_TRANSFORMS);
+    const out: HeifTransform[] = [];
+    for (let i = 0; i < count; i++) {
+      const property: number = lh.HEAPU32[(list >> 2) + i];
+      const type: number = lh._heif_item_get_property_type(ctxPtr, itemId, property) >>> 0;
+      if (type === PROPERTY_IROT) {
+        out.push({ kind: 'irot', ccw: lh._heif_item_get_property_transform_rotation_ccw(ctxPtr, itemId, property) });
+      } else if (type === PROPERTY_IMIR) {
+        const direction: number = lh._heif_item_get_property_transform_mirror(ctxPtr, itemId, property);
+        if (direction === 0 || direction === 1) out.push({ kind: 'imir', direction: direction === 0 ? 'vertical' : 'horizontal' });
+      } else if (type === PROPERTY_CLAP) {
+        out.push({
+          kind: 'clap',
+          borders: (width, height) => {
+            lh._heif_item_get_property_transform_crop_borders(ctxPtr, itemId, property, width, height, scratch, scratch + 4, scratch + 8, scratch + 12);
+            const at = scratch >> 2;
+            return { left: lh.HEAP32[at], top: lh.HEAP32[at + 1], right: lh.HEAP32[at + 2], bottom: lh.HEAP32[at + 3] };
+          },
+        });
+      }
+    }
+    return out;
+  } finally {
+    lh._free(list);
   }
 }
 
@@ -131,14 +239,9 @@ function decodeFirstFrame(lh: Libheif, ctxPtr: number, scratch: number, maxPixel
     }
     const image: number = lh.HEAPU32[(scratch + 24) >> 2];
     try {
-      const width: number = lh._heif_image_get_width(image, HEIF_CHANNEL_INTERLEAVED);
-      const height: number = lh._heif_image_get_height(image, HEIF_CHANNEL_INTERLEAVED);
-      const plane: number = lh._heif_image_get_plane_readonly2(image, HEIF_CHANNEL_INTERLEAVED, scratch + 32);
-      const stride: number = lh.HEAPU32[(scratch + 32) >> 2];
-      if (!plane || width <= 0 || height <= 0) throw new DecodeFailure('heic-decode-failed', 'libheif returned an empty first frame for the HEIF image sequence.');
-      const pixels = lh.HEAPU8.subarray(plane, plane + stride * height) as Uint8Array;
+      const { width, height, stride, pixels } = readPlane(lh, image, scratch);
       const tiff = wrapPixelsAsTiff({ width, height, channels: 3, stride, pixels, icc: null });
-      return { ok: true as const, width, height, tiff: tiff.buffer, topLevelImages: 1, sequence: true, hasIcc: false };
+      return { ok: true as const, width, height, orientation: 1, tiff: tiff.buffer, topLevelImages: 1, sequence: true, hasIcc: false };
     } finally {
       lh._heif_image_release(image);
     }
