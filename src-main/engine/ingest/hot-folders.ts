@@ -88,10 +88,12 @@ export class HotFolders {
   }
 
   async #settle(folder: HotFolder, abs: string, signal: AbortSignal): Promise<void> {
-    const quietMs = this.#options.quietMs ?? 500;
+    // The end-marker check below catches paused writers of JPEG/PNG/GIF/WebP, so the quiet time
+    // only has to outlast the gap between two writes of an active copy.
+    const quietMs = this.#options.quietMs ?? 300;
     const graceMs = this.#options.incompleteGraceMs ?? 20_000;
     for (;;) {
-      const { size, mtimeMs } = await waitUntilStable(abs, { quietMs, signal });
+      const { size, mtimeMs } = await waitUntilStable(abs, { quietMs, pollMs: Math.min(250, Math.ceil(quietMs / 3)), signal });
       if (signal.aborted) return;
       if (this.#options.alreadyHandled(abs, size, mtimeMs)) return;
       const completeness = await checkCompleteness(abs);
