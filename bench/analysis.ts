@@ -56,7 +56,7 @@ for (const threads of [1, 2]) {
       runs = after.runs - before.runs;
       faces = found.length;
       // Raw reference: the same decode + orient + resize that detectFaces starts with.
-      decode.push((await time(() => sharp(file).autoOrient().resize(1280, 1280, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer()))[0]);
+      decode.push((await time(() => sharp(file).autoOrient().resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer()))[0]);
     }
     faceRows.push({
       threads,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { checkLibraryWritable, checkNativeModules, checkNode, type CheckResult } from '../engine/doctor/checks.ts';
+import { checkLibraryWritable, checkModels, checkNativeModules, checkNode, type CheckResult } from '../engine/doctor/checks.ts';
 import { defaultLibraryDir } from './default-library.ts';
 
 export async function doctorCommand(argv: string[]): Promise<number> {
@@ -8,6 +8,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     checkNode(),
     ...(await checkNativeModules()),
     await checkLibraryWritable(values.library ?? defaultLibraryDir()),
+    ...(await checkModels()),
   ];
   const ok = checks.every((c) => c.ok);
   if (values.json) {

@@ -3,13 +3,13 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AnalysisError } from './analysis-error.ts';
+import { projectRoot } from '../project-root.ts';
 
 /** The repo's models/ folder; LIGHTBOX_MODELS_DIR points elsewhere (a packaged app, a test copy). */
 export const defaultModelsDir =
-  process.env.LIGHTBOX_MODELS_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+  process.env.LIGHTBOX_MODELS_DIR ?? path.join(projectRoot, 'models');
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 

@@ -10,13 +10,25 @@ export type ModelOutputs = Record<string, TensorData>;
 export type PoolOptions = {
   modelsDir?: string;
   /**
-   * ORT intra-op threads per session. Measured on a 2-core machine: BlazeFace ~2.7 ms with 1 thread
-   * and ~2.3 ms with 2; ISNet ~3.6 s with 1 and ~2.3 s with 2. So 2, capped by the machine's cores.
+   * ORT intra-op threads per session; by default 1 for small models and 2 (capped by the cores) for
+   * large ones. Measured on our shared 2-core machine with bench/analysis.ts: BlazeFace 9-11 ms/run with
+   * 1 thread vs 18-23 ms with 2 (thread hand-off costs more than the tiny graph); ISNet 9-10 s with 1
+   * vs 5.5-5.9 s with 2 at load ~2.4, but 11-15 s vs 29 s at load 5-7. LIGHTBOX_ORT_THREADS overrides.
    */
   intraOpNumThreads?: number;
   /** A model's worker (and its session's memory) is released after this long without requests. */
   idleMs?: number;
 };
+
+/** Models below this many bytes run single-threaded (see PoolOptions.intraOpNumThreads). */
+const SMALL_MODEL_BYTES = 10_000_000;
+
+function defaultThreads(modelBytes: number | null): number {
+  const fromEnv = Number(process.env.LIGHTBOX_ORT_THREADS);
+  const cores = os.availableParallelism();
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, cores);
+  return modelBytes !== null && modelBytes < SMALL_MODEL_BYTES ? 1 : Math.max(1, Math.min(2, cores));
+}
 
 type Pending = { resolve: (outputs: ModelOutputs) => void; reject: (err: Error) => void };
 
@@ -101,12 +113,12 @@ export class OnnxPool {
   private readonly workers = new Map<string, ModelWorker>();
   private readonly verified = new Map<string, Promise<void>>();
   private readonly modelsDir: string;
-  private readonly threads: number;
+  private readonly threads: number | undefined;
   private readonly idleMs: number;
 
   constructor(options: PoolOptions = {}) {
     this.modelsDir = options.modelsDir ?? defaultModelsDir;
-    this.threads = options.intraOpNumThreads ?? Math.max(1, Math.min(2, os.availableParallelism()));
+    this.threads = options.intraOpNumThreads;
     this.idleMs = options.idleMs ?? 120_000;
   }
 
@@ -133,7 +145,7 @@ export class OnnxPool {
     let w = this.workers.get(modelId);
     if (!w?.alive) {
       const created: ModelWorker = new ModelWorker(
-        { modelPath: weightPath(model, this.modelsDir), intraOpNumThreads: this.threads },
+        { modelPath: weightPath(model, this.modelsDir), intraOpNumThreads: this.threads ?? defaultThreads(model.bytes) },
         { idleMs: this.idleMs, onGone: () => this.workers.get(modelId) === created && this.workers.delete(modelId) },
       );
       w = created;

