@@ -1,6 +1,7 @@
 import * as immich from '@immich/sdk';
 import { inspect } from 'node:util';
 import { ImmichError, toImmichError } from './immich-error.ts';
+import { streamingFetch } from './streaming-fetch.ts';
 import { uploadForm, type UploadFileInput } from './upload-file.ts';
 
 export type ImmichClientOptions = {
@@ -32,6 +33,7 @@ export class ImmichClient {
   readonly baseUrl: string;
   readonly #apiKey: string;
   readonly #fetch: typeof fetch;
+  readonly #uploadFetch: typeof fetch;
   readonly #timeoutMs: number;
 
   constructor(options: ImmichClientOptions) {
@@ -39,18 +41,20 @@ export class ImmichClient {
     this.#apiKey = options.apiKey;
     // jsonOnly turns a proxy's HTML answer into MalformedResponseError instead of a JSON parse crash.
     this.#fetch = immich.jsonOnly(options.fetch);
+    // Uploads go through node:http unless a fetch was injected (see streaming-fetch.ts for why).
+    this.#uploadFetch = immich.jsonOnly(options.fetch ?? streamingFetch);
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  #opts(call: CallOptions, timeout: boolean): SdkOpts {
+  #opts(call: CallOptions, timeout: boolean, upload = false): SdkOpts {
     const signals = [call.signal, timeout ? AbortSignal.timeout(this.#timeoutMs) : undefined].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    return { baseUrl: this.baseUrl, fetch: this.#fetch, headers: { 'x-api-key': this.#apiKey }, ...(signal ? { signal } : {}) };
+    return { baseUrl: this.baseUrl, fetch: upload ? this.#uploadFetch : this.#fetch, headers: { 'x-api-key': this.#apiKey }, ...(signal ? { signal } : {}) };
   }
 
-  async #call<T>(what: string, call: CallOptions, run: (opts: SdkOpts) => Promise<T>, timeout = true): Promise<T> {
+  async #call<T>(what: string, call: CallOptions, run: (opts: SdkOpts) => Promise<T>, timeout = true, upload = false): Promise<T> {
     try {
-      return await run(this.#opts(call, timeout));
+      return await run(this.#opts(call, timeout, upload));
     } catch (error) {
       if (call.signal?.aborted) throw call.signal.reason ?? error;
       throw toImmichError(error, what);
@@ -88,7 +92,7 @@ export class ImmichClient {
       throw toImmichError(error, what);
     }
     // No deadline: a large file on a slow link may take long; the caller's signal can stop it.
-    const answer = await this.#call(what, options, (o) => immich.uploadAsset({ assetMediaCreateDto: form, xImmichChecksum: file.sha1.toLowerCase() }, o), false);
+    const answer = await this.#call(what, options, (o) => immich.uploadAsset({ assetMediaCreateDto: form, xImmichChecksum: file.sha1.toLowerCase() }, o), false, true);
     if (answer.status !== 'created' && answer.status !== 'duplicate') {
       throw new ImmichError('invalid', `${what}: unexpected upload status ${String(answer.status)}`);
     }

@@ -84,14 +84,13 @@ describe('streamed uploads', () => {
   it(`uploads ${SIZE / 2 ** 20} MiB files without holding them in memory`, async () => {
     const second = path.join(dir.path, 'big2.jpg');
     const secondSha1 = await bigFile(second);
-    // KNOWN ISSUE (see the report): the FIRST large fetch() body in a process stays reachable
-    // until its request ends, also with a plain node:http server and with a bare ReadableStream
-    // body, so it is below this module (undici). Later uploads stay flat; that is asserted.
+    // Both uploads, the first included: Node's global fetch kept a whole streamed body reachable
+    // (+128 MiB here), which is why uploads go through streaming-fetch.ts.
     const first = await measuredUpload('big.jpg', file, sha1);
-    expect(first).toBeLessThan((SIZE / 2 ** 20) * 1.25);
     const steady = await measuredUpload('big2.jpg', second, secondSha1);
     // Well under the file's size (a buffered upload retains all 128 MiB); the margin absorbs the
-    // allocator noise seen when both cores are busy (30 MiB measured under load, 8-14 MiB idle).
+    // allocator noise seen when both cores are busy (~30 MiB measured under load, 8-16 MiB idle).
+    expect(first).toBeLessThan(SIZE / 2 ** 20 / 3);
     expect(steady).toBeLessThan(SIZE / 2 ** 20 / 3);
   });
 
