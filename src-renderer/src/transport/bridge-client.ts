@@ -2,7 +2,7 @@ import { ApiError, isCommandName, type Unsubscribe } from '../contract.ts';
 import type { Transport } from './transport.ts';
 import { parseEvent, parseOutput, toApiError } from './validate.ts';
 
-/** What the Electron preload puts on `window.lightbox` (src-main/shell/preload.cts). */
+/** What the Electron preload puts on `window.lightbox` (the shell's preload.cts). */
 export type LightboxBridge = {
   call(method: string, input: unknown): Promise<unknown>;
   on(event: string, listener: (payload: unknown) => void): Unsubscribe;
