@@ -6,7 +6,7 @@ import { UsageError } from './cli/usage-error.ts';
 
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
-  lightbox process DIR... [--library DIR] [--json]
+  lightbox process DIR... [--library DIR] [--json] [--quiet]
   lightbox doctor [--library DIR] [--json]
 
 The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;

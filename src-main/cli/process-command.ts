@@ -8,7 +8,7 @@ export async function processCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { library: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { library: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
   });
   if (positionals.length === 0) throw new UsageError('lightbox process needs at least one folder.');
   for (const dir of positionals) {
@@ -16,6 +16,11 @@ export async function processCommand(argv: string[]): Promise<number> {
     if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder.`);
   }
   const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false });
+  // Progress goes to stderr so stdout stays one JSON document with --json.
+  const stopProgress = values.quiet ? () => {} : engine.api.on('photo.changed', (photo) => {
+    const detail = photo.error ? ` - ${photo.error.code}` : '';
+    process.stderr.write(`${photo.fileName}: ${photo.stage}${detail}\n`);
+  });
   try {
     const summary = await engine.processOnce(positionals);
     if (values.json) {
@@ -26,6 +31,7 @@ export async function processCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    stopProgress();
     await engine.close();
   }
 }

@@ -40,16 +40,28 @@ const RUNS = 20;
 const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
 const cli = path.join(projectRoot, 'src-main', 'cli.ts');
 
-function runProcess(inbox: string, libraryDir: string, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; stdout: string }> {
+type Kill = { afterLines: number; delayMs: number };
+type RunResult = { code: number | null; signal: string | null; stdout: string; progressLines: number };
+
+/**
+ * A kill timed in wall-clock milliseconds misses on a fast machine (the work is already done), so
+ * the moment is tied to the work: after the k-th progress line, plus a random delay that lands it
+ * inside the next hash, copy, fsync, decode or database write.
+ */
+function runProcess(inbox: string, libraryDir: string, kill: Kill | null): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(node, [cli, 'process', inbox, '--library', libraryDir, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let progressLines = 0;
+    let timer: NodeJS.Timeout | null = null;
     child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', () => {});
-    const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.stderr.on('data', (d: Buffer) => {
+      progressLines += d.toString().split('\n').length - 1;
+      if (kill && !timer && progressLines >= kill.afterLines) timer = setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+    });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout });
+      resolve({ code, signal, stdout, progressLines });
     });
   });
 }
@@ -102,10 +114,15 @@ describe.skipIf(!hasCorpus)('crash safety', () => {
   it(`survives ${RUNS} SIGKILLs at random moments, then finishes with everything accounted for`, async () => {
     let killed = 0;
     for (let run = 0; run < RUNS; run += 1) {
-      const result = await runProcess(inbox.path, library.path, 150 + Math.floor(Math.random() * 2500));
-      if (result.signal === 'SIGKILL') killed += 1;
+      const kill = { afterLines: 1 + Math.floor(Math.random() * 2), delayMs: Math.floor(Math.random() * 120) };
+      const result = await runProcess(inbox.path, library.path, kill);
       await checkConsistent(library.path);
+      if (result.signal === 'SIGKILL') killed += 1;
+      // Finished before the kill landed: nothing is left to interrupt.
+      else break;
     }
+    console.log(`[crash] ${killed} SIGKILLs landed mid-work`);
+    // Each run makes at most a few photos' progress before it dies, so the work outlasts many kills.
     expect(killed).toBeGreaterThanOrEqual(RUNS / 2);
 
     const final = await runProcess(inbox.path, library.path, null);

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { HotFolder } from '../../contract/index.ts';
-import { checkCompleteness } from './completeness.ts';
+import { checkCompleteness } from '../media/index.ts';
 import { createPathFilter, isIgnoredName } from './file-filter.ts';
 import { watchFolder, type FolderWatcher } from './folder-watcher.ts';
 import { waitUntilStable } from './stability.ts';

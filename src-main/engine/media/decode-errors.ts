@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { DetectedFormat } from './detect-format.ts';
 import { formatName } from './detect-format.ts';
+import { checkCompleteness } from './end-marker.ts';
 import { MediaError, formatCount, formatMegapixels } from './media-error.ts';
 
 /** libvips/sharp wording for "the data stopped before the image did". */
@@ -31,8 +32,11 @@ export async function classifyDecodeError(error: unknown, ctx: ErrorContext): Pr
     if (damage === 'no-frame-header') {
       return new MediaError('corrupt-image', `The JPEG ${ctx.name} is damaged: its header stops or breaks after ${formatCount(ctx.bytes)} bytes before saying how large the image is, so there is nothing to show. Copy the file again from its source.`, { cause: error });
     }
-    if (damage === 'cut-off' || TRUNCATION.test(raw)) return truncated(ctx, error);
+    if (damage === 'cut-off') return truncated(ctx, error);
   }
+  // The bytes decide before the message does: libvips keeps one error buffer for all threads, so
+  // under concurrent decodes a failure can carry a neighbour's wording.
+  if (ctx.filePath && (await checkCompleteness(ctx.filePath).catch(() => 'unknown')) === 'incomplete') return truncated(ctx, error);
   if (TRUNCATION.test(raw)) return truncated(ctx, error);
   return new MediaError('corrupt-image', `The ${kind} file ${ctx.name} is damaged and cannot be decoded (${detail}). Copy it again from its source; if it opens nowhere else either, the file itself is broken.`, { cause: error });
 }

@@ -8,3 +8,5 @@ export type { OpenedImage, OpenOptions } from './decode.ts';
 export { makeDerivatives } from './derivatives.ts';
 export type { Derivatives, DerivativeInfo, DerivativeOptions } from './derivatives.ts';
 export { stopHeicWorker } from './heic-decoder.ts';
+export { checkCompleteness } from './end-marker.ts';
+export type { Completeness } from './end-marker.ts';

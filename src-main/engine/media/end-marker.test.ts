@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
-import { checkCompleteness } from './completeness.ts';
+import { checkCompleteness } from './end-marker.ts';
 
 describe.skipIf(!hasCorpus)('checkCompleteness', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
