@@ -11,6 +11,7 @@ import { HotFolders } from './ingest/hot-folders.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { sweepTempFiles } from './ingest/originals-store.ts';
 import { createDeriveHandler } from './media/derive-handler.ts';
+import { createPreviewStore } from './media/preview-store.ts';
 import { PhotosService } from './services/photos-service.ts';
 import { FoldersService } from './services/folders-service.ts';
 import { QueueService } from './services/queue-service.ts';
@@ -95,6 +96,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (watching && started) await hotFolders.sync(list);
   });
   const photos = new PhotosService(library.photos, library.files);
+  const previews = createPreviewStore({ library, layout });
   const queueService = new QueueService(library.jobs, queue);
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
@@ -124,7 +126,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       if (!photo.originalPath) return null;
       return { path: layout.absolute(photo.originalPath), contentType: contentTypeOf(photo.originalPath) };
     }
-    const file = kind === 'thumb' ? layout.thumbPath(photoId) : layout.previewPath(photoId);
+    const file = kind === 'thumb' ? layout.thumbPath(photoId) : await previews.ensure(photoId);
+    if (!file) return null;
     return (await access(file).then(() => true, () => false)) ? { path: file, contentType: 'image/jpeg' } : null;
   }
 

@@ -12,15 +12,24 @@ const CHUNK_BYTES = 1024 * 1024;
  * Rejects with IngestError 'file-vanished' / 'read-failed', or the signal's reason when aborted.
  */
 export async function hashFile(absPath: string, signal?: AbortSignal): Promise<FileHashes> {
+  return hashWith(absPath, true, signal) as Promise<FileHashes>;
+}
+
+/** SHA-256 alone: re-checking a stored copy needs no SHA-1, and it would double the CPU. */
+export async function sha256OfFile(absPath: string, signal?: AbortSignal): Promise<string> {
+  return (await hashWith(absPath, false, signal)).sha256;
+}
+
+async function hashWith(absPath: string, withSha1: boolean, signal?: AbortSignal): Promise<{ sha256: string; sha1: string | null; size: number }> {
   signal?.throwIfAborted();
   const sha256 = createHash('sha256');
-  const sha1 = createHash('sha1');
+  const sha1 = withSha1 ? createHash('sha1') : null;
   let size = 0;
   try {
     const stream = createReadStream(absPath, { highWaterMark: CHUNK_BYTES, signal });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       sha256.update(chunk);
-      sha1.update(chunk);
+      sha1?.update(chunk);
       size += chunk.length;
     }
   } catch (error) {
@@ -31,5 +40,5 @@ export async function hashFile(absPath: string, signal?: AbortSignal): Promise<F
     }
     throw new IngestError('read-failed', `Cannot read "${absPath}": ${(error as Error).message}`, { cause: error });
   }
-  return { sha256: sha256.digest('hex'), sha1: sha1.digest('hex'), size };
+  return { sha256: sha256.digest('hex'), sha1: sha1?.digest('hex') ?? null, size };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, constants, copyFile, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { hashFile } from './hash-file.ts';
+import { sha256OfFile } from './hash-file.ts';
 import { errnoCode, IngestError } from './ingest-error.ts';
 import { sanitizeFileName, splitExtension } from './safe-file-name.ts';
 
@@ -71,7 +71,7 @@ export async function storeOriginal(input: StoreOriginalInput): Promise<StoredOr
       throw storeFailed(target, error);
     });
     if (existing) {
-      if (existing.isFile() && (await hashFile(target)).sha256 === sha256) return { relativePath, reused: true };
+      if (existing.isFile() && (await sha256OfFile(target)) === sha256) return { relativePath, reused: true };
       continue;
     }
     await writeVerified(source, dir, name, sha256);
@@ -98,11 +98,11 @@ async function writeVerified(source: string, dir: string, name: string, sha256: 
     // copyFile copies the source's mode; a read-only card file would make the temp unopenable for fsync.
     await wrapStoreErrors(() => chmod(temp, 0o644), temp);
     await wrapStoreErrors(() => fsyncPath(temp, 'r+'), temp);
-    const stored = await hashFile(temp);
-    if (stored.sha256 !== sha256) {
+    const stored = await sha256OfFile(temp);
+    if (stored !== sha256) {
       throw new IngestError(
         'hash-mismatch',
-        `The copy of "${source}" in the library does not match the file that was read (expected ${sha256.slice(0, 12)}…, got ${stored.sha256.slice(0, 12)}…). The source may have changed while it was being copied; nothing was stored.`,
+        `The copy of "${source}" in the library does not match the file that was read (expected ${sha256.slice(0, 12)}…, got ${stored.slice(0, 12)}…). The source may have changed while it was being copied; nothing was stored.`,
       );
     }
     await wrapStoreErrors(() => rename(temp, target), target);

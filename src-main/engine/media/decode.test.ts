@@ -145,4 +145,17 @@ describe.skipIf(!hasCorpus)('orientation', () => {
       expect(diff, `${kind}_${o} differs by ${diff.toFixed(1)}`).toBeLessThan(8);
     }
   });
+
+  it.each(['Landscape', 'Portrait'])('%s_1..8 through fitInside: the oriented picture, fitted in display orientation', async (kind) => {
+    const reference = await fingerprint((await openImage(corpusPath(`jpeg/orientation/${kind}_1.jpg`))).pipeline());
+    for (let o = 1; o <= 8; o++) {
+      const img = await openImage(corpusPath(`jpeg/orientation/${kind}_${o}.jpg`));
+      const { data, info } = await img.fitInside(120, 60).png().toBuffer({ resolveWithObject: true });
+      // Fitted in the display box: the limiting side reaches it, the aspect is the displayed one.
+      expect(info.width <= 120 && info.height <= 60 && (info.width === 120 || info.height === 60), `${kind}_${o}: ${info.width}x${info.height}`).toBe(true);
+      expect(info.width / info.height).toBeCloseTo(img.width / img.height, 1);
+      const diff = meanAbsDiff(await fingerprint(sharp(data)), reference);
+      expect(diff, `${kind}_${o} differs by ${diff.toFixed(1)}`).toBeLessThan(8);
+    }
+  });
 });

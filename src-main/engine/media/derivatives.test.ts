@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { openImage } from './decode.ts';
-import { makeDerivatives } from './derivatives.ts';
+import { makeDerivatives, makePreview, previewAtIngest } from './derivatives.ts';
 import { meanColour } from './test-helpers.ts';
 
 type Matrix = [[number, number, number], [number, number, number], [number, number, number]];
@@ -95,5 +95,35 @@ describe.skipIf(!hasCorpus)('makeDerivatives', () => {
     const missing = path.join(dir, 'no-such-folder');
     const error = await makeDerivatives(img, { thumbPath: path.join(missing, 't.jpg'), previewPath: path.join(missing, 'p.jpg') }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe('store-failed');
+  });
+
+  it('makes only the thumbnail without a preview path, oriented like the preview made later', async () => {
+    const dirs = { thumbPath: path.join(dir, 'only.thumb.jpg') };
+    const img = await openImage(corpusPath('jpeg/orientation/Portrait_6.jpg'), { verify: false });
+    const made = await makeDerivatives(img, dirs);
+    expect(made.preview).toBeNull();
+    expect(await readdir(dir)).not.toContain('only.preview.jpg');
+    const previewPath = path.join(dir, 'only.preview.jpg');
+    const preview = await makePreview(img, previewPath);
+    const [thumbMeta, previewMeta] = await Promise.all([sharp(dirs.thumbPath).metadata(), sharp(previewPath).metadata()]);
+    // Same aspect (portrait after orientation 6) in both.
+    expect(thumbMeta.height).toBeGreaterThan(thumbMeta.width);
+    expect(preview.height).toBe(previewMeta.height);
+    expect(Math.abs(thumbMeta.width / thumbMeta.height - preview.width / preview.height)).toBeLessThan(0.01);
+  });
+
+  it('reports a JPEG cut mid-scan as truncated from the thumbnail decode when opened unverified', async () => {
+    const img = await openImage(corpusPath('bad/truncated-iphone5-halfway.jpg'), { verify: false });
+    const error = await makeDerivatives(img, { thumbPath: path.join(dir, 'cut.thumb.jpg') }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('truncated');
+    expect((error as Error).message).toMatch(/truncated-iphone5-halfway\.jpg|ends after/);
+  });
+
+  it('makes the preview at ingest only for formats without a cheap reduced decode', () => {
+    expect(previewAtIngest('jpeg')).toBe(false);
+    expect(previewAtIngest('nef')).toBe(false);
+    expect(previewAtIngest('heic')).toBe(true);
+    expect(previewAtIngest('png')).toBe(true);
+    expect(previewAtIngest('avif')).toBe(true);
   });
 });

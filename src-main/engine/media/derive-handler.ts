@@ -6,7 +6,7 @@ import type { LibraryLayout } from '../library-layout.ts';
 import { MediaError } from './media-error.ts';
 import { openImage } from './decode.ts';
 import { readMetadata } from './metadata.ts';
-import { makeDerivatives } from './derivatives.ts';
+import { makeDerivatives, previewAtIngest } from './derivatives.ts';
 
 export type DeriveDeps = {
   library: Library;
@@ -15,7 +15,8 @@ export type DeriveDeps = {
 };
 
 /**
- * Reads a stored original once: metadata, oriented dimensions, thumbnail and preview. A file the
+ * Reads a stored original once: metadata, oriented dimensions, thumbnail (and the preview where a
+ * second decode later would cost as much as the first, see previewAtIngest). A file the
  * decoder rejects gets its specific error on the photo (the job itself is done: retrying a
  * truncated JPEG will not un-truncate it); anything else is thrown so the queue retries.
  */
@@ -27,10 +28,12 @@ export function createDeriveHandler(deps: DeriveDeps) {
     const original = layout.absolute(photo.originalPath);
     const metadata = await readMetadata(original);
     try {
-      const image = await openImage(original, { maxPixels: deps.maxPixels });
-      const out = { thumbPath: layout.thumbPath(photo.id), previewPath: layout.previewPath(photo.id) };
-      await Promise.all([mkdir(path.dirname(out.thumbPath), { recursive: true }), mkdir(path.dirname(out.previewPath), { recursive: true })]);
-      await makeDerivatives(image, out);
+      // The thumbnail decodes every pixel with the same failOn rule, so it is the truncation check.
+      const image = await openImage(original, { maxPixels: deps.maxPixels, verify: false });
+      const thumbPath = layout.thumbPath(photo.id);
+      const previewPath = previewAtIngest(image.format) ? layout.previewPath(photo.id) : undefined;
+      await Promise.all([thumbPath, previewPath].map((file) => file && mkdir(path.dirname(file), { recursive: true })));
+      await makeDerivatives(image, { thumbPath, previewPath });
       library.photos.setMedia(photo.id, {
         format: image.format,
         width: image.width,

@@ -7,6 +7,7 @@ import type { CaptureDate, Gps, PhotoMetadata } from '../../contract/photo.ts';
 import { detectFormat, isRawFormat } from './detect-format.ts';
 import type { DetectedFormat } from './detect-format.ts';
 import { iccDescription } from './icc.ts';
+import { readMetadataBytes } from './metadata-bytes.ts';
 import { warning } from './media-error.ts';
 import {
   captureDate, firstNumber, gpsFrom, normaliseOffset, parseDate, rationalOrNumber, stringList, text, xmpCoordinate,
@@ -50,7 +51,7 @@ export async function readMetadata(filePath: string): Promise<MediaMetadata> {
   const name = path.basename(filePath);
   let file: Buffer;
   try {
-    file = await readFile(filePath);
+    file = await readMetadataBytes(filePath);
   } catch (error) {
     return { captureDate: null, gps: null, metadata: { ...EMPTY }, orientation: null, warnings: [warning('metadata-unreadable', `Could not read ${name} for its metadata: ${(error as Error).message}.`)] };
   }
