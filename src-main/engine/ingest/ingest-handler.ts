@@ -95,7 +95,21 @@ export function createIngestHandler(deps: IngestDeps) {
     if (after.size !== current.size || after.mtimeMs !== current.mtimeMs) {
       throw new Error(`${path.basename(source)} changed while it was being copied; trying again`);
     }
-    library.photos.setOriginalPath(photoId, stored.relativePath);
+    library.db.transaction(() => {
+      library.photos.setOriginalPath(photoId, stored.relativePath);
+      // Read here, from the source and beside it its XMP sidecar (the stored copy has none); the
+      // derive step only adds what decoding tells (format, oriented size).
+      library.photos.setMedia(photoId, {
+        format: null,
+        width: null,
+        height: null,
+        orientation: metadata.orientation,
+        captureDate: metadata.captureDate,
+        gps: metadata.gps,
+        metadata: metadata.metadata,
+        warnings: metadata.warnings,
+      });
+    })();
     deps.photoStored(photoId);
   }
 

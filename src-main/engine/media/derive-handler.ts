@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Library } from '../library/index.ts';
+import type { MediaWarning, Photo } from '../../contract/index.ts';
+import type { Library, PhotoMedia } from '../library/index.ts';
 import type { JobContext, JobData } from '../jobs/index.ts';
 import type { LibraryLayout } from '../library-layout.ts';
 import { MediaError } from './media-error.ts';
@@ -26,7 +27,8 @@ export function createDeriveHandler(deps: DeriveDeps) {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath) return;
     const original = layout.absolute(photo.originalPath);
-    const metadata = await readMetadata(original);
+    // Metadata was read at ingest (source + sidecar); a photo stored by an older version has none.
+    const known = photo.metadata ? fromPhoto(photo) : await readMetadata(original);
     try {
       // The thumbnail decodes every pixel with the same failOn rule, so it is the truncation check.
       const image = await openImage(original, { maxPixels: deps.maxPixels, verify: false });
@@ -34,32 +36,37 @@ export function createDeriveHandler(deps: DeriveDeps) {
       const previewPath = previewAtIngest(image.format) ? layout.previewPath(photo.id) : undefined;
       await Promise.all([thumbPath, previewPath].map((file) => file && mkdir(path.dirname(file), { recursive: true })));
       await makeDerivatives(image, { thumbPath, previewPath });
-      library.photos.setMedia(photo.id, {
-        format: image.format,
-        width: image.width,
-        height: image.height,
-        orientation: image.orientation,
-        captureDate: metadata.captureDate,
-        gps: metadata.gps,
-        metadata: metadata.metadata,
-        warnings: [...image.warnings, ...metadata.warnings],
-      });
-      library.photos.setError(photo.id, null);
-      library.photos.bumpMediaRev(photo.id);
+      library.db.transaction(() => {
+        library.photos.setMedia(photo.id, {
+          ...known,
+          format: image.format,
+          width: image.width,
+          height: image.height,
+          orientation: image.orientation,
+          warnings: mergeWarnings(known.warnings, image.warnings),
+        });
+        library.photos.setError(photo.id, null);
+        library.photos.bumpMediaRev(photo.id);
+      })();
     } catch (error) {
       // Only the file's own faults belong on the photo; a full disk or a lost mount is retried.
       if (!(error instanceof MediaError) || error.code === 'store-failed') throw error;
-      library.photos.setMedia(photo.id, {
-        format: null,
-        width: null,
-        height: null,
-        orientation: metadata.orientation,
-        captureDate: metadata.captureDate,
-        gps: metadata.gps,
-        metadata: metadata.metadata,
-        warnings: metadata.warnings,
-      });
-      library.photos.setError(photo.id, { code: error.code, message: error.message });
+      library.db.transaction(() => {
+        library.photos.setMedia(photo.id, { ...known, format: null, width: null, height: null });
+        library.photos.setError(photo.id, { code: error.code, message: error.message });
+      })();
     }
   };
+}
+
+type Known = Omit<PhotoMedia, 'format' | 'width' | 'height'>;
+
+function fromPhoto(photo: Photo): Known {
+  return { orientation: photo.orientation, captureDate: photo.captureDate, gps: photo.gps, metadata: photo.metadata, warnings: photo.warnings };
+}
+
+/** A retried derive must not list the same decoder warning twice. */
+function mergeWarnings(a: MediaWarning[], b: MediaWarning[]): MediaWarning[] {
+  const seen = new Set(a.map((w) => `${w.code}\u0000${w.message}`));
+  return [...a, ...b.filter((w) => !seen.has(`${w.code}\u0000${w.message}`))];
 }

@@ -215,19 +215,31 @@ export async function findSidecar(filePath: string): Promise<string | null> {
   const dir = path.dirname(filePath);
   const name = path.basename(filePath);
   const stem = name.slice(0, name.length - path.extname(name).length);
-  const wanted = new Set([`${stem}.xmp`.toLowerCase(), `${name}.xmp`.toLowerCase()]);
-  // Exact names first: no directory listing for the common case.
-  for (const candidate of [`${stem}.xmp`, `${name}.xmp`, `${stem}.XMP`, `${name}.XMP`]) {
-    const full = path.join(dir, candidate);
-    if (await stat(full).then((s) => s.isFile(), () => false)) return full;
-  }
-  try {
-    const entry = (await readdir(dir)).find((e) => wanted.has(e.toLowerCase()));
-    return entry ? path.join(dir, entry) : null;
-  } catch {
-    return null;
-  }
+  const names = await listing(dir);
+  const found = names?.get(`${stem}.xmp`.toLowerCase()) ?? names?.get(`${name}.xmp`.toLowerCase());
+  return found ? path.join(dir, found) : null;
 }
+
+/**
+ * The folder's .xmp names by lower case, listed again only when the folder changes: a card dump
+ * of 2,000 photos would otherwise list 2,000 entries for each of them.
+ */
+async function listing(dir: string): Promise<Map<string, string> | null> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) return null;
+  const cached = SIDECAR_LISTINGS.get(dir);
+  if (cached && cached.mtimeMs === info.mtimeMs) return cached.names;
+  const entries = await readdir(dir).catch(() => null);
+  if (!entries) return null;
+  const names = new Map(entries.filter((e) => e.toLowerCase().endsWith('.xmp')).map((e) => [e.toLowerCase(), e]));
+  SIDECAR_LISTINGS.delete(dir);
+  SIDECAR_LISTINGS.set(dir, { mtimeMs: info.mtimeMs, names });
+  // Oldest first in a Map: keep the folders seen most recently.
+  if (SIDECAR_LISTINGS.size > 64) SIDECAR_LISTINGS.delete(SIDECAR_LISTINGS.keys().next().value!);
+  return names;
+}
+
+const SIDECAR_LISTINGS = new Map<string, { mtimeMs: number; names: Map<string, string> }>();
 
 function positive(n: number | null): number | null {
   return n !== null && n > 0 ? n : null;
