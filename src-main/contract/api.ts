@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AddFolderInput, HotFolder, UpdateFolderInput } from './folder.ts';
+import { AddFolderInput, FolderStatus, HotFolder, UpdateFolderInput } from './folder.ts';
 import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
@@ -22,6 +22,7 @@ export const commands = {
   'folders.add': { input: AddFolderInput, output: HotFolder },
   'folders.update': { input: UpdateFolderInput, output: HotFolder },
   'folders.remove': { input: Id, output: Ok },
+  'folders.status': { input: Empty, output: z.array(FolderStatus) },
   'queue.stats': { input: Empty, output: QueueStats },
   'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
   'queue.retry': { input: Id, output: Ok },
@@ -31,6 +32,7 @@ export const commands = {
 export const events = {
   'photo.changed': Photo,
   'folder.changed': z.object({ folders: z.array(HotFolder) }),
+  'folder.status': FolderStatus,
   'queue.stats': QueueStats,
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
 } as const;

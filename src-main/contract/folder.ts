@@ -27,3 +27,14 @@ export type AddFolderInput = z.infer<typeof AddFolderInput>;
 
 export const UpdateFolderInput = HotFolderOptions.partial().extend({ id: z.number().int().positive() });
 export type UpdateFolderInput = z.infer<typeof UpdateFolderInput>;
+
+/** Runtime state of an enabled hot folder (not stored): is its root there to be watched? */
+export const FolderStatus = z.object({
+  folderId: z.number().int().positive(),
+  state: z.enum(['watching', 'unavailable']),
+  /** Why it is unavailable, in words the photographer can act on. */
+  message: z.string().nullable(),
+  /** When Lightbox looks for it again (ISO time). */
+  retryAt: z.string().nullable(),
+});
+export type FolderStatus = z.infer<typeof FolderStatus>;

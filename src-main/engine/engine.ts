@@ -26,6 +26,10 @@ export type EngineTuning = {
   /** Quiet time before a file counts as stable (tests shorten it). */
   quietMs?: number;
   incompleteGraceMs?: number;
+  /** First wait before looking for a missing hot-folder root again (tests shorten it). */
+  folderRetryMs?: number;
+  /** How often watched roots are checked for still being there. */
+  folderCheckMs?: number;
   concurrency?: { ingest?: number; derive?: number };
 };
 
@@ -86,6 +90,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         dedupeKey: `ingest:${file.path}:${file.size}:${file.mtimeMs}`,
       }),
     onError: (folder, error) => console.error(`[lightbox] hot folder ${folder.path}: ${error.message}`),
+    onStatus: (status) => bus.emit('folder.status', status),
+    retryMs: config.tuning?.folderRetryMs,
+    rootCheckMs: config.tuning?.folderCheckMs,
   });
 
   const watching = config.watchFolders !== false;
@@ -110,6 +117,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'folders.add': (input) => folders.add(input),
       'folders.update': (input) => folders.update(input),
       'folders.remove': async ({ id }) => (await folders.remove(id), { ok: true as const }),
+      'folders.status': () => hotFolders.statuses(),
       'queue.stats': () => queueService.stats(),
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),

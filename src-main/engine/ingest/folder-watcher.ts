@@ -22,6 +22,11 @@ export type WatchFolderOptions = {
   /** A file is present, appeared or changed. Not deduplicated and not necessarily complete. */
   onCandidate: (absPath: string) => void;
   onError: (err: Error) => void;
+  /**
+   * The root is missing or unreadable (at start, or it disappeared: an unplugged card reader, a
+   * dropped share). The watcher is inert from then on; the caller may watch again later.
+   */
+  onUnavailable?: (err: IngestError) => void;
 };
 
 const DEFAULT_POLL_MS = 2000;
@@ -35,17 +40,21 @@ const CASE_INSENSITIVE_FS = process.platform === 'win32' || process.platform ===
  * complete" is the caller's job for every candidate alike (`waitUntilStable`, then a decode).
  * Hidden folders and OS/NAS housekeeping folders (`@eaDir`, `$RECYCLE.BIN`...) are never walked.
  *
- * A missing, non-folder or unreadable root is reported through `onError` (IngestError 'read-failed')
- * and the returned watcher is inert: nothing retries by itself, the caller decides when to try again.
- * The same happens when root lies inside one of `ignorePaths` (a hot folder inside the library).
+ * A missing, non-folder or unreadable root is reported through `onUnavailable` (else `onError`) as
+ * IngestError 'read-failed' and the returned watcher is inert: the caller decides when to try
+ * again. A root inside one of `ignorePaths` (a hot folder inside the library) goes to `onError`:
+ * trying again would not help.
  */
 export async function watchFolder(root: string, opts: WatchFolderOptions): Promise<FolderWatcher> {
   const base = path.resolve(root);
   const ignorePaths = (opts.ignorePaths ?? []).map((p) => path.resolve(p));
 
-  const problem = (await checkRoot(base)) ?? insideIgnored(base, ignorePaths);
-  if (problem) {
-    opts.onError(problem);
+  const unavailable = opts.onUnavailable ?? opts.onError;
+  const missing = await checkRoot(base);
+  const misplaced = insideIgnored(base, ignorePaths);
+  if (missing ?? misplaced) {
+    if (missing) unavailable(missing);
+    else opts.onError(misplaced!);
     return { close: async () => undefined };
   }
 
@@ -91,7 +100,7 @@ export async function watchFolder(root: string, opts: WatchFolderOptions): Promi
   watcher.on('error', report);
   watcher.on('unlinkDir', (p: string | Error) => {
     if (!closed && typeof p === 'string' && path.resolve(p) === base) {
-      opts.onError(new IngestError('read-failed', `The hot folder "${base}" disappeared (was the drive or share disconnected?).`));
+      unavailable(new IngestError('read-failed', `The hot folder "${base}" disappeared (was the drive or share disconnected?).`));
     }
   });
 
