@@ -23,8 +23,6 @@ let idleTimer: NodeJS.Timeout | null = null;
 
 function startWorker(): Worker {
   const w = new Worker(new URL('./heic-worker.ts', import.meta.url));
-  // The pool must never keep a finished CLI run or test process alive.
-  w.unref();
   w.on('message', (response: HeicResponse) => {
     const job = inFlight;
     if (!job || job.request.id !== response.id) return;
@@ -51,12 +49,17 @@ function pump(): void {
   if (inFlight) return;
   const job = queue.shift();
   if (!job) {
+    // Idle: never keep a finished CLI run or test process alive. (unref() only after the
+    // listeners: attaching a 'message' listener references the worker again.)
+    worker?.unref();
     scheduleIdleStop();
     return;
   }
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = null;
   worker ??= startWorker();
+  // Busy: a run whose only pending work is this decode must not exit under it.
+  worker.ref();
   inFlight = job;
   worker.postMessage(job.request);
 }
