@@ -92,6 +92,27 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:failed`]);
   }, 60_000);
 
+  it('with ISNet on: stores the subject and keeps the whole subject in the crops that can hold it', async () => {
+    await requireWeights('isnet-small');
+    pool = new OnnxPool();
+    const run = createAnalyzeHandler({ library, layout, pool, subjectEnabled: () => true, changed: () => {} });
+    await run({ photoId, force: false }, ctx);
+    const r = rows();
+    expect(r.subject).toMatchObject({ model: 'isnet-small', version: '1.4.5', status: 'completed' });
+    const subject = r.subject!.result as { box: { x: number; y: number; w: number; h: number }; coverage: number; maskPng: string };
+    // Two men standing side by side fill most of the frame's width.
+    expect(subject.box.w).toBeGreaterThan(0.5);
+    expect(subject.coverage).toBeGreaterThan(0.15);
+    expect(Buffer.from(subject.maskPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const crops = r.crops!.result as { proposals: Array<{ aspect: string; box: typeof subject.box; reason: string }> };
+    const whole = crops.proposals.filter((p) => /the whole subject/i.test(p.reason));
+    expect(whole.length).toBeGreaterThan(0);
+    for (const p of whole) {
+      expect(p.box.x).toBeLessThanOrEqual(subject.box.x + 1e-9);
+      expect(p.box.x + p.box.w).toBeGreaterThanOrEqual(subject.box.x + subject.box.w - 1e-9);
+    }
+  }, 120_000);
+
   it('does nothing for a photo whose original could not be read', async () => {
     library.photos.setError(photoId, { code: 'truncated', message: 'cut off' });
     pool = new OnnxPool();

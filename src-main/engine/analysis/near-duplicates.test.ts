@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { readMetadata } from '../media/metadata.ts';
-import { groupNearDuplicates, type HashedItem } from './near-duplicates.ts';
+import { groupNearDuplicates, groupOf as groupHolding, type HashedItem } from './near-duplicates.ts';
 import { gradientHash, hammingDistance, hashFromGrey, HASH_BITS } from './perceptual-hash.ts';
 import { loadRgb } from './rgb-image.ts';
 
@@ -32,6 +32,10 @@ describe('groupNearDuplicates', () => {
       { ids: [1, 2], bestId: 2 },
       { ids: [3, 4], bestId: 3 },
     ]);
+    expect(groupHolding(items, 1)).toEqual({ ids: [1, 2], bestId: 2 });
+    expect(groupHolding(items, 4)).toEqual({ ids: [3, 4], bestId: 3 });
+    expect(groupHolding(items, 5)).toBeNull();
+    expect(groupHolding(items, 99)).toBeNull();
   });
 });
 
@@ -59,6 +63,8 @@ describe.skipIf(!hasCorpus)('near-duplicates on the corpus', () => {
       items.push({ id: i + 1, hash: await gradientHash(await loadRgb(corpusPath(rel), 1024)), capturedAt: local ? Date.parse(`${local}Z`) : null, quality: null });
     }
     const groups = groupNearDuplicates(items);
+    // The one-photo walk the API uses agrees with grouping everything.
+    for (const item of items) expect(groupHolding(items, item.id)).toEqual(groups.find((g) => g.ids.includes(item.id)) ?? null);
     const groupOf = (rel: string) => groups.find((g) => g.ids.includes(files.indexOf(rel) + 1))?.ids.map((id) => files[id - 1]!).sort() ?? [];
 
     expect(groupOf('content/near-dup/canon_hdr_NO.jpg')).toEqual(['content/near-dup/canon_hdr_NO-copy.jpg', 'content/near-dup/canon_hdr_NO.jpg', 'content/near-dup/canon_hdr_YES.jpg']);

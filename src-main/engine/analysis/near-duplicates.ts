@@ -67,3 +67,24 @@ export function groupNearDuplicates(items: HashedItem[], options: NearDuplicateO
   }
   return groups.sort((a, b) => a.ids[0]! - b.ids[0]!);
 }
+
+/**
+ * The group holding one photo, without grouping the whole library: a breadth-first walk from it,
+ * comparing each new member with the rest (linear in the library per member, where grouping
+ * everything is quadratic). Same answer as groupNearDuplicates for that photo.
+ */
+export function groupOf(items: HashedItem[], id: number, options: NearDuplicateOptions = {}): DuplicateGroup | null {
+  const start = items.find((i) => i.id === id);
+  if (!start) return null;
+  const members = [start];
+  let rest = items.filter((i) => i !== start);
+  for (let k = 0; k < members.length; k++) {
+    const near = rest.filter((other) => isNearDuplicate(members[k]!, other, options));
+    if (near.length === 0) continue;
+    members.push(...near);
+    rest = rest.filter((other) => !near.includes(other));
+  }
+  if (members.length < 2) return null;
+  const best = [...members].sort((a, b) => (b.quality ?? -1) - (a.quality ?? -1) || a.id - b.id)[0]!;
+  return { ids: members.map((m) => m.id).sort((a, b) => a - b), bestId: best.id };
+}

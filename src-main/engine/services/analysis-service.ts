@@ -11,7 +11,7 @@ import {
   type PhotoAnalysis,
 } from '../../contract/index.ts';
 import type { AnalysisRepo, PhotosRepo } from '../library/index.ts';
-import { groupNearDuplicates, type HashedItem } from '../analysis/near-duplicates.ts';
+import { groupOf, type HashedItem } from '../analysis/near-duplicates.ts';
 
 const CropsStored = z.object({ straighten: z.object({ angle: z.number(), confidence: z.number() }), proposals: z.array(CropProposal) });
 const HashStored = z.object({ hash: z.string().regex(/^[0-9a-f]+$/) });
@@ -71,7 +71,7 @@ export class AnalysisService {
       const quality = QualityScore.safeParse(p.quality);
       items.push({ id: p.photoId, hash: hash.data.hash, capturedAt: captureMs(p.captureLocal), quality: quality.success ? quality.data.score : null });
     }
-    const group = groupNearDuplicates(items).find((g) => g.ids.includes(photoId));
+    const group = groupOf(items, photoId);
     return group ? { photoIds: group.ids, bestPhotoId: group.bestId } : null;
   }
 
