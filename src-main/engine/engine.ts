@@ -17,7 +17,7 @@ import { QueueService } from './services/queue-service.ts';
 import { createEngineApi } from './services/engine-api.ts';
 import { listSourceFiles, summarise, type ProcessSummary } from './services/process-once.ts';
 import { APP_VERSION } from './app-version.ts';
-import { createAnalyzeHandler } from './analysis/analyze-handler.ts';
+import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 
@@ -62,8 +62,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   let queue: JobQueue;
   // One ONNX worker per model for this engine; closed with it.
   const pool = new OnnxPool();
-  const enqueueAnalyze = (photoId: number, force: boolean) =>
-    queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 }).created;
+  const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
+  const enqueueAnalyze = (photoId: number, force: boolean) => {
+    const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 });
+    if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
+    return created;
+  };
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -77,7 +81,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       library,
       layout,
       pool,
-      subjectEnabled: () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true,
+      subjectEnabled,
       changed: (photoId, status) => {
         bus.emit('analysis.changed', { photoId, status });
         photoChanged(photoId);

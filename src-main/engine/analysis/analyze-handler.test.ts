@@ -6,7 +6,7 @@ import { tempDir } from '../../../test-support/temp-dir.ts';
 import { PermanentJobError } from '../jobs/index.ts';
 import { openLibrary, type Library } from '../library/index.ts';
 import { libraryLayout, type LibraryLayout } from '../library-layout.ts';
-import { createAnalyzeHandler } from './analyze-handler.ts';
+import { createAnalyzeHandler, markPending } from './analyze-handler.ts';
 import { OnnxPool } from './onnx-pool.ts';
 import { requireWeights } from './test-weights.ts';
 
@@ -46,6 +46,8 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
 
   it('stores every result, then redoes only what a model version change makes stale', async () => {
     pool = new OnnxPool();
+    markPending({ library, subjectEnabled: () => false }, photoId);
+    expect(Object.fromEntries(Object.entries(rows()).map(([t, r]) => [t, r.status]))).toEqual({ crops: 'pending', faces: 'pending', hash: 'pending', quality: 'pending' });
     await handler(pool)({ photoId, force: false }, ctx);
     const first = rows();
     expect(Object.keys(first).sort()).toEqual(['crops', 'faces', 'hash', 'quality']);
@@ -67,6 +69,10 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     expect(third.faces!.updatedAt > first.faces!.updatedAt).toBe(true);
     expect(third.quality!.updatedAt).toBe(first.quality!.updatedAt);
     expect(third.hash!.updatedAt).toBe(first.hash!.updatedAt);
+
+    // Queued again with everything current: nothing turns pending.
+    markPending({ library, subjectEnabled: () => false }, photoId);
+    expect(Object.values(rows()).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
 
     // force redoes everything.
     await handler(pool)({ photoId, force: true }, ctx);

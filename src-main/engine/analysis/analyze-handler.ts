@@ -32,6 +32,22 @@ function errorOf(error: unknown): { code: ErrorCode; message: string } {
 }
 
 /**
+ * Marks a photo's analyses `pending` when its job is queued, so analysis.get shows what is coming.
+ * Results already current (same model version) stay readable: a forced rerun replaces them when it runs.
+ */
+export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'>, photoId: number): void {
+  const photo = deps.library.photos.get(photoId);
+  if (!photo?.sha256 || photo.error) return;
+  const tasks: AnalysisTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'crops'] : ['faces', 'quality', 'hash', 'crops'];
+  for (const task of tasks) {
+    const a = analyzerFor(task);
+    const row = deps.library.analysis.get(photo.sha256, a.model);
+    if (row?.status === 'completed' && row.version === a.version) continue;
+    deps.library.analysis.put({ sha256: photo.sha256, task, ...a, status: 'pending', result: null, error: null });
+  }
+}
+
+/**
  * The analyze job: faces, subject (optional), quality, perceptual hash, then crop proposals, for one
  * photo. Results are cached by (photo SHA-256, model): a task whose stored result has the model's
  * current version is not run again unless the job is forced (analysis.rerun). The original is
@@ -56,7 +72,11 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
 
     const put = (task: AnalysisTask, status: 'processing' | 'completed' | 'failed', result: unknown = null, error: { code: string; message: string } | null = null) =>
       library.analysis.put({ sha256, task, ...analyzerFor(task), status, result, error });
-    for (const task of [...todo, 'crops' as const]) put(task, 'processing');
+    // A row that has a result keeps it while it is redone (only its status changes).
+    for (const task of [...todo, 'crops' as const]) {
+      if (library.analysis.get(sha256, analyzerFor(task).model)?.result != null) library.analysis.setStatus(sha256, analyzerFor(task).model, 'processing');
+      else put(task, 'processing');
+    }
     deps.changed(photo.id, 'analysing');
 
     const failures: Array<{ task: AnalysisTask; error: { code: ErrorCode; message: string }; permanent: boolean }> = [];
