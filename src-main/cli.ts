@@ -3,11 +3,13 @@ import { processCommand } from './cli/process-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { doctorCommand } from './cli/doctor-command.ts';
 import { UsageError } from './cli/usage-error.ts';
+import { analyzeCommand } from './cli/analyze-command.ts';
 
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
   lightbox doctor [--library DIR] [--json]
+  lightbox analyze FILE... [--json] [--no-subject]
 
 The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
 
@@ -15,6 +17,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,
   process: processCommand,
   doctor: doctorCommand,
+  analyze: analyzeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
+import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, PhotoAnalysis } from './analysis.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -27,6 +28,8 @@ export const commands = {
   'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
   'queue.retry': { input: Id, output: Ok },
   'queue.discard': { input: Id, output: Ok },
+  'analysis.get': { input: AnalysisGetInput, output: PhotoAnalysis },
+  'analysis.rerun': { input: AnalysisRerunInput, output: AnalysisRerunOutput },
 } as const;
 
 export const events = {
@@ -35,6 +38,7 @@ export const events = {
   'folder.status': FolderStatus,
   'queue.stats': QueueStats,
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
+  'analysis.changed': AnalysisChanged,
 } as const;
 
 export type Commands = typeof commands;

@@ -18,6 +18,9 @@ import { QueueService } from './services/queue-service.ts';
 import { createEngineApi } from './services/engine-api.ts';
 import { listSourceFiles, summarise, type ProcessSummary } from './services/process-once.ts';
 import { APP_VERSION } from './app-version.ts';
+import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
+import { OnnxPool } from './analysis/onnx-pool.ts';
+import { AnalysisService } from './services/analysis-service.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -30,7 +33,12 @@ export type EngineTuning = {
   folderRetryMs?: number;
   /** How often watched roots are checked for still being there. */
   folderCheckMs?: number;
-  concurrency?: { ingest?: number; derive?: number };
+  concurrency?: { ingest?: number; derive?: number; analyze?: number };
+  /**
+   * Analysis after derive (default on). `subject` runs ISNet (peaks ~2 GB, 2-5 s per photo on 2 cores),
+   * so it is on only when this says so or the library setting 'analysis.subject' is true.
+   */
+  analysis?: { enabled?: boolean; subject?: boolean };
 };
 
 /** Wires the whole product minus windows. Both transports and the CLI start here. */
@@ -57,6 +65,14 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   };
 
   let queue: JobQueue;
+  // One ONNX worker per model for this engine; closed with it.
+  const pool = new OnnxPool();
+  const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
+  const enqueueAnalyze = (photoId: number, force: boolean) => {
+    const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 });
+    if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
+    return created;
+  };
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -66,17 +82,30 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       photoChanged,
     }),
     derive: createDeriveHandler({ library, layout }),
+    analyze: createAnalyzeHandler({
+      library,
+      layout,
+      pool,
+      subjectEnabled,
+      changed: (photoId, status) => {
+        bus.emit('analysis.changed', { photoId, status });
+        photoChanged(photoId);
+      },
+    }),
   };
   queue = new JobQueue({
     repo: library.jobs,
     handlers,
-    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2 },
+    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2, analyze: config.tuning?.concurrency?.analyze ?? 1 },
   });
   queue.on('stats', (stats) => bus.emit('queue.stats', stats));
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
     if (event.kind === 'derive' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
+    // Analysis follows a successful derive (a photo whose pixels could not be read has an error instead).
+    if (event.kind === 'derive' && event.subject && event.state === 'done' && config.tuning?.analysis?.enabled !== false && !library.photos.get(Number(event.subject))?.error) enqueueAnalyze(Number(event.subject), false);
+    if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
   });
 
   const hotFolders = new HotFolders({
@@ -105,6 +134,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const photos = new PhotosService(library.photos, library.files);
   const previews = createPreviewStore({ library, layout });
   const queueService = new QueueService(library.jobs, queue);
+  const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
   const api = createEngineApi(
@@ -122,6 +152,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      'analysis.get': ({ photoId }) => analysis.get(photoId),
+      'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
     },
     bus,
   );
@@ -173,6 +205,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       closed = true;
       await hotFolders.close();
       await queue.stop();
+      await pool.close();
       library.close();
       await lock.release();
     },

@@ -9,7 +9,8 @@ import { createEngine } from './engine.ts';
 import { libraryLayout } from './library-layout.ts';
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;
-const TUNING = { quietMs: 300, incompleteGraceMs: 4000 };
+// These tests are about ingest and wait for the 'ingested' stage: analysis (its own tests) stays off.
+const TUNING = { quietMs: 300, incompleteGraceMs: 4000, analysis: { enabled: false } };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 describe.skipIf(!hasCorpus)('hot folders (watch mode, real files)', () => {

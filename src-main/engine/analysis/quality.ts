@@ -186,3 +186,16 @@ export async function assessQuality(source: string | Buffer): Promise<Quality> {
   if (info.channels !== 1) throw new Error(`expected a 1-channel preview, got ${info.channels}`);
   return qualityFromGrey(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
 }
+
+/**
+ * Quality from already decoded, oriented RGB (the analysis job decodes each photo once for every
+ * model). Same 720 px greyscale preview as assessQuality, so the calibrated thresholds hold.
+ */
+export async function assessQualityRgb(image: { data: Buffer; width: number; height: number }): Promise<Quality> {
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize({ width: PREVIEW_SIZE, height: PREVIEW_SIZE, fit: 'inside', withoutEnlargement: true })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return qualityFromGrey(new Uint8Array(data.buffer, data.byteOffset, data.length), info.width, info.height);
+}

@@ -16,6 +16,11 @@ export const jobDataSchemas = {
   derive: z.object({
     photoId: z.number().int().positive(),
   }),
+  analyze: z.object({
+    photoId: z.number().int().positive(),
+    /** Redo every analysis even where a result for the same model version is stored (analysis.rerun). */
+    force: z.boolean().default(false),
+  }),
 } satisfies Record<JobKind, z.ZodType>;
 
 export type JobData<K extends JobKind> = z.output<(typeof jobDataSchemas)[K]>;
@@ -28,6 +33,7 @@ export function subjectFor<K extends JobKind>(kind: K, data: JobData<K>): string
   const subjects: { [Kind in JobKind]: (data: JobData<Kind>) => string } = {
     ingest: (d) => d.path,
     derive: (d) => String(d.photoId),
+    analyze: (d) => String(d.photoId),
   };
   return (subjects[kind] as (data: JobData<K>) => string)(data);
 }

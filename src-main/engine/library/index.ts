@@ -8,3 +8,4 @@ export { FilesRepo, type FileRecord, type FileOutcome, type NewFileRecord } from
 export { HashCacheRepo, type CachedHashes } from './hash-cache-repo.ts';
 export { JobsRepo, type JobRow, type NewJob } from './jobs-repo.ts';
 export { SettingsRepo } from './settings-repo.ts';
+export { AnalysisRepo, type AnalysisRow, type AnalysisWrite, type AnalysisStatus, type HashedPhoto } from './analysis-repo.ts';

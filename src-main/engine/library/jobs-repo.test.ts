@@ -102,7 +102,7 @@ describe('JobsRepo', () => {
   });
 
   it('reports stats per kind, idle and unfinished counts', () => {
-    expect(lib.jobs.stats()).toEqual({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 } }, idle: true });
+    expect(lib.jobs.stats()).toEqual({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, analyze: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 } }, idle: true });
     const a = lib.jobs.enqueue(job(), T).id;
     lib.jobs.enqueue(job(), T);
     lib.jobs.enqueue(job({ kind: 'ingest' }), T);

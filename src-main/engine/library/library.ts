@@ -1,3 +1,4 @@
+import { AnalysisRepo } from './analysis-repo.ts';
 import { openDatabase, type Db } from './database.ts';
 import { FilesRepo } from './files-repo.ts';
 import { FoldersRepo } from './folders-repo.ts';
@@ -14,6 +15,7 @@ export type Library = {
   hashCache: HashCacheRepo;
   jobs: JobsRepo;
   settings: SettingsRepo;
+  analysis: AnalysisRepo;
   close(): void;
 };
 
@@ -28,6 +30,7 @@ export function openLibrary(file: string): Library {
     hashCache: new HashCacheRepo(db),
     jobs: new JobsRepo(db),
     settings: new SettingsRepo(db),
+    analysis: new AnalysisRepo(db),
     close() {
       if (!db.open) return;
       // Keeps query plans good as tables grow; cheap when there is nothing to do.

@@ -43,13 +43,22 @@ const seeds: Record<number, (db: Db) => void> = {
   2: (db) => {
     db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
   },
+  3: () => {}, // reserved for the recipes migration (003-reserved.ts)
+  4: (db) => {
+    db.prepare(`INSERT INTO analysis_results (sha256, model, version, task, provider, status, error_code, error_message, result_json, updated_at)
+      VALUES ('${SHA}', 'technical-quality', '1', 'quality', 'local', 'completed', NULL, NULL, '{"score":0.8}', '2024-01-01T00:00:00.000Z')`).run();
+  },
 };
 
 /** A database built with only the first `version` migrations, seeded as that version would be. */
 function buildAtVersion(file: string, version: number): void {
   const db = new Database(file);
-  migrate(db, migrations.slice(0, version));
-  for (let v = 1; v <= version; v++) seeds[v]?.(db);
+  // Each version's rows are written right after its own migration, before later ones run (version 1
+  // rows include a duplicate that version 2's unique index would refuse).
+  for (let v = 1; v <= version; v++) {
+    migrate(db, migrations.slice(0, v));
+    seeds[v]?.(db);
+  }
   db.close();
 }
 
@@ -110,6 +119,10 @@ describe('migrations', () => {
         expect(library.settings.get('theme')).toBe('dark');
         const cached = library.hashCache.get('/hot/a.jpg', 1234, 1700000000123.5);
         expect(cached).toEqual(version >= 2 ? { sha256: SHA, sha1: SHA1 } : null);
+        const quality = library.analysis.get(SHA, 'technical-quality');
+        expect(quality).toEqual(version >= 4
+          ? { sha256: SHA, model: 'technical-quality', version: '1', task: 'quality', provider: 'local', status: 'completed', error: null, result: { score: 0.8 }, updatedAt: '2024-01-01T00:00:00.000Z' }
+          : null);
       } finally {
         library.close();
       }

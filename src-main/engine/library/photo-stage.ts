@@ -3,18 +3,24 @@
  * `photos` row aliased `p`. This is the only place the rule lives; get and list (and its stage
  * filter) both use it, so they cannot disagree. Photo jobs use `subject = String(photoId)`.
  *
- *   failed      the photo has an error, or one of its jobs is dead
- *   processing  one of its jobs is queued, running, or failed and waiting to retry
- *   ingested    its derive job is done
- *   new         none of the above (stored, nothing queued yet)
+ *   failed       the photo has an error, or one of its jobs is dead
+ *   analysing    its analyze job is queued, running, or failed and waiting to retry
+ *   processing   one of its other jobs is queued, running, or failed and waiting to retry
+ *   needs-review crop proposals exist for its bytes (analysis_results, task 'crops')
+ *   ingested     its derive job is done
+ *   new          none of the above (stored, nothing queued yet)
  */
 export const PHOTO_STAGE_SQL = `
   CASE
     WHEN p.error_code IS NOT NULL
       OR EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state = 'dead')
       THEN 'failed'
+    WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'analyze' AND j.state IN ('queued', 'running', 'failed'))
+      THEN 'analysing'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state IN ('queued', 'running', 'failed'))
       THEN 'processing'
+    WHEN EXISTS (SELECT 1 FROM analysis_results a WHERE a.sha256 = p.sha256 AND a.task = 'crops' AND a.status = 'completed')
+      THEN 'needs-review'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
       THEN 'ingested'
     ELSE 'new'

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AnalyzeFileResult } from '../contract/index.ts';
+import { corpusPath, hasCorpus, projectRoot } from '../../test-support/corpus.ts';
+
+const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
+const cli = path.join(projectRoot, 'src-main', 'cli.ts');
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe.skipIf(!hasCorpus)('lightbox analyze FILE... --json', () => {
+  it('prints one object per file in order; unreadable files get an error and the others still print', async () => {
+    const files = [corpusPath('content/people/fr-two_people.jpg'), '/no/such/photo.jpg', corpusPath('bad/truncated-10000B.jpg'), corpusPath('jpeg/orientation/Portrait_6.jpg')];
+    const { code, stdout } = await run(['analyze', ...files, '--json', '--no-subject']);
+    expect(code).toBe(1);
+    const results = z.array(AnalyzeFileResult).parse(JSON.parse(stdout));
+    expect(results.map((r) => r.file)).toEqual(files);
+    const [people, missing, truncated, portrait] = results;
+
+    expect(people!.error).toBeUndefined();
+    expect([people!.width, people!.height]).toEqual([1126, 661]);
+    expect(people!.faces).toHaveLength(2);
+    expect(people!.faces[0]!.keypoints).toHaveLength(6);
+    expect(people!.objects).toEqual([]);
+    expect(people!.subject).toBeNull(); // --no-subject
+    expect(Object.keys(people!.quality!).sort()).toEqual(['exposure', 'flags', 'score', 'sharpness']);
+    expect(people!.crops.length).toBeGreaterThan(0);
+    expect(Object.keys(people!.crops[0]!).sort()).toEqual(['angle', 'aspect', 'box', 'confidence', 'reason']);
+
+    expect(missing).toMatchObject({ width: null, faces: [], crops: [], error: { code: 'not-found' } });
+    expect(missing!.error!.message).toMatch(/does not exist/);
+    expect(truncated).toMatchObject({ error: { code: 'truncated' } });
+
+    // Orientation 6 is stored landscape and shown portrait: sizes and boxes are of the oriented image.
+    expect(portrait!.height).toBeGreaterThan(portrait!.width!);
+    for (const c of portrait!.crops) expect(c.box.x + c.box.w).toBeLessThanOrEqual(1 + 1e-9);
+  }, 60_000);
+
+  it('exits 0 when every file was analysed, and needs at least one file', async () => {
+    const ok = await run(['analyze', corpusPath('content/skimage/coffee.png'), '--json', '--no-subject']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toHaveLength(1);
+    const none = await run(['analyze']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/needs at least one file/);
+  }, 60_000);
+});

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+/**
+ * Local AI analysis of a photo: faces, salient subject, technical quality, a perceptual hash for
+ * near-duplicates, and crop proposals. Every box is `{x, y, w, h}` in fractions (0..1) of the
+ * ORIENTED image (EXIF orientation applied), top-left origin, so it fits the original and every preview.
+ */
+
+const fraction = z.number().min(0).max(1);
+export const Box = z.object({ x: fraction, y: fraction, w: fraction, h: fraction });
+export type Box = z.infer<typeof Box>;
+
+export const Point = z.object({ x: fraction, y: fraction });
+
+export const DetectedFace = z.object({
+  box: Box,
+  confidence: fraction,
+  /** Right eye, left eye, nose tip, mouth, right ear, left ear (the subject's right/left). */
+  keypoints: z.array(Point),
+});
+export type DetectedFace = z.infer<typeof DetectedFace>;
+
+export const SubjectResult = z.object({
+  /** Bounding box of the salient mask; null when nothing stands out. */
+  box: Box.nullable(),
+  coverage: fraction,
+  confidence: fraction,
+  /** The mask at 64x64 (stretched over the oriented image), greyscale PNG, base64. */
+  maskPng: z.string(),
+});
+export type SubjectResult = z.infer<typeof SubjectResult>;
+
+export const QualityFlag = z.enum(['blurry', 'underexposed', 'overexposed', 'low-contrast']);
+export const QualityResult = z.object({
+  score: fraction,
+  sharpness: fraction,
+  focus: fraction,
+  exposure: fraction,
+  contrast: fraction,
+  /** Estimated noise sigma in 8-bit grey levels. */
+  noise: z.number().nonnegative(),
+  flags: z.array(QualityFlag),
+});
+export type QualityResult = z.infer<typeof QualityResult>;
+
+export const CropAspect = z.enum(['original', '1:1', '4:5', '3:2', '16:9', '9:16']);
+export type CropAspect = z.infer<typeof CropAspect>;
+export const CROP_ASPECTS = CropAspect.options;
+
+export const CropProposal = z.object({
+  aspect: CropAspect,
+  box: Box,
+  /** Straighten, degrees, with the crop op's meaning (positive turns the picture counter-clockwise). */
+  angle: z.number().min(-45).max(45),
+  confidence: fraction,
+  /** Short and human: "keeps 3 faces, subject on the left third". */
+  reason: z.string(),
+});
+export type CropProposal = z.infer<typeof CropProposal>;
+
+export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops']);
+export type AnalysisTask = z.infer<typeof AnalysisTask>;
+export const AnalysisStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
+export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
+
+/** One analysis of one photo: which model (id + version) and provider ran it, and how it went. */
+export const AnalysisRun = z.object({
+  task: AnalysisTask,
+  model: z.string(),
+  version: z.string(),
+  provider: z.string(),
+  status: AnalysisStatus,
+  error: AppError.nullable(),
+  updatedAt: z.string(),
+});
+export type AnalysisRun = z.infer<typeof AnalysisRun>;
+
+export const NearDuplicateGroup = z.object({
+  photoIds: z.array(z.number().int().positive()).min(2),
+  /** Highest technical quality in the group. */
+  bestPhotoId: z.number().int().positive(),
+});
+export type NearDuplicateGroup = z.infer<typeof NearDuplicateGroup>;
+
+export const PhotoAnalysis = z.object({
+  photoId: z.number().int().positive(),
+  runs: z.array(AnalysisRun),
+  faces: z.array(DetectedFace).nullable(),
+  subject: SubjectResult.nullable(),
+  quality: QualityResult.nullable(),
+  /** Degrees; 0 when no confident straighten was found. */
+  straighten: z.number().nullable(),
+  proposals: z.array(CropProposal),
+  /** The near-duplicate / burst group this photo belongs to, if any. */
+  nearDuplicates: NearDuplicateGroup.nullable(),
+});
+export type PhotoAnalysis = z.infer<typeof PhotoAnalysis>;
+
+export const AnalysisGetInput = z.object({ photoId: z.number().int().positive() });
+export const AnalysisRerunInput = z.object({ photoIds: z.array(z.number().int().positive()).min(1).max(10_000) });
+export const AnalysisRerunOutput = z.object({ queued: z.number().int().nonnegative() });
+export const AnalysisChanged = z.object({ photoId: z.number().int().positive(), status: z.enum(['analysing', 'completed', 'failed']) });
+
+/** `lightbox analyze FILE... --json`: one object per file. */
+export const AnalyzeFileResult = z.object({
+  file: z.string(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  faces: z.array(DetectedFace),
+  subject: z.object({ box: Box }).nullable(),
+  objects: z.array(z.object({ label: z.string(), box: Box, confidence: fraction })),
+  quality: QualityResult.pick({ score: true, sharpness: true, exposure: true, flags: true }).nullable(),
+  crops: z.array(CropProposal),
+  error: AppError.optional(),
+});
+export type AnalyzeFileResult = z.infer<typeof AnalyzeFileResult>;

@@ -1,0 +1,128 @@
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { corpusPath, hasCorpus, projectRoot } from '../../../test-support/corpus.ts';
+import { tempDir } from '../../../test-support/temp-dir.ts';
+import { PermanentJobError } from '../jobs/index.ts';
+import { openLibrary, type Library } from '../library/index.ts';
+import { libraryLayout, type LibraryLayout } from '../library-layout.ts';
+import { createAnalyzeHandler, markPending } from './analyze-handler.ts';
+import { OnnxPool } from './onnx-pool.ts';
+import { requireWeights } from './test-weights.ts';
+
+const ctx = { jobId: 1, attempt: 1, signal: new AbortController().signal };
+const SHA = 'c'.repeat(64);
+
+describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let library: Library;
+  let layout: LibraryLayout;
+  let pool: OnnxPool;
+  let photoId: number;
+  const changes: string[] = [];
+
+  beforeEach(async () => {
+    await requireWeights('blazeface-back-256');
+    dir = await tempDir();
+    layout = libraryLayout(dir.path);
+    library = openLibrary(layout.database);
+    await mkdir(path.join(dir.path, 'originals'), { recursive: true });
+    await copyFile(corpusPath('content/people/fr-two_people.jpg'), path.join(dir.path, 'originals', 'two.jpg'));
+    photoId = library.photos.insert({
+      folderId: null, sha256: SHA, sha1: 'd'.repeat(40), fileName: 'two.jpg', sourcePath: '/hot/two.jpg', bytes: 1,
+      originalPath: 'originals/two.jpg', error: null, captureDate: null,
+    });
+    changes.length = 0;
+  });
+  afterEach(async () => {
+    await pool?.close();
+    library.close();
+    await dir.cleanup();
+  });
+
+  const handler = (p: OnnxPool) =>
+    createAnalyzeHandler({ library, layout, pool: p, subjectEnabled: () => false, changed: (id, status) => changes.push(`${id}:${status}`) });
+  const rows = () => Object.fromEntries(library.analysis.forPhoto(SHA).map((r) => [r.task, r]));
+
+  it('stores every result, then redoes only what a model version change makes stale', async () => {
+    pool = new OnnxPool();
+    markPending({ library, subjectEnabled: () => false }, photoId);
+    expect(Object.fromEntries(Object.entries(rows()).map(([t, r]) => [t, r.status]))).toEqual({ crops: 'pending', faces: 'pending', hash: 'pending', quality: 'pending' });
+    await handler(pool)({ photoId, force: false }, ctx);
+    const first = rows();
+    expect(Object.keys(first).sort()).toEqual(['crops', 'faces', 'hash', 'quality']);
+    expect(Object.values(first).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    expect((first.faces!.result as unknown[]).length).toBe(2);
+    expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:completed`]);
+
+    // Cached: nothing runs, nothing is rewritten.
+    await handler(pool)({ photoId, force: false }, ctx);
+    expect(rows()).toEqual(first);
+    expect(changes).toHaveLength(2);
+
+    // A stored faces result from an older model version is redone; quality and hash are not.
+    library.analysis.put({ ...first.faces!, version: '1.1.0' });
+    await new Promise((r) => setTimeout(r, 5)); // updatedAt has ms resolution
+    await handler(pool)({ photoId, force: false }, ctx);
+    const third = rows();
+    expect(third.faces!.version).toBe('1.2.0');
+    expect(third.faces!.updatedAt > first.faces!.updatedAt).toBe(true);
+    expect(third.quality!.updatedAt).toBe(first.quality!.updatedAt);
+    expect(third.hash!.updatedAt).toBe(first.hash!.updatedAt);
+
+    // Queued again with everything current: nothing turns pending.
+    markPending({ library, subjectEnabled: () => false }, photoId);
+    expect(Object.values(rows()).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+
+    // force redoes everything.
+    await handler(pool)({ photoId, force: true }, ctx);
+    expect(rows().quality!.updatedAt > first.quality!.updatedAt).toBe(true);
+  }, 60_000);
+
+  it('records damaged weights on the faces row and fails the job permanently', async () => {
+    const models = path.join(dir.path, 'models');
+    await mkdir(path.join(models, 'weights'), { recursive: true });
+    await copyFile(path.join(projectRoot, 'models', 'manifest.json'), path.join(models, 'manifest.json'));
+    const weights = await readFile(path.join(projectRoot, 'models', 'weights', 'face_detection_back_256x256_barracuda.onnx'));
+    await writeFile(path.join(models, 'weights', 'face_detection_back_256x256_barracuda.onnx'), weights.subarray(0, 1000));
+    pool = new OnnxPool({ modelsDir: models });
+
+    const run = handler(pool)({ photoId, force: false }, ctx);
+    await expect(run).rejects.toBeInstanceOf(PermanentJobError);
+    await expect(run).rejects.toMatchObject({ code: 'hash-mismatch' });
+    const r = rows();
+    expect(r.faces).toMatchObject({ status: 'failed', error: { code: 'hash-mismatch' } });
+    expect(r.faces!.error!.message).toMatch(/npm run models/);
+    expect(r.quality!.status).toBe('completed');
+    expect(r.crops).toMatchObject({ status: 'failed' });
+    expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:failed`]);
+  }, 60_000);
+
+  it('with ISNet on: stores the subject and keeps the whole subject in the crops that can hold it', async () => {
+    await requireWeights('isnet-small');
+    pool = new OnnxPool();
+    const run = createAnalyzeHandler({ library, layout, pool, subjectEnabled: () => true, changed: () => {} });
+    await run({ photoId, force: false }, ctx);
+    const r = rows();
+    expect(r.subject).toMatchObject({ model: 'isnet-small', version: '1.4.5', status: 'completed' });
+    const subject = r.subject!.result as { box: { x: number; y: number; w: number; h: number }; coverage: number; maskPng: string };
+    // Two men standing side by side fill most of the frame's width.
+    expect(subject.box.w).toBeGreaterThan(0.5);
+    expect(subject.coverage).toBeGreaterThan(0.15);
+    expect(Buffer.from(subject.maskPng, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    const crops = r.crops!.result as { proposals: Array<{ aspect: string; box: typeof subject.box; reason: string }> };
+    const whole = crops.proposals.filter((p) => /the whole subject/i.test(p.reason));
+    expect(whole.length).toBeGreaterThan(0);
+    for (const p of whole) {
+      expect(p.box.x).toBeLessThanOrEqual(subject.box.x + 1e-9);
+      expect(p.box.x + p.box.w).toBeGreaterThanOrEqual(subject.box.x + subject.box.w - 1e-9);
+    }
+  }, 120_000);
+
+  it('does nothing for a photo whose original could not be read', async () => {
+    library.photos.setError(photoId, { code: 'truncated', message: 'cut off' });
+    pool = new OnnxPool();
+    await handler(pool)({ photoId, force: false }, ctx);
+    expect(library.analysis.forPhoto(SHA)).toEqual([]);
+  });
+});

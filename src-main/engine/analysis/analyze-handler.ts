@@ -1,0 +1,116 @@
+import type { AnalysisTask, DetectedFace, SubjectResult } from '../../contract/analysis.ts';
+import type { ErrorCode } from '../../contract/errors.ts';
+import { DetectedFace as DetectedFaceSchema, SubjectResult as SubjectSchema } from '../../contract/analysis.ts';
+import { z } from 'zod';
+import type { JobContext, JobData } from '../jobs/index.ts';
+import { PermanentJobError } from '../jobs/index.ts';
+import type { Library } from '../library/index.ts';
+import type { LibraryLayout } from '../library-layout.ts';
+import { openImage } from '../media/decode.ts';
+import { MediaError } from '../media/media-error.ts';
+import { AnalysisError } from './analysis-error.ts';
+import { analyzerFor, cropsFor, decodeForAnalysis, pixelTasks } from './analyze-image.ts';
+import type { OnnxPool } from './onnx-pool.ts';
+import type { RgbImage } from './rgb-image.ts';
+
+export type AnalyzeDeps = {
+  library: Library;
+  layout: LibraryLayout;
+  pool: OnnxPool;
+  /** ISNet peaks ~2 GB and takes seconds: settings, tests and the benchmark can turn it off. */
+  subjectEnabled: () => boolean;
+  /** Called when a photo's analysis starts and when it ends (for the analysis.changed event). */
+  changed: (photoId: number, status: 'analysing' | 'completed' | 'failed') => void;
+  maxPixels?: number;
+};
+
+type PixelTask = keyof typeof pixelTasks;
+
+function errorOf(error: unknown): { code: ErrorCode; message: string } {
+  if (error instanceof AnalysisError || error instanceof MediaError) return { code: error.code, message: error.message };
+  return { code: 'job-failed', message: `Analysis failed: ${(error as Error).message ?? String(error)}` };
+}
+
+/**
+ * Marks a photo's analyses `pending` when its job is queued, so analysis.get shows what is coming.
+ * Results already current (same model version) stay readable: a forced rerun replaces them when it runs.
+ */
+export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'>, photoId: number): void {
+  const photo = deps.library.photos.get(photoId);
+  if (!photo?.sha256 || photo.error) return;
+  const tasks: AnalysisTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'crops'] : ['faces', 'quality', 'hash', 'crops'];
+  for (const task of tasks) {
+    const a = analyzerFor(task);
+    const row = deps.library.analysis.get(photo.sha256, a.model);
+    if (row?.status === 'completed' && row.version === a.version) continue;
+    deps.library.analysis.put({ sha256: photo.sha256, task, ...a, status: 'pending', result: null, error: null });
+  }
+}
+
+/**
+ * The analyze job: faces, subject (optional), quality, perceptual hash, then crop proposals, for one
+ * photo. Results are cached by (photo SHA-256, model): a task whose stored result has the model's
+ * current version is not run again unless the job is forced (analysis.rerun). The original is
+ * decoded once, only if some task needs pixels. Each task's status and error is stored on its row;
+ * a failed task fails the job (retried with backoff), except that missing or damaged weights and an
+ * unreadable original are permanent: trying again cannot help until someone fixes them.
+ */
+export function createAnalyzeHandler(deps: AnalyzeDeps) {
+  const { library } = deps;
+  return async (job: JobData<'analyze'>, _ctx: JobContext): Promise<void> => {
+    const photo = library.photos.get(job.photoId);
+    if (!photo?.originalPath || !photo.sha256 || photo.error) return;
+    const sha256 = photo.sha256;
+    const tasks: PixelTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash'] : ['faces', 'quality', 'hash'];
+    const current = (task: AnalysisTask) => {
+      const a = analyzerFor(task);
+      const row = library.analysis.get(sha256, a.model);
+      return !job.force && row?.status === 'completed' && row.version === a.version ? row : null;
+    };
+    const todo = tasks.filter((t) => !current(t));
+    if (todo.length === 0 && current('crops')) return;
+
+    const put = (task: AnalysisTask, status: 'processing' | 'completed' | 'failed', result: unknown = null, error: { code: string; message: string } | null = null) =>
+      library.analysis.put({ sha256, task, ...analyzerFor(task), status, result, error });
+    // A row that has a result keeps it while it is redone (only its status changes).
+    for (const task of [...todo, 'crops' as const]) {
+      if (library.analysis.get(sha256, analyzerFor(task).model)?.result != null) library.analysis.setStatus(sha256, analyzerFor(task).model, 'processing');
+      else put(task, 'processing');
+    }
+    deps.changed(photo.id, 'analysing');
+
+    const failures: Array<{ task: AnalysisTask; error: { code: ErrorCode; message: string }; permanent: boolean }> = [];
+    let rgb: RgbImage | null = null;
+    try {
+      const image = await openImage(deps.layout.absolute(photo.originalPath), { maxPixels: deps.maxPixels });
+      rgb = await decodeForAnalysis(image);
+      for (const task of todo) {
+        try {
+          put(task, 'completed', await pixelTasks[task]({ rgb, pool: deps.pool }));
+        } catch (error) {
+          const e = errorOf(error);
+          put(task, 'failed', null, e);
+          failures.push({ task, error: e, permanent: error instanceof AnalysisError && (e.code === 'not-found' || e.code === 'hash-mismatch') });
+        }
+      }
+      const faces = library.analysis.get(sha256, analyzerFor('faces').model);
+      if (faces?.status !== 'completed') throw new AnalysisError('job-failed', 'Crop proposals need the faces analysis, which did not complete.');
+      const subjectRow = deps.subjectEnabled() ? library.analysis.get(sha256, analyzerFor('subject').model) : null;
+      const subject: SubjectResult | null = subjectRow?.status === 'completed' ? SubjectSchema.parse(subjectRow.result) : null;
+      const faceList: DetectedFace[] = z.array(DetectedFaceSchema).parse(faces.result);
+      put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject));
+    } catch (error) {
+      const e = errorOf(error);
+      // An unreadable original fails every task that was waiting for its pixels.
+      for (const task of rgb ? (['crops'] as const) : [...todo, 'crops' as const]) put(task, 'failed', null, e);
+      if (!rgb || failures.length === 0) failures.push({ task: 'crops', error: e, permanent: error instanceof MediaError });
+    }
+    if (failures.length > 0) {
+      deps.changed(photo.id, 'failed');
+      const message = failures.map((f) => `${f.task}: ${f.error.message}`).join(' ');
+      if (failures.some((f) => f.permanent)) throw new PermanentJobError(message, { code: failures.find((f) => f.permanent)!.error.code });
+      throw new AnalysisError(failures[0]!.error.code, message);
+    }
+    deps.changed(photo.id, 'completed');
+  };
+}

@@ -1,0 +1,89 @@
+import type { AnalysisTask, CropProposal, DetectedFace, QualityResult, SubjectResult } from '../../contract/analysis.ts';
+import type { OpenedImage } from '../media/decode.ts';
+import { facesResult, qualityResult, subjectResult, type CropsResult, type HashResult } from './analysis-results.ts';
+import { proposeCrops } from './crops/propose.ts';
+import { CROP_PROPOSER_ID, CROP_PROPOSER_VERSION } from './crops/to-crop-step.ts';
+import { detectFaces, FACE_MODEL_ID } from './faces.ts';
+import { getModel } from './model-manifest.ts';
+import type { OnnxPool } from './onnx-pool.ts';
+import { gradientHash } from './perceptual-hash.ts';
+import { assessQualityRgb } from './quality.ts';
+import type { RgbImage } from './rgb-image.ts';
+import { estimateStraighten } from './straighten.ts';
+import { detectSubject, SUBJECT_MODEL_ID } from './subject.ts';
+
+/**
+ * Long side of the one decode every analysis shares. BlazeFace's tiles are cut from it (faces.ts),
+ * quality resamples it to 720 px, ISNet stretches it to 1024x1024: nothing needs more.
+ */
+export const ANALYSIS_SIZE = 1024;
+
+/** Which model (id + version) answers each task. Local providers only this round. */
+export function analyzerFor(task: AnalysisTask): { model: string; version: string; provider: 'local' } {
+  switch (task) {
+    case 'faces':
+      return { model: FACE_MODEL_ID, version: getModel(FACE_MODEL_ID).version, provider: 'local' };
+    case 'subject':
+      return { model: SUBJECT_MODEL_ID, version: getModel(SUBJECT_MODEL_ID).version, provider: 'local' };
+    case 'quality':
+      return { model: 'technical-quality', version: '1', provider: 'local' };
+    case 'hash':
+      return { model: 'gradient-hash', version: '1', provider: 'local' };
+    case 'crops':
+      return { model: CROP_PROPOSER_ID, version: CROP_PROPOSER_VERSION, provider: 'local' };
+  }
+}
+
+/**
+ * The photo decoded once, oriented, in sRGB, at most ANALYSIS_SIZE on its long side. Reads the
+ * stored original (not the cached preview: previews are made by a separate, later job).
+ * Transparent areas become white, as a viewer shows them.
+ */
+export async function decodeForAnalysis(image: OpenedImage): Promise<RgbImage> {
+  // fitInside shrinks before it turns: a quarter turn of the full 24 MP first would cost ~6x.
+  const { data, info } = await image.fitInside(ANALYSIS_SIZE, ANALYSIS_SIZE, { withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3) throw new Error(`expected 3 channels after flatten, got ${info.channels}`);
+  return { data, width: info.width, height: info.height };
+}
+
+export type TaskContext = { rgb: RgbImage; pool: OnnxPool };
+
+/** The model-backed and pixel tasks; crops are computed from their results (cropsFor). */
+export const pixelTasks = {
+  faces: async ({ rgb, pool }: TaskContext): Promise<DetectedFace[]> => facesResult(await detectFaces(rgb, { pool, workingSize: ANALYSIS_SIZE })),
+  subject: async ({ rgb, pool }: TaskContext): Promise<SubjectResult> => subjectResult(await detectSubject(rgb, { pool })),
+  quality: async ({ rgb }: TaskContext): Promise<QualityResult> => qualityResult(await assessQualityRgb(rgb)),
+  hash: async ({ rgb }: TaskContext): Promise<HashResult> => ({ hash: await gradientHash(rgb) }),
+};
+
+/** Crop proposals (and the straighten they carry) from the faces and subject found. */
+export async function cropsFor(rgb: RgbImage, width: number, height: number, faces: DetectedFace[], subject: SubjectResult | null): Promise<CropsResult> {
+  const straighten = await estimateStraighten(rgb);
+  const proposals: CropProposal[] = proposeCrops({ width, height, faces, subject: subject?.box ?? null, angle: straighten.angle });
+  return { straighten: { angle: straighten.angle, confidence: Math.round(straighten.confidence * 1000) / 1000 }, proposals };
+}
+
+export type ImageAnalysis = {
+  width: number;
+  height: number;
+  faces: DetectedFace[];
+  subject: SubjectResult | null;
+  quality: QualityResult;
+  hash: string;
+  crops: CropsResult;
+};
+
+/** Everything at once, without a library (the CLI, the benchmark). */
+export async function analyzeOpenedImage(image: OpenedImage, options: { pool: OnnxPool; subject: boolean }): Promise<ImageAnalysis> {
+  const rgb = await decodeForAnalysis(image);
+  const ctx = { rgb, pool: options.pool };
+  const faces = await pixelTasks.faces(ctx);
+  const subject = options.subject ? await pixelTasks.subject(ctx) : null;
+  const [quality, hash] = await Promise.all([pixelTasks.quality(ctx), pixelTasks.hash(ctx)]);
+  const crops = await cropsFor(rgb, image.width, image.height, faces, subject);
+  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, crops };
+}

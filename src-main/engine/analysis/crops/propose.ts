@@ -1,0 +1,127 @@
+import { CROP_ASPECTS, type CropAspect, type CropProposal } from '../../../contract/analysis.ts';
+import { aspectRatio, largestFit } from './aspects.ts';
+import { contains, expand, insideImage, intersection, iou, straightenedFrameKeeps, type FBox } from './geometry.ts';
+import { scoreCrop, type Composition, type FaceHint } from './score.ts';
+
+export type CropInput = {
+  /** Oriented size in pixels. */
+  width: number;
+  height: number;
+  faces: FaceHint[];
+  subject: FBox | null;
+  /** Straighten angle (degrees, crop-op sign) to apply where it keeps faces and subject whole; 0 for none. */
+  angle?: number;
+  aspects?: readonly CropAspect[];
+  /** Candidates per aspect, best first. */
+  perAspect?: number;
+};
+
+const SCALES = [1, 0.92, 0.84, 0.76, 0.68, 0.6, 0.52, 0.44];
+const STEPS = 20;
+/** Two proposals this similar are one idea: the second is skipped. */
+const MAX_OVERLAP = 0.75;
+
+type Candidate = { box: FBox; scale: number; comp: Composition };
+
+/**
+ * What must stay in the frame around a face: a little to the sides and below, more above for hair
+ * (BlazeFace boxes run from the brows to the chin), clipped to the photo.
+ */
+const keepBox = (face: FaceHint) => expand({ ...face.box, y: face.box.y - face.box.h * 0.15, h: face.box.h * 1.15 }, 0.1, 0.1);
+
+/** A face is either wholly in the crop or wholly out of it: never cut. */
+function cutsAFace(box: FBox, faces: FaceHint[]): boolean {
+  return faces.some((f) => {
+    const i = intersection(box, f.box);
+    return i > 0 && !contains(box, f.box);
+  });
+}
+
+function candidates(ratio: number, input: CropInput): FBox[][] {
+  const fit = largestFit(ratio, input.width, input.height);
+  return SCALES.map((scale) => {
+    const w = fit.w * scale;
+    const h = fit.h * scale;
+    const out: FBox[] = [];
+    const xs = w >= 1 ? [0] : Array.from({ length: STEPS + 1 }, (_, i) => ((1 - w) * i) / STEPS);
+    const ys = h >= 1 ? [0] : Array.from({ length: STEPS + 1 }, (_, i) => ((1 - h) * i) / STEPS);
+    for (const y of ys) for (const x of xs) out.push({ x, y, w: Math.min(1, w), h: Math.min(1, h) });
+    return out;
+  });
+}
+
+function percent(v: number): string {
+  return `${Math.round(v * 100)}%`;
+}
+
+function reasonFor(c: Candidate, input: CropInput, aspect: CropAspect, angle: number): string {
+  const parts: string[] = [];
+  const n = c.comp.facesInside;
+  if (n > 0) parts.push(n === 1 ? 'keeps the face' : n === 2 ? 'keeps both faces' : `keeps all ${n} faces`);
+  if (input.subject) parts.push(c.comp.subjectKept >= 0.999 ? 'the whole subject' : `${percent(c.comp.subjectKept)} of the subject`);
+  const f = c.comp.focus;
+  if (f) {
+    const who = n > 0 ? (n > 1 ? 'faces' : 'face') : 'subject';
+    const side = Math.abs(f.x - 1 / 3) < 0.07 ? 'on the left third' : Math.abs(f.x - 2 / 3) < 0.07 ? 'on the right third' : Math.abs(f.x - 0.5) < 0.07 ? 'centred' : null;
+    if (side) parts.push(`${who} ${side}`);
+    if (n > 0 && Math.abs(f.y - 1 / 3) < 0.08) parts.push('eyes on the upper third');
+  }
+  if (c.scale >= 0.999 && aspect === 'original') parts.push('the whole frame');
+  else if (parts.length === 0) {
+    const centred = Math.abs(c.box.x + c.box.w / 2 - 0.5) < 0.02 && Math.abs(c.box.y + c.box.h / 2 - 0.5) < 0.02;
+    parts.push(`${percent(c.scale * c.scale)} of the largest ${aspect} crop${centred ? ', centred' : ''}`);
+  }
+  if (angle !== 0) parts.push(`straightened ${angle > 0 ? '+' : ''}${angle}°`);
+  const text = parts.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Ranked crop proposals per aspect. Hard rules: inside the photo; no face cut; every face kept
+ * (with room for hair) when the aspect allows it at all, else no proposal for that aspect (a crop
+ * that drops a person is the photographer's call); the whole subject kept when some crop that keeps
+ * the faces also keeps it. Among the rest, the composition score ranks (score.ts), and near
+ * copies of a better proposal are skipped.
+ */
+export function proposeCrops(input: CropInput): CropProposal[] {
+  const aspects = input.aspects ?? CROP_ASPECTS;
+  const perAspect = input.perAspect ?? 3;
+  const keep = input.faces.map(keepBox);
+  const out: CropProposal[] = [];
+  for (const aspect of aspects) {
+    const ratio = aspectRatio(aspect, input.width, input.height);
+    const all: Candidate[] = [];
+    for (const [i, boxes] of candidates(ratio, input).entries()) {
+      for (const box of boxes) {
+        if (!insideImage(box) || cutsAFace(box, input.faces)) continue;
+        if (!keep.every((k) => contains(box, k))) continue;
+        all.push({ box, scale: SCALES[i]!, comp: scoreCrop(box, SCALES[i]!, input) });
+      }
+    }
+    if (all.length === 0) continue;
+    const wholeSubject = input.subject ? all.filter((c) => contains(c.box, input.subject!)) : [];
+    const pool = wholeSubject.length > 0 ? wholeSubject : all;
+    pool.sort((a, b) => b.comp.score - a.comp.score);
+    const chosen: Candidate[] = [];
+    for (const c of pool) {
+      if (chosen.length >= perAspect) break;
+      if (chosen.some((p) => iou(p.box, c.box) > MAX_OVERLAP)) continue;
+      chosen.push(c);
+    }
+    for (const c of chosen) {
+      const mustKeep = [...input.faces.map((f) => f.box), ...(input.subject && contains(c.box, input.subject) ? [input.subject] : [])];
+      const wanted = input.angle ?? 0;
+      const angle = wanted !== 0 && straightenedFrameKeeps(c.box, wanted, mustKeep, input.width, input.height) ? wanted : 0;
+      // Guessing a composition without faces or a subject is worth less than framing people.
+      const certainty = input.faces.length > 0 || input.subject ? 1 : 0.6;
+      out.push({
+        aspect,
+        box: c.box,
+        angle,
+        confidence: Math.round(Math.min(1, c.comp.score * certainty) * 1000) / 1000,
+        reason: reasonFor(c, input, aspect, angle),
+      });
+    }
+  }
+  return out;
+}

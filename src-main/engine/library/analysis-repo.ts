@@ -1,0 +1,116 @@
+import type { Db } from './database.ts';
+
+export type AnalysisStatus = 'pending' | 'processing' | 'completed' | 'failed';
+
+/** One stored analysis result. `result` is parsed JSON: callers validate it with their own schema. */
+export type AnalysisRow = {
+  sha256: string;
+  model: string;
+  version: string;
+  task: string;
+  provider: string;
+  status: AnalysisStatus;
+  error: { code: string; message: string } | null;
+  result: unknown;
+  updatedAt: string;
+};
+
+export type AnalysisWrite = Omit<AnalysisRow, 'updatedAt'>;
+
+/** What near-duplicate grouping needs per photo, from the photo row and its stored results. */
+export type HashedPhoto = { photoId: number; sha256: string; captureLocal: string | null; hash: unknown; quality: unknown };
+
+type Raw = {
+  sha256: string;
+  model: string;
+  version: string;
+  task: string;
+  provider: string;
+  status: AnalysisStatus;
+  error_code: string | null;
+  error_message: string | null;
+  result_json: string | null;
+  updated_at: string;
+};
+
+function toRow(r: Raw): AnalysisRow {
+  return {
+    sha256: r.sha256,
+    model: r.model,
+    version: r.version,
+    task: r.task,
+    provider: r.provider,
+    status: r.status,
+    error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
+    result: r.result_json === null ? null : JSON.parse(r.result_json),
+    updatedAt: r.updated_at,
+  };
+}
+
+/** analysis_results, SQL only (migration 004). */
+export class AnalysisRepo {
+  #one;
+  #bySha;
+  #upsert;
+  #setStatus;
+  #hashed;
+
+  constructor(db: Db) {
+    this.#one = db.prepare<[string, string], Raw>('SELECT * FROM analysis_results WHERE sha256 = ? AND model = ?');
+    this.#bySha = db.prepare<[string], Raw>('SELECT * FROM analysis_results WHERE sha256 = ? ORDER BY task, model');
+    this.#upsert = db.prepare<[Record<string, unknown>]>(`
+      INSERT INTO analysis_results (sha256, model, version, task, provider, status, error_code, error_message, result_json, updated_at)
+      VALUES (@sha256, @model, @version, @task, @provider, @status, @error_code, @error_message, @result_json, @now)
+      ON CONFLICT (sha256, model) DO UPDATE SET version = excluded.version, task = excluded.task, provider = excluded.provider,
+        status = excluded.status, error_code = excluded.error_code, error_message = excluded.error_message,
+        result_json = excluded.result_json, updated_at = excluded.updated_at`);
+    this.#setStatus = db.prepare<[string, string, string, string]>(
+      'UPDATE analysis_results SET status = ?, updated_at = ? WHERE sha256 = ? AND model = ?',
+    );
+    // One row per photo with a completed hash; its quality row (if any) rides along for the best pick.
+    this.#hashed = db.prepare<[], { photoId: number; sha256: string; captureLocal: string | null; hash: string; quality: string | null }>(`
+      SELECT p.id AS photoId, p.sha256 AS sha256, p.capture_local AS captureLocal, h.result_json AS hash,
+        (SELECT q.result_json FROM analysis_results q WHERE q.sha256 = p.sha256 AND q.task = 'quality' AND q.status = 'completed' LIMIT 1) AS quality
+      FROM photos p JOIN analysis_results h ON h.sha256 = p.sha256 AND h.task = 'hash' AND h.status = 'completed'
+      WHERE h.result_json IS NOT NULL
+      ORDER BY p.id`);
+  }
+
+  get(sha256: string, model: string): AnalysisRow | null {
+    const r = this.#one.get(sha256, model);
+    return r ? toRow(r) : null;
+  }
+
+  forPhoto(sha256: string): AnalysisRow[] {
+    return this.#bySha.all(sha256).map(toRow);
+  }
+
+  put(row: AnalysisWrite): void {
+    this.#upsert.run({
+      sha256: row.sha256,
+      model: row.model,
+      version: row.version,
+      task: row.task,
+      provider: row.provider,
+      status: row.status,
+      error_code: row.error?.code ?? null,
+      error_message: row.error?.message ?? null,
+      result_json: row.result === null || row.result === undefined ? null : JSON.stringify(row.result),
+      now: new Date().toISOString(),
+    });
+  }
+
+  setStatus(sha256: string, model: string, status: AnalysisStatus): void {
+    this.#setStatus.run(status, new Date().toISOString(), sha256, model);
+  }
+
+  hashedPhotos(): HashedPhoto[] {
+    return this.#hashed.all().map((r) => ({
+      photoId: r.photoId,
+      sha256: r.sha256,
+      captureLocal: r.captureLocal,
+      hash: JSON.parse(r.hash),
+      quality: r.quality === null ? null : JSON.parse(r.quality),
+    }));
+  }
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import {
+  AnalysisTask,
+  ApiError,
+  CropProposal,
+  DetectedFace,
+  QualityResult,
+  SubjectResult,
+  type AnalysisRun,
+  type NearDuplicateGroup,
+  type PhotoAnalysis,
+} from '../../contract/index.ts';
+import type { AnalysisRepo, PhotosRepo } from '../library/index.ts';
+import { groupOf, type HashedItem } from '../analysis/near-duplicates.ts';
+
+const CropsStored = z.object({ straighten: z.object({ angle: z.number(), confidence: z.number() }), proposals: z.array(CropProposal) });
+const HashStored = z.object({ hash: z.string().regex(/^[0-9a-f]+$/) });
+const QualityScore = z.object({ score: z.number() }).loose();
+
+/** Capture time on a fixed clock: the camera's wall clock read as UTC. Only differences matter. */
+function captureMs(local: string | null): number | null {
+  if (!local) return null;
+  const ms = Date.parse(`${local}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** analysis.get / analysis.rerun: reads stored results; enqueues work, never runs models itself. */
+export class AnalysisService {
+  #photos: PhotosRepo;
+  #analysis: AnalysisRepo;
+  #enqueue: (photoId: number) => boolean;
+
+  constructor(photos: PhotosRepo, analysis: AnalysisRepo, enqueue: (photoId: number) => boolean) {
+    this.#photos = photos;
+    this.#analysis = analysis;
+    this.#enqueue = enqueue;
+  }
+
+  get(photoId: number): PhotoAnalysis {
+    const photo = this.#photos.get(photoId);
+    if (!photo) throw new ApiError('not-found', `There is no photo ${photoId} in this library.`);
+    const rows = photo.sha256 ? this.#analysis.forPhoto(photo.sha256) : [];
+    const runs: AnalysisRun[] = [];
+    const completed = new Map<string, unknown>();
+    for (const row of rows) {
+      const task = AnalysisTask.safeParse(row.task);
+      if (!task.success) continue;
+      runs.push({ task: task.data, model: row.model, version: row.version, provider: row.provider, status: row.status, error: row.error as AnalysisRun['error'], updatedAt: row.updatedAt });
+      if (row.status === 'completed') completed.set(task.data, row.result);
+    }
+    const parse = <T>(schema: z.ZodType<T>, value: unknown): T | null => (value === undefined ? null : schema.parse(value));
+    const crops = parse(CropsStored, completed.get('crops'));
+    return {
+      photoId,
+      runs,
+      faces: parse(z.array(DetectedFace), completed.get('faces')),
+      subject: parse(SubjectResult, completed.get('subject')),
+      quality: parse(QualityResult, completed.get('quality')),
+      straighten: crops ? crops.straighten.angle : null,
+      proposals: crops?.proposals ?? [],
+      nearDuplicates: completed.has('hash') ? this.groupOf(photoId) : null,
+    };
+  }
+
+  /** The near-duplicate group holding `photoId`, over every hashed photo in the library. */
+  groupOf(photoId: number): NearDuplicateGroup | null {
+    const items: HashedItem[] = [];
+    for (const p of this.#analysis.hashedPhotos()) {
+      const hash = HashStored.safeParse(p.hash);
+      if (!hash.success) continue;
+      const quality = QualityScore.safeParse(p.quality);
+      items.push({ id: p.photoId, hash: hash.data.hash, capturedAt: captureMs(p.captureLocal), quality: quality.success ? quality.data.score : null });
+    }
+    const group = groupOf(items, photoId);
+    return group ? { photoIds: group.ids, bestPhotoId: group.bestId } : null;
+  }
+
+  rerun(photoIds: number[]): { queued: number } {
+    for (const id of photoIds) {
+      if (!this.#photos.get(id)) throw new ApiError('not-found', `There is no photo ${id} in this library.`);
+    }
+    let queued = 0;
+    for (const id of photoIds) if (this.#enqueue(id)) queued++;
+    return { queued };
+  }
+}
