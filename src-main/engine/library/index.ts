@@ -8,3 +8,6 @@ export { FilesRepo, type FileRecord, type FileOutcome, type NewFileRecord } from
 export { HashCacheRepo, type CachedHashes } from './hash-cache-repo.ts';
 export { JobsRepo, type JobRow, type NewJob } from './jobs-repo.ts';
 export { SettingsRepo } from './settings-repo.ts';
+export { RecipesRepo, type StoredRecipe } from './recipes-repo.ts';
+export { RendersRepo, type RenderRecord } from './renders-repo.ts';
+export { PresetsRepo } from './presets-repo.ts';

@@ -4,6 +4,9 @@ import { FoldersRepo } from './folders-repo.ts';
 import { HashCacheRepo } from './hash-cache-repo.ts';
 import { JobsRepo } from './jobs-repo.ts';
 import { PhotosRepo } from './photos-repo.ts';
+import { PresetsRepo } from './presets-repo.ts';
+import { RecipesRepo } from './recipes-repo.ts';
+import { RendersRepo } from './renders-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 
 export type Library = {
@@ -14,6 +17,9 @@ export type Library = {
   hashCache: HashCacheRepo;
   jobs: JobsRepo;
   settings: SettingsRepo;
+  recipes: RecipesRepo;
+  renders: RendersRepo;
+  presets: PresetsRepo;
   close(): void;
 };
 
@@ -28,6 +34,9 @@ export function openLibrary(file: string): Library {
     hashCache: new HashCacheRepo(db),
     jobs: new JobsRepo(db),
     settings: new SettingsRepo(db),
+    recipes: new RecipesRepo(db),
+    renders: new RendersRepo(db),
+    presets: new PresetsRepo(db),
     close() {
       if (!db.open) return;
       // Keeps query plans good as tables grow; cheap when there is nothing to do.

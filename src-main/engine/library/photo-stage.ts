@@ -5,6 +5,7 @@
  *
  *   failed      the photo has an error, or one of its jobs is dead
  *   processing  one of its jobs is queued, running, or failed and waiting to retry
+ *   rendered    the CURRENT revision of its recipe has a main render (an edit makes it processing again)
  *   ingested    its derive job is done
  *   new         none of the above (stored, nothing queued yet)
  */
@@ -15,6 +16,9 @@ export const PHOTO_STAGE_SQL = `
       THEN 'failed'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state IN ('queued', 'running', 'failed'))
       THEN 'processing'
+    WHEN EXISTS (SELECT 1 FROM recipes r JOIN renders x ON x.photo_id = r.photo_id AND x.revision = r.revision AND x.target = 'main'
+                 WHERE r.photo_id = p.id)
+      THEN 'rendered'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
       THEN 'ingested'
     ELSE 'new'
