@@ -4,6 +4,7 @@ import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
+import { recipeCommands, recipeEvents } from './recipes-api.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -26,6 +27,7 @@ export const commands = {
   'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
   'queue.retry': { input: Id, output: Ok },
   'queue.discard': { input: Id, output: Ok },
+  ...recipeCommands,
 } as const;
 
 export const events = {
@@ -33,6 +35,7 @@ export const events = {
   'folder.changed': z.object({ folders: z.array(HotFolder) }),
   'queue.stats': QueueStats,
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
+  ...recipeEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -17,6 +17,7 @@ import { QueueService } from './services/queue-service.ts';
 import { createEngineApi } from './services/engine-api.ts';
 import { listSourceFiles, summarise, type ProcessSummary } from './services/process-once.ts';
 import { APP_VERSION } from './app-version.ts';
+import { createRecipesFeature } from './recipes-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -52,6 +53,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   };
 
   let queue: JobQueue;
+  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -61,6 +63,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       photoChanged,
     }),
     derive: createDeriveHandler({ library, layout }),
+    ...recipesFeature.handlers,
   };
   queue = new JobQueue({
     repo: library.jobs,
@@ -72,6 +75,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
     if (event.kind === 'derive' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
+    recipesFeature.onJob(event);
   });
 
   const hotFolders = new HotFolders({
@@ -112,6 +116,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      ...recipesFeature.commands,
     },
     bus,
   );

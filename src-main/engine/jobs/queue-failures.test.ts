@@ -23,7 +23,7 @@ afterEach(async () => {
 
 const noop = async () => {};
 function makeQueue(handlers: Partial<JobHandlers>, options: Partial<JobQueueOptions> = {}): JobQueue {
-  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, ...handlers }, ...options });
+  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, render: noop, 'apply-preset': noop, ...handlers }, ...options });
   queues.push(queue);
   return queue;
 }
