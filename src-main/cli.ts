@@ -2,12 +2,19 @@
 import { processCommand } from './cli/process-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { doctorCommand } from './cli/doctor-command.ts';
+import { renderCommand } from './cli/render-command.ts';
+import { presetsCommand } from './cli/presets-command.ts';
 import { UsageError } from './cli/usage-error.ts';
 
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
   lightbox doctor [--library DIR] [--json]
+  lightbox render FILE --recipe R.json --out O [--target ID[:extend[:#rrggbb]]] [--json]
+  lightbox presets list [--library DIR] [--json]
+  lightbox presets apply NAME PHOTO... [--library DIR] [--json]
+  lightbox presets import FILE [--library DIR]
+  lightbox presets export NAME [--out FILE] [--library DIR]
 
 The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
 
@@ -15,6 +22,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,
   process: processCommand,
   doctor: doctorCommand,
+  render: renderCommand,
+  presets: presetsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
