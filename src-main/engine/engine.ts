@@ -70,6 +70,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     handlers,
     concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2 },
   });
+  recipesFeature.resume();
   queue.on('stats', (stats) => bus.emit('queue.stats', stats));
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });

@@ -8,6 +8,8 @@ import { corpusPath, hasCorpus } from '../../test-support/corpus.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { dispatch } from './api/dispatch.ts';
 import { createEngine } from './engine.ts';
+import { libraryLayout } from './library-layout.ts';
+import { openLibrary } from './library/index.ts';
 
 /**
  * Recipes, presets and rendering through the real engine (real SQLite, sharp, corpus photos), the
@@ -238,5 +240,22 @@ describe.skipIf(!hasCorpus)('recipes, presets and renders through the engine', (
     expect(undone).toMatchObject({ revision: before.revision + 1, recipe: { end: before.recipe.end - 1 } });
     const done = (await renders(id)).at(-1)!;
     expect(done.revision).toBe(undone.revision);
+  });
+
+  it('after a crash between storing an edit and queueing its render, the next start renders it', async () => {
+    const id = photos[1]!.id;
+    const before = await engine.api.call('recipe.get', { photoId: id });
+    await engine.close();
+    // What a killed process leaves: the new revision is in SQLite, its render job never made it.
+    const db = openLibrary(libraryLayout(path.join(library.path, 'lib')).database);
+    const revision = db.recipes.save(id, { ...before.recipe, steps: [step('exposure', { ev: 0.7 })], end: 1 })!;
+    expect(db.recipes.unrendered()).toEqual([{ photoId: id, revision }]);
+    db.close();
+    engine = await createEngine({ libraryDir: path.join(library.path, 'lib'), watchFolders: false });
+    listen(engine);
+    await engine.start();
+    const done = (await renders(id)).at(-1)!;
+    expect(done.revision).toBe(revision);
+    expect((await engine.api.call('photos.get', { id })).stage).toBe('rendered');
   });
 });

@@ -115,5 +115,12 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     photoChanged(photoId);
   }
 
-  return { recipes, presets, handlers: { render, 'apply-preset': applyPresetJob }, commands, onJob };
+  /** Call once the queue exists: re-queues renders an interrupted run stored the edit for but never queued. */
+  function resume(): number {
+    let queued = 0;
+    for (const { photoId, revision } of library.recipes.unrendered()) if (queueRender(photoId, revision)) queued++;
+    return queued;
+  }
+
+  return { recipes, presets, handlers: { render, 'apply-preset': applyPresetJob }, commands, onJob, resume };
 }

@@ -8,6 +8,7 @@ export class RecipesRepo {
   #db;
   #get;
   #upsert;
+  #unrendered;
 
   constructor(db: Db) {
     this.#db = db;
@@ -17,6 +18,21 @@ export class RecipesRepo {
     this.#upsert = db.prepare<[Record<string, unknown>]>(`
       INSERT INTO recipes (photo_id, recipe_json, revision, updated_at) VALUES (@photoId, @json, 1, @now)
       ON CONFLICT (photo_id) DO UPDATE SET recipe_json = excluded.recipe_json, revision = recipes.revision + 1, updated_at = excluded.updated_at`);
+    this.#unrendered = db.prepare<[], { photoId: number; revision: number }>(`
+      SELECT r.photo_id AS photoId, r.revision FROM recipes r
+      WHERE NOT EXISTS (SELECT 1 FROM renders x WHERE x.photo_id = r.photo_id AND x.revision = r.revision AND x.target = 'main')
+        AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'render' AND j.subject = CAST(r.photo_id AS TEXT)
+                        AND j.state IN ('queued', 'running', 'failed', 'dead'))
+      ORDER BY r.photo_id`);
+  }
+
+  /**
+   * Recipes whose current revision has no main render and no render job that is waiting, running or
+   * dead: a crash came between storing the edit and queueing its render. (A dead render stays
+   * dead until the photographer retries it; it is not re-queued at every start.)
+   */
+  unrendered(): Array<{ photoId: number; revision: number }> {
+    return this.#unrendered.all();
   }
 
   get(photoId: number): StoredRecipe | null {
