@@ -137,6 +137,26 @@ describe.skipIf(!hasCorpus)('recipes, presets and renders through the engine', (
     expect(sha256(await readFile(path.join(library.path, 'lib', photo.originalPath!)))).toBe(photo.sha256);
   });
 
+  it('an edit made while its photo is rendering is rendered too (the render job is deduped per photo)', async () => {
+    const photo = photos[2]!;
+    let edited: Promise<unknown> | null = null;
+    const stop = engine.api.on('render.progress', (p) => {
+      if (p.photoId === photo.id && !edited) edited = engine.api.call('recipe.update', { photoId: photo.id, steps: [step('contrast', { amount: 40 })] });
+    });
+    try {
+      const first = await engine.api.call('recipe.update', { photoId: photo.id, steps: [step('contrast', { amount: 10 })] });
+      await engine.whenIdle();
+      await edited;
+      await engine.whenIdle();
+      const latest = await engine.api.call('recipe.get', { photoId: photo.id });
+      expect(latest.revision).toBe(first.revision + 1);
+      expect(latest.renderedRevision).toBe(latest.revision);
+      expect((await engine.api.call('photos.get', { id: photo.id })).stage).toBe('rendered');
+    } finally {
+      stop();
+    }
+  });
+
   it('renders export targets on request and reports progress', async () => {
     const photo = photos[1]!;
     const requested = await engine.api.call('render.request', { photoId: photo.id, targets: [{ id: 'square' }, { id: 'story-9x16', strategy: 'extend', background: '#000000' }] });
