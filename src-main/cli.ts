@@ -2,6 +2,8 @@
 import { processCommand } from './cli/process-command.ts';
 import { serveCommand } from './cli/serve-command.ts';
 import { doctorCommand } from './cli/doctor-command.ts';
+import { renderCommand } from './cli/render-command.ts';
+import { presetsCommand } from './cli/presets-command.ts';
 import { UsageError } from './cli/usage-error.ts';
 import { analyzeCommand } from './cli/analyze-command.ts';
 
@@ -10,6 +12,11 @@ const USAGE = `Usage:
   lightbox process DIR... [--library DIR] [--json] [--quiet]
   lightbox doctor [--library DIR] [--json]
   lightbox analyze FILE... [--json] [--no-subject]
+  lightbox render FILE --recipe R.json --out O [--target ID[:extend[:#rrggbb]]] [--json]
+  lightbox presets list [--library DIR] [--json]
+  lightbox presets apply NAME PHOTO... [--library DIR] [--json]
+  lightbox presets import FILE [--library DIR]
+  lightbox presets export NAME [--out FILE] [--library DIR]
 
 The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
 
@@ -18,6 +25,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   process: processCommand,
   doctor: doctorCommand,
   analyze: analyzeCommand,
+  render: renderCommand,
+  presets: presetsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -5,6 +5,7 @@ import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, PhotoAnalysis } from './analysis.ts';
+import { recipeCommands, recipeEvents } from './recipes-api.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -30,6 +31,7 @@ export const commands = {
   'queue.discard': { input: Id, output: Ok },
   'analysis.get': { input: AnalysisGetInput, output: PhotoAnalysis },
   'analysis.rerun': { input: AnalysisRerunInput, output: AnalysisRerunOutput },
+  ...recipeCommands,
 } as const;
 
 export const events = {
@@ -39,6 +41,7 @@ export const events = {
   'queue.stats': QueueStats,
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
   'analysis.changed': AnalysisChanged,
+  ...recipeEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -5,5 +5,6 @@ export * from './media-url.ts';
 export * from './photo.ts';
 export * from './queue.ts';
 export * from './recipe.ts';
+export * from './recipes-api.ts';
 export * from './settings.ts';
 export * from './analysis.ts';

@@ -32,6 +32,11 @@ export const RecipeStep = z
     confidence: z.number().min(0).max(1).optional(),
     /** The UI asks the photographer to look at this step before approving. */
     needsReview: z.boolean().optional(),
+    /**
+     * An AI step that came from a preset: its params were resolved for ANOTHER photo, so it stays
+     * disabled until its model runs again on this photo (Lightroom's adaptive presets).
+     */
+    recompute: z.boolean().optional(),
   })
   .strict();
 export type RecipeStep = z.infer<typeof RecipeStep>;
@@ -58,6 +63,7 @@ export const Preset = z
     name: z.string().min(1).max(200),
     steps: z.array(RecipeStep),
     createdAt: z.string(),
+    updatedAt: z.string().optional(),
   })
   .strict();
 export type Preset = z.infer<typeof Preset>;

@@ -21,6 +21,7 @@ import { APP_VERSION } from './app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
+import { createRecipesFeature } from './recipes-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -73,6 +74,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };
+  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -92,12 +94,14 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         photoChanged(photoId);
       },
     }),
+    ...recipesFeature.handlers,
   };
   queue = new JobQueue({
     repo: library.jobs,
     handlers,
     concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2, analyze: config.tuning?.concurrency?.analyze ?? 1 },
   });
+  recipesFeature.resume();
   queue.on('stats', (stats) => bus.emit('queue.stats', stats));
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
@@ -106,6 +110,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // Analysis follows a successful derive (a photo whose pixels could not be read has an error instead).
     if (event.kind === 'derive' && event.subject && event.state === 'done' && config.tuning?.analysis?.enabled !== false && !library.photos.get(Number(event.subject))?.error) enqueueAnalyze(Number(event.subject), false);
     if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
+    recipesFeature.onJob(event);
   });
 
   const hotFolders = new HotFolders({
@@ -154,6 +159,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
       'analysis.get': ({ photoId }) => analysis.get(photoId),
       'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
+      ...recipesFeature.commands,
     },
     bus,
   );

@@ -11,6 +11,8 @@ describe('job kinds', () => {
   it('files photo jobs under the photo id and ingest under the source path', () => {
     expect(subjectFor('derive', { photoId: 42 })).toBe('42');
     expect(subjectFor('ingest', { path: '/hot/a.jpg', folderId: null, size: 1, mtimeMs: 2 })).toBe('/hot/a.jpg');
+    expect(subjectFor('render', { photoId: 5, revision: 3 })).toBe('5');
+    expect(subjectFor('apply-preset', { presetId: 'warm', photoId: 6 })).toBe('6');
   });
 
   it('parses valid stored data and explains invalid data', () => {
@@ -22,5 +24,11 @@ describe('job kinds', () => {
     expect(relative).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid-job-data: .*absolute path/s) });
     expect(parseStoredData('derive', '{"photoId":"7"}')).toMatchObject({ ok: false, error: expect.stringContaining('photoId') });
     expect(parseStoredData('derive', '{photoId:7')).toMatchObject({ ok: false, error: expect.stringMatching(/^invalid-job-data: .*not valid JSON/) });
+    // Export targets are checked when a stored render job is loaded, like any other job data.
+    expect(parseStoredData('render', '{"photoId":7,"revision":2,"targets":[{"id":"square"}]}')).toEqual({
+      ok: true,
+      data: { photoId: 7, revision: 2, targets: [{ id: 'square', strategy: 'crop', background: 'blur' }] },
+    });
+    expect(parseStoredData('render', '{"photoId":7,"revision":2,"targets":[{"id":"poster"}]}')).toMatchObject({ ok: false, error: expect.stringContaining('targets') });
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { JobKind } from '../../contract/index.ts';
+import { RenderTarget, type JobKind } from '../../contract/index.ts';
 
 /**
  * Each job kind's data. Stored jobs are parsed with these before they run, so a row written by an
@@ -21,6 +21,16 @@ export const jobDataSchemas = {
     /** Redo every analysis even where a result for the same model version is stored (analysis.rerun). */
     force: z.boolean().default(false),
   }),
+  // `revision` is the one that asked; the handler renders whatever is current when it runs.
+  render: z.object({
+    photoId: z.number().int().positive(),
+    revision: z.number().int().positive(),
+    targets: z.array(RenderTarget).optional(),
+  }),
+  'apply-preset': z.object({
+    presetId: z.string().min(1),
+    photoId: z.number().int().positive(),
+  }),
 } satisfies Record<JobKind, z.ZodType>;
 
 export type JobData<K extends JobKind> = z.output<(typeof jobDataSchemas)[K]>;
@@ -34,6 +44,8 @@ export function subjectFor<K extends JobKind>(kind: K, data: JobData<K>): string
     ingest: (d) => d.path,
     derive: (d) => String(d.photoId),
     analyze: (d) => String(d.photoId),
+    render: (d) => String(d.photoId),
+    'apply-preset': (d) => String(d.photoId),
   };
   return (subjects[kind] as (data: JobData<K>) => string)(data);
 }

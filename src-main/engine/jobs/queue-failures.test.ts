@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobKind } from '../../contract/index.ts';
 import { openLibrary, type Library } from '../library/index.ts';
 import { PermanentJobError } from './errors.ts';
 import { JobQueue, type JobEvent, type JobHandlers, type JobQueueOptions } from './queue.ts';
@@ -23,7 +24,7 @@ afterEach(async () => {
 
 const noop = async () => {};
 function makeQueue(handlers: Partial<JobHandlers>, options: Partial<JobQueueOptions> = {}): JobQueue {
-  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, analyze: noop, ...handlers }, ...options });
+  const queue = new JobQueue({ repo: lib.jobs, handlers: { ...Object.fromEntries(JobKind.options.map((kind) => [kind, noop])), ...handlers } as JobHandlers, ...options });
   queues.push(queue);
   return queue;
 }
@@ -115,7 +116,7 @@ describe('JobQueue failures', () => {
       lib.db.prepare(`INSERT INTO jobs (kind, subject, data, priority, state, run_after, created_at, updated_at)
         VALUES ('derive', '2', '{"photoId": 2', 9, 'queued', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run().lastInsertRowid,
     );
-    const unknownKind = lib.jobs.enqueue({ kind: 'upload', subject: '3', data: {}, priority: 0, dedupeKey: null }, Date.now()).id;
+    const unknownKind = lib.jobs.enqueue({ kind: 'teleport', subject: '3', data: {}, priority: 0, dedupeKey: null }, Date.now()).id;
     queue.enqueue('derive', { photoId: 3 });
     const dead: JobEvent[] = [];
     queue.on('job', (event) => { if (event.state === 'dead') dead.push(event); });

@@ -9,3 +9,6 @@ export { HashCacheRepo, type CachedHashes } from './hash-cache-repo.ts';
 export { JobsRepo, type JobRow, type NewJob } from './jobs-repo.ts';
 export { SettingsRepo } from './settings-repo.ts';
 export { AnalysisRepo, type AnalysisRow, type AnalysisWrite, type AnalysisStatus, type HashedPhoto } from './analysis-repo.ts';
+export { RecipesRepo, type StoredRecipe } from './recipes-repo.ts';
+export { RendersRepo, type RenderRecord } from './renders-repo.ts';
+export { PresetsRepo } from './presets-repo.ts';

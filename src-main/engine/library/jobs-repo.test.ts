@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from './library.ts';
 import type { NewJob } from './jobs-repo.ts';
+import { JobKind } from '../../contract/index.ts';
 
 let dir: string;
 let lib: Library;
@@ -102,7 +103,8 @@ describe('JobsRepo', () => {
   });
 
   it('reports stats per kind, idle and unfinished counts', () => {
-    expect(lib.jobs.stats()).toEqual({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, analyze: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 } }, idle: true });
+    const zero = { queued: 0, running: 0, done: 0, failed: 0, dead: 0 };
+    expect(lib.jobs.stats()).toEqual({ kinds: Object.fromEntries(JobKind.options.map((kind) => [kind, zero])), idle: true });
     const a = lib.jobs.enqueue(job(), T).id;
     lib.jobs.enqueue(job(), T);
     lib.jobs.enqueue(job({ kind: 'ingest' }), T);

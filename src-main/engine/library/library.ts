@@ -5,6 +5,9 @@ import { FoldersRepo } from './folders-repo.ts';
 import { HashCacheRepo } from './hash-cache-repo.ts';
 import { JobsRepo } from './jobs-repo.ts';
 import { PhotosRepo } from './photos-repo.ts';
+import { PresetsRepo } from './presets-repo.ts';
+import { RecipesRepo } from './recipes-repo.ts';
+import { RendersRepo } from './renders-repo.ts';
 import { SettingsRepo } from './settings-repo.ts';
 
 export type Library = {
@@ -16,6 +19,9 @@ export type Library = {
   jobs: JobsRepo;
   settings: SettingsRepo;
   analysis: AnalysisRepo;
+  recipes: RecipesRepo;
+  renders: RendersRepo;
+  presets: PresetsRepo;
   close(): void;
 };
 
@@ -31,6 +37,9 @@ export function openLibrary(file: string): Library {
     jobs: new JobsRepo(db),
     settings: new SettingsRepo(db),
     analysis: new AnalysisRepo(db),
+    recipes: new RecipesRepo(db),
+    renders: new RendersRepo(db),
+    presets: new PresetsRepo(db),
     close() {
       if (!db.open) return;
       // Keeps query plans good as tables grow; cheap when there is nothing to do.

@@ -43,18 +43,31 @@ const seeds: Record<number, (db: Db) => void> = {
   2: (db) => {
     db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
   },
-  3: () => {}, // reserved for the recipes migration (003-reserved.ts)
+  3: (db) => {
+    db.prepare(`INSERT INTO recipes (photo_id, recipe_json, revision, updated_at) VALUES (7, ?, 4, '2024-01-02T00:00:00.000Z')`).run(JSON.stringify(RECIPE));
+    db.prepare(`INSERT INTO renders (photo_id, revision, target, path, bytes, sha256, width, height, created_at)
+      VALUES (7, 4, 'main', 'processed/2024/01/aaaaaaaa_4.jpg', 999, '${SHA}', 320, 240, '2024-01-02T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO presets (id, name, steps_json, created_at, updated_at) VALUES ('warm', 'Warm', ?, '2024-01-02T00:00:00.000Z', '2024-01-02T00:00:00.000Z')`)
+      .run(JSON.stringify(RECIPE.steps));
+  },
   4: (db) => {
     db.prepare(`INSERT INTO analysis_results (sha256, model, version, task, provider, status, error_code, error_message, result_json, updated_at)
       VALUES ('${SHA}', 'technical-quality', '1', 'quality', 'local', 'completed', NULL, NULL, '{"score":0.8}', '2024-01-01T00:00:00.000Z')`).run();
   },
 };
 
+const RECIPE = {
+  schema: 1,
+  original: { sha256: SHA },
+  steps: [{ op: 'exposure', v: 1, enabled: true, params: { thirds: 3 }, source: 'user' }],
+  end: 1,
+};
+
 /** A database built with only the first `version` migrations, seeded as that version would be. */
 function buildAtVersion(file: string, version: number): void {
   const db = new Database(file);
-  // Each version's rows are written right after its own migration, before later ones run (version 1
-  // rows include a duplicate that version 2's unique index would refuse).
+  // Each version's rows are written right after its own migration, as that Lightbox would have (a
+  // later migration may add constraints that the earlier rows relied on being absent).
   for (let v = 1; v <= version; v++) {
     migrate(db, migrations.slice(0, v));
     seeds[v]?.(db);
@@ -74,7 +87,7 @@ function schemaOf(db: Db) {
 describe('migrations', () => {
   it('are numbered 1..n and the seeds cover every version', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
-    expect(latestVersion).toBeGreaterThanOrEqual(2);
+    expect(latestVersion).toBeGreaterThanOrEqual(3);
     expect(Object.keys(seeds).map(Number)).toEqual(migrations.map((m) => m.version));
   });
 
@@ -88,7 +101,8 @@ describe('migrations', () => {
     db.close();
   });
 
-  for (let version = 0; version < latestVersion; version++) {
+  // Up to and including the latest: opening a current database must keep every version's rows too.
+  for (let version = 0; version <= latestVersion; version++) {
     it(`upgrades a version ${version} database and keeps its data`, () => {
       const fresh = openDatabase(path.join(dir, 'fresh.db'));
       const expectedSchema = schemaOf(fresh);
@@ -111,7 +125,8 @@ describe('migrations', () => {
           originalPath: 'originals/2024/01/aaaaaaaa_a.jpg',
           width: 640,
           captureDate: { local: '2024-01-01T10:00:00', offset: '+01:00', source: 'exif' },
-          stage: 'ingested',
+          // From version 3 the seeded recipe's current revision has a main render.
+          stage: version >= 3 ? 'rendered' : 'ingested',
           duplicates: 1,
         });
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
@@ -123,6 +138,14 @@ describe('migrations', () => {
         expect(quality).toEqual(version >= 4
           ? { sha256: SHA, model: 'technical-quality', version: '1', task: 'quality', provider: 'local', status: 'completed', error: null, result: { score: 0.8 }, updatedAt: '2024-01-01T00:00:00.000Z' }
           : null);
+        if (version >= 3) {
+          expect(library.recipes.get(7)).toMatchObject({ json: RECIPE, revision: 4 });
+          expect(library.renders.latestMainRevision(7)).toBe(4);
+          expect(library.presets.get('warm')).toMatchObject({ name: 'Warm', steps: RECIPE.steps });
+        } else {
+          expect(library.recipes.get(7)).toBeNull();
+          expect(library.presets.list()).toEqual([]);
+        }
       } finally {
         library.close();
       }

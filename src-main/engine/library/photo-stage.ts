@@ -6,6 +6,7 @@
  *   failed       the photo has an error, or one of its jobs is dead
  *   analysing    its analyze job is queued, running, or failed and waiting to retry
  *   processing   one of its other jobs is queued, running, or failed and waiting to retry
+ *   rendered     the CURRENT revision of its recipe has a main render (an edit makes it processing again)
  *   needs-review crop proposals exist for its bytes (analysis_results, task 'crops')
  *   ingested     its derive job is done
  *   new          none of the above (stored, nothing queued yet)
@@ -19,6 +20,9 @@ export const PHOTO_STAGE_SQL = `
       THEN 'analysing'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state IN ('queued', 'running', 'failed'))
       THEN 'processing'
+    WHEN EXISTS (SELECT 1 FROM recipes r JOIN renders x ON x.photo_id = r.photo_id AND x.revision = r.revision AND x.target = 'main'
+                 WHERE r.photo_id = p.id)
+      THEN 'rendered'
     WHEN EXISTS (SELECT 1 FROM analysis_results a WHERE a.sha256 = p.sha256 AND a.task = 'crops' AND a.status = 'completed')
       THEN 'needs-review'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ExportTargetId, RenderTarget } from '../contract/index.ts';
+import { RecipeError } from '../engine/recipes/recipe-error.ts';
+import { exportTarget, renderRecipe, RenderError } from '../engine/render/index.ts';
+import { writeFileAtomic } from '../engine/rendering/atomic-write.ts';
+import { recipeForFile } from '../engine/rendering/recipe-file.ts';
+import { UsageError } from './usage-error.ts';
+
+/** A run that cannot produce the file: printed as `lightbox: <code>: <message>`, exit 1. */
+class ImpossibleRun extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/**
+ * `lightbox render FILE --recipe R.json --out O [--target ID[:extend]] [--json]`: renders any image
+ * file with a recipe, no library involved. Problems that still allow a render (a recipe made for
+ * another original, an odd extension) are warnings on stderr; exit 1 only when nothing can be written.
+ */
+export async function renderCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { recipe: { type: 'string' }, out: { type: 'string' }, target: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length !== 1) throw new UsageError('lightbox render needs exactly one image file.');
+  if (!values.recipe) throw new UsageError('lightbox render needs --recipe R.json.');
+  if (!values.out) throw new UsageError('lightbox render needs --out FILE.');
+  const target = values.target === undefined ? undefined : parseTarget(values.target);
+  const input = path.resolve(positionals[0]!);
+  const out = path.resolve(values.out);
+  if (out === input) throw new UsageError('--out must not be the input file: Lightbox never writes over an original.');
+  try {
+    const info = await stat(input).catch(() => null);
+    if (!info?.isFile()) throw new ImpossibleRun('not-found', `${input} is not a file.`);
+    const bytes = await readFile(input);
+    const recipeText = await readFile(values.recipe, 'utf8').catch((error: Error) => {
+      throw new ImpossibleRun('not-found', `The recipe ${values.recipe} cannot be read: ${error.message}`);
+    });
+    const { recipe, warnings } = recipeForFile(recipeText, { sha256: sha256(bytes) }, out);
+    for (const warning of warnings) console.error(`lightbox: warning: ${warning}`);
+    const image = await renderRecipe({ buffer: bytes }, recipe, target ? { target } : {});
+    await writeFileAtomic(out, image.data);
+    const summary = { out, format: image.info.format, width: image.info.width, height: image.info.height, bytes: image.data.length, sha256: sha256(image.data) };
+    if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else console.log(`${out}: ${summary.width}x${summary.height} ${summary.format.toUpperCase()}, ${summary.bytes} bytes`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ImpossibleRun || error instanceof RecipeError || error instanceof RenderError) {
+      console.error(`lightbox: ${error.code}: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** `square`, `story-9x16:extend`, `story-9x16:extend:#000000`. */
+function parseTarget(text: string) {
+  const [id, strategy = 'crop', background = 'blur'] = text.split(':');
+  const parsed = RenderTarget.safeParse({ id, strategy, background });
+  if (!parsed.success) {
+    throw new UsageError(`--target "${text}" is not ID[:crop|extend[:blur|#rrggbb]] (IDs: ${ExportTargetId.options.join(', ')}).`);
+  }
+  return exportTarget(parsed.data.id, parsed.data.strategy, parsed.data.background as 'blur');
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
