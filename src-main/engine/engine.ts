@@ -21,6 +21,7 @@ import { APP_VERSION } from './app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
+import { proposeCropIntoRecipe } from './ai-crop-to-recipe.ts';
 import { createRecipesFeature } from './recipes-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
@@ -110,6 +111,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // Analysis follows a successful derive (a photo whose pixels could not be read has an error instead).
     if (event.kind === 'derive' && event.subject && event.state === 'done' && config.tuning?.analysis?.enabled !== false && !library.photos.get(Number(event.subject))?.error) enqueueAnalyze(Number(event.subject), false);
     if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
+    if (event.kind === 'analyze' && event.subject && event.state === 'done') {
+      const photoId = Number(event.subject);
+      void proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals)
+        .catch((error: unknown) => console.error(`[lightbox] crop proposal for photo ${photoId}:`, error));
+    }
     recipesFeature.onJob(event);
   });
 

@@ -4,6 +4,7 @@ import type { EventBus } from './event-bus.ts';
 import { PermanentJobError, type JobEvent, type JobHandler, type JobQueue } from './jobs/index.ts';
 import type { LibraryLayout } from './library-layout.ts';
 import type { Library } from './library/index.ts';
+import { needsReview } from './recipes/ai-review.ts';
 import { DEFAULT_KEEP_REVISIONS } from './rendering/prune-renders.ts';
 import { writeRecipeCopy } from './rendering/recipe-copy.ts';
 import { createRenderHandler } from './rendering/render-handler.ts';
@@ -15,7 +16,7 @@ import type { CommandHandlers } from './services/engine-api.ts';
 /** Library setting: how many rendered revisions per photo stay on disk. */
 export const KEEP_REVISIONS_SETTING = 'render.keepRevisions';
 
-type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'presets.list' | 'presets.create' | 'presets.rename'
+type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'recipe.approve' | 'presets.list' | 'presets.create' | 'presets.rename'
   | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request';
 
 export type RecipesFeatureDeps = {
@@ -52,7 +53,9 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
       // SQLite is the source of truth: a copy that cannot be written is logged, not a failed edit.
       await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       bus.emit('recipe.changed', { photoId: photo.id, revision, recipe });
-      queueRender(photo.id, revision);
+      // The final render comes once nothing waits for review: an unreviewed AI crop is shown by the
+      // preview path, not written to processed/.
+      if (!needsReview(recipe)) queueRender(photo.id, revision);
       photoChanged(photo.id);
     },
   });
@@ -90,6 +93,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'recipe.update': ({ photoId, steps, end }) => recipes.update(photoId, steps, end),
     'recipe.undo': ({ photoId }) => recipes.undo(photoId),
     'recipe.redo': ({ photoId }) => recipes.redo(photoId),
+    'recipe.approve': ({ photoId }) => recipes.approve(photoId),
     'presets.list': () => presets.list(),
     'presets.create': ({ photoId, name, steps }) => presets.create(photoId, name, steps),
     'presets.rename': ({ id, name }) => presets.rename(id, name),
@@ -103,6 +107,14 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     },
   };
 
+  const waitsForReview = (photoId: number): boolean => {
+    try {
+      return needsReview(recipes.current(photoId).recipe);
+    } catch {
+      return false;
+    }
+  };
+
   /** Forward the queue's job events here: stage changes, and the dedupe race (see below). */
   function onJob(event: JobEvent): void {
     if ((event.kind !== 'render' && event.kind !== 'apply-preset') || !event.subject || event.state === 'started') return;
@@ -110,7 +122,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     if (event.kind === 'render' && event.state === 'done') {
       // An edit stored while this job was finishing was deduped into it; if it missed that edit, queue it now.
       const current = library.recipes.get(photoId)?.revision ?? 0;
-      if (current > 0 && !library.renders.forPhoto(photoId).some((r) => r.revision === current && r.target === 'main')) queueRender(photoId, current);
+      if (current > 0 && !waitsForReview(photoId) && !library.renders.forPhoto(photoId).some((r) => r.revision === current && r.target === 'main')) queueRender(photoId, current);
     }
     photoChanged(photoId);
   }
@@ -118,7 +130,10 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
   /** Call once the queue exists: re-queues renders an interrupted run stored the edit for but never queued. */
   function resume(): number {
     let queued = 0;
-    for (const { photoId, revision } of library.recipes.unrendered()) if (queueRender(photoId, revision)) queued++;
+    for (const { photoId, revision } of library.recipes.unrendered()) {
+      if (waitsForReview(photoId)) continue;
+      if (queueRender(photoId, revision)) queued++;
+    }
     return queued;
   }
 

@@ -7,7 +7,7 @@
  *   analysing    its analyze job is queued, running, or failed and waiting to retry
  *   processing   one of its other jobs is queued, running, or failed and waiting to retry
  *   rendered     the CURRENT revision of its recipe has a main render (an edit makes it processing again)
- *   needs-review crop proposals exist for its bytes (analysis_results, task 'crops')
+ *   needs-review its recipe has an active step waiting for review (an AI crop proposal)
  *   ingested     its derive job is done
  *   new          none of the above (stored, nothing queued yet)
  */
@@ -23,7 +23,8 @@ export const PHOTO_STAGE_SQL = `
     WHEN EXISTS (SELECT 1 FROM recipes r JOIN renders x ON x.photo_id = r.photo_id AND x.revision = r.revision AND x.target = 'main'
                  WHERE r.photo_id = p.id)
       THEN 'rendered'
-    WHEN EXISTS (SELECT 1 FROM analysis_results a WHERE a.sha256 = p.sha256 AND a.task = 'crops' AND a.status = 'completed')
+    WHEN EXISTS (SELECT 1 FROM recipes r, json_each(r.recipe_json, '$.steps') s
+                 WHERE r.photo_id = p.id AND s.key < json_extract(r.recipe_json, '$.end') AND json_extract(s.value, '$.needsReview') = 1)
       THEN 'needs-review'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
       THEN 'ingested'

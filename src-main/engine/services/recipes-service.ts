@@ -1,5 +1,6 @@
-import { ApiError, type Photo, type PhotoRecipe, type Preset, type Recipe } from '../../contract/index.ts';
+import { ApiError, type Photo, type PhotoRecipe, type Preset, type Recipe, type RecipeStep } from '../../contract/index.ts';
 import type { PhotosRepo, RecipesRepo, RendersRepo } from '../library/index.ts';
+import { approveAll, withAiCrop } from '../recipes/ai-review.ts';
 import { applyPreset } from '../recipes/apply-preset.ts';
 import { newRecipe } from '../recipes/create.ts';
 import { canRedo, canUndo, redo, undo } from '../recipes/history.ts';
@@ -76,6 +77,25 @@ export class RecipesService {
       recipeApiError(error);
     }
     return this.#save(photo, next, revision);
+  }
+
+  /**
+   * Puts an AI crop proposal into the recipe as its crop, unless the photographer or a preset
+   * cropped already. Returns null when the recipe was left as it was.
+   */
+  async proposeAiCrop(photoId: number, step: RecipeStep): Promise<PhotoRecipe | null> {
+    const photo = this.#photo(photoId);
+    const { recipe, revision } = this.#load(photo);
+    const next = withAiCrop(recipe, step);
+    return next ? this.#save(photo, parseRecipe(next), revision) : null;
+  }
+
+  /** The photographer accepts what the AI proposed (Enter in the review window): one edit, undoable. */
+  async approve(photoId: number): Promise<PhotoRecipe> {
+    const photo = this.#photo(photoId);
+    const { recipe, revision } = this.#load(photo);
+    const next = approveAll(recipe);
+    return next ? this.#save(photo, next, revision) : this.#view(photoId, recipe, revision);
   }
 
   /** Stores an empty recipe as revision 1 when none exists, so a plain render has a revision to name. */

@@ -1,0 +1,67 @@
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusPath, hasCorpus } from '../../test-support/corpus.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
+import { createEngine } from './engine.ts';
+import { libraryLayout } from './library-layout.ts';
+
+/** Analysis proposes, the photographer approves, then (and only then) the final render is written. */
+describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let engine: Awaited<ReturnType<typeof createEngine>>;
+  let photoId = 0;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    const inbox = path.join(dir.path, 'inbox');
+    await mkdir(inbox);
+    await copyFile(corpusPath('content/people/fr-obama.jpg'), path.join(inbox, 'obama.jpg'));
+    engine = await createEngine({ libraryDir: path.join(dir.path, 'lib'), watchFolders: false });
+    await engine.processOnce([inbox]);
+    photoId = (await engine.api.call('photos.list', {})).photos[0]!.id;
+  }, 120_000);
+  afterAll(async () => {
+    await engine.close();
+    await dir.cleanup();
+  });
+
+  it('puts the best proposal for the original aspect into the recipe, waiting for review, unrendered', async () => {
+    const photo = await engine.api.call('photos.get', { id: photoId });
+    expect(photo.stage).toBe('needs-review');
+    const { recipe, renderedRevision } = await engine.api.call('recipe.get', { photoId });
+    const { proposals } = await engine.api.call('analysis.get', { photoId });
+    const best = proposals.find((p) => p.aspect === 'original')!;
+    expect(recipe.steps).toHaveLength(1);
+    expect(recipe.steps[0]).toMatchObject({ op: 'crop', source: 'ai:crop-proposals@1', needsReview: true, confidence: best.confidence });
+    expect(recipe.steps[0]!.params).toMatchObject({ x: best.box.x, y: best.box.y, w: best.box.w, h: best.box.h });
+    expect(renderedRevision).toBeNull();
+  });
+
+  it('renders the approved crop from the original and moves the photo to rendered', async () => {
+    const before = await engine.api.call('photos.get', { id: photoId });
+    const approved = await engine.api.call('recipe.approve', { photoId });
+    expect(approved.recipe.steps[0]!.needsReview).toBe(false);
+    await engine.whenIdle();
+    const after = await engine.api.call('recipe.get', { photoId });
+    expect(after.renderedRevision).toBe(approved.revision);
+    expect((await engine.api.call('photos.get', { id: photoId })).stage).toBe('rendered');
+
+    const layout = libraryLayout(path.join(dir.path, 'lib'));
+    const { processed } = await findProcessed(layout.root);
+    const meta = await sharp(processed).metadata();
+    const box = approved.recipe.steps[0]!.params as { w: number; h: number };
+    // The processed file has the crop's shape (of the oriented original).
+    expect(meta.width / meta.height).toBeCloseTo((box.w * before.width!) / (box.h * before.height!), 1);
+    // Approving again changes nothing: no new revision.
+    expect((await engine.api.call('recipe.approve', { photoId })).revision).toBe(approved.revision);
+  });
+});
+
+async function findProcessed(root: string): Promise<{ processed: string }> {
+  const entries = await readdir(path.join(root, 'processed'), { recursive: true, withFileTypes: true });
+  const file = entries.find((e) => e.isFile() && e.name.endsWith('.jpg'));
+  if (!file) throw new Error('no processed JPEG was written');
+  return { processed: path.join(file.parentPath, file.name) };
+}

@@ -1,0 +1,31 @@
+import type { Recipe, RecipeStep } from '../../contract/index.ts';
+
+const isAi = (step: RecipeStep) => step.source.startsWith('ai:');
+
+/**
+ * The recipe with `step` (an AI crop proposal) as its crop, or null to leave the recipe alone. A
+ * crop the photographer made or a preset brought always wins over a proposal; an earlier AI crop
+ * is replaced in place (a re-analysis with a newer model), not stacked: two crops would crop the crop.
+ * Adding a step drops the redo tail, as any edit does.
+ */
+export function withAiCrop(recipe: Recipe, step: RecipeStep): Recipe | null {
+  const active = recipe.steps.slice(0, recipe.end);
+  const at = active.findIndex((s) => s.op === 'crop' && s.enabled);
+  if (at >= 0 && !isAi(active[at]!)) return null;
+  if (at >= 0 && JSON.stringify(active[at]!.params) === JSON.stringify(step.params) && active[at]!.needsReview === step.needsReview) return null;
+  const steps = at >= 0 ? active.map((s, i) => (i === at ? step : s)) : [step, ...active];
+  return { ...recipe, steps, end: steps.length };
+}
+
+/** Every active step that waited for review, approved; null when nothing waited. */
+export function approveAll(recipe: Recipe): Recipe | null {
+  const waiting = recipe.steps.slice(0, recipe.end).some((s) => s.needsReview);
+  if (!waiting) return null;
+  const steps = recipe.steps.map((s, i) => (i < recipe.end && s.needsReview ? { ...s, needsReview: false } : s));
+  return { ...recipe, steps };
+}
+
+/** Steps still waiting for the photographer's eye. */
+export function needsReview(recipe: Recipe): boolean {
+  return recipe.steps.slice(0, recipe.end).some((s) => s.needsReview === true);
+}
