@@ -77,6 +77,14 @@ export const recipeCommands = {
     input: z.object({ presetId: PresetId, photoIds: z.array(z.number().int().positive()).min(1).max(10_000) }).strict(),
     output: z.object({ queued: z.number().int().nonnegative() }),
   },
+  /**
+   * The recipe applied to the photo's preview for the editing UI (the "preview path"): the current
+   * recipe, or `steps` as they are being edited, without storing anything. A JPEG data URL.
+   */
+  'render.preview': {
+    input: z.object({ photoId: z.number().int().positive(), steps: z.array(z.unknown()).optional(), end: z.number().int().nonnegative().optional() }).strict(),
+    output: z.object({ dataUrl: z.string().startsWith('data:image/jpeg;base64,'), width: z.number().int().positive(), height: z.number().int().positive(), ms: z.number().nonnegative() }),
+  },
   /** Renders the current revision (main output plus any export targets). */
   'render.request': {
     input: z.object({ photoId: z.number().int().positive(), targets: z.array(RenderTarget).max(10).optional() }).strict(),

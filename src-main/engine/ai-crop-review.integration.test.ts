@@ -39,6 +39,23 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
     expect(renderedRevision).toBeNull();
   });
 
+  it('shows the proposed crop through the preview path before anything is rendered, and live edits too', async () => {
+    const photo = await engine.api.call('photos.get', { id: photoId });
+    const { recipe, revision } = await engine.api.call('recipe.get', { photoId });
+    const box = recipe.steps[0]!.params as { w: number; h: number };
+    const current = await engine.api.call('render.preview', { photoId });
+    expect(current.width / current.height).toBeCloseTo((box.w * photo.width!) / (box.h * photo.height!), 1);
+    const decoded = await sharp(Buffer.from(current.dataUrl.split(',')[1]!, 'base64')).metadata();
+    expect([decoded.format, decoded.width, decoded.height]).toEqual(['jpeg', current.width, current.height]);
+
+    // Unsaved steps (a slider being dragged): brighter, nothing stored.
+    const brighter = await engine.api.call('render.preview', { photoId, steps: [...recipe.steps, { op: 'exposure', v: 2, enabled: true, params: { ev: 1.5 }, source: 'user' }] });
+    const mean = async (url: string) => (await sharp(Buffer.from(url.split(',')[1]!, 'base64')).stats()).channels[0]!.mean;
+    expect(await mean(brighter.dataUrl)).toBeGreaterThan((await mean(current.dataUrl)) + 10);
+    expect((await engine.api.call('recipe.get', { photoId })).revision).toBe(revision);
+    await expect(engine.api.call('render.preview', { photoId, steps: [{ op: 'nope', v: 1, enabled: true, params: {}, source: 'user' }] })).rejects.toMatchObject({ code: 'invalid-recipe' });
+  });
+
   it('renders the approved crop from the original and moves the photo to rendered', async () => {
     const before = await engine.api.call('photos.get', { id: photoId });
     const approved = await engine.api.call('recipe.approve', { photoId });

@@ -75,7 +75,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };
-  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue });
+  const previews = createPreviewStore({ library, layout });
+  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -143,7 +144,6 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (watching && started) await hotFolders.sync(list);
   });
   const photos = new PhotosService(library.photos, library.files);
-  const previews = createPreviewStore({ library, layout });
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
   for (const dir of config.watch ?? []) await folders.add({ path: dir });

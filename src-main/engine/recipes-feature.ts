@@ -5,6 +5,8 @@ import { PermanentJobError, type JobEvent, type JobHandler, type JobQueue } from
 import type { LibraryLayout } from './library-layout.ts';
 import type { Library } from './library/index.ts';
 import { needsReview } from './recipes/ai-review.ts';
+import type { PreviewStore } from './media/preview-store.ts';
+import { renderEditPreview } from './rendering/preview-render.ts';
 import { DEFAULT_KEEP_REVISIONS } from './rendering/prune-renders.ts';
 import { writeRecipeCopy } from './rendering/recipe-copy.ts';
 import { createRenderHandler } from './rendering/render-handler.ts';
@@ -17,7 +19,7 @@ import type { CommandHandlers } from './services/engine-api.ts';
 export const KEEP_REVISIONS_SETTING = 'render.keepRevisions';
 
 type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'recipe.approve' | 'presets.list' | 'presets.create' | 'presets.rename'
-  | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request';
+  | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request' | 'render.preview';
 
 export type RecipesFeatureDeps = {
   library: Library;
@@ -25,6 +27,7 @@ export type RecipesFeatureDeps = {
   bus: EventBus;
   /** The queue is built after its handlers, so it is reached through a getter. */
   queue(): JobQueue;
+  previews: PreviewStore;
 };
 
 /**
@@ -101,6 +104,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'presets.import': ({ json }) => presets.import(json),
     'presets.export': ({ id }) => ({ json: presets.export(id) }),
     'presets.apply': ({ presetId, photoIds }) => ({ queued: presets.apply(presetId, photoIds) }),
+    'render.preview': (input) => renderEditPreview({ recipes, previews: deps.previews }, input),
     'render.request': async ({ photoId, targets }) => {
       const revision = await recipes.ensureSaved(photoId);
       return { revision, queued: targets?.length ? queueRender(photoId, revision, targets) : queueRender(photoId, revision) };
