@@ -95,6 +95,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         bus.emit('analysis.changed', { photoId, status });
         photoChanged(photoId);
       },
+      // The best proposal becomes the recipe's crop, waiting for review (ai-crop-to-recipe.ts).
+      completed: (photoId) => proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals),
     }),
     ...recipesFeature.handlers,
   };
@@ -112,11 +114,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // Analysis follows a successful derive (a photo whose pixels could not be read has an error instead).
     if (event.kind === 'derive' && event.subject && event.state === 'done' && config.tuning?.analysis?.enabled !== false && !library.photos.get(Number(event.subject))?.error) enqueueAnalyze(Number(event.subject), false);
     if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
-    if (event.kind === 'analyze' && event.subject && event.state === 'done') {
-      const photoId = Number(event.subject);
-      void proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals)
-        .catch((error: unknown) => console.error(`[lightbox] crop proposal for photo ${photoId}:`, error));
-    }
+
     recipesFeature.onJob(event);
   });
 

@@ -21,6 +21,8 @@ export type AnalyzeDeps = {
   subjectEnabled: () => boolean;
   /** Called when a photo's analysis starts and when it ends (for the analysis.changed event). */
   changed: (photoId: number, status: 'analysing' | 'completed' | 'failed') => void;
+  /** After a complete analysis, inside the job (so a drained queue means its effects are stored too). */
+  completed?: (photoId: number) => Promise<void>;
   maxPixels?: number;
 };
 
@@ -111,6 +113,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       if (failures.some((f) => f.permanent)) throw new PermanentJobError(message, { code: failures.find((f) => f.permanent)!.error.code });
       throw new AnalysisError(failures[0]!.error.code, message);
     }
+    await deps.completed?.(photo.id);
     deps.changed(photo.id, 'completed');
   };
 }
