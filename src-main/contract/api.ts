@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AddFolderInput, HotFolder, UpdateFolderInput } from './folder.ts';
-import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
+import { DuplicateFile, Photo, PhotoCounts, PhotoFilter, PhotoQuery } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
@@ -26,6 +26,9 @@ export const commands = {
   'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
   'queue.retry': { input: Id, output: Ok },
   'queue.discard': { input: Id, output: Ok },
+  // Grid support: per-stage counts for the filter bar, and every id a query matches (select all filtered).
+  'photos.counts': { input: PhotoFilter, output: PhotoCounts },
+  'photos.ids': { input: PhotoQuery.omit({ limit: true, offset: true }), output: z.array(z.number().int().positive()) },
 } as const;
 
 export const events = {

@@ -112,6 +112,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      'photos.counts': (input) => photos.counts(input),
+      'photos.ids': (input) => photos.ids(input),
     },
     bus,
   );

@@ -1,4 +1,4 @@
-import { ApiError, type DuplicateFile, type Photo, type PhotoQuery } from '../../contract/index.ts';
+import { ApiError, type DuplicateFile, type Photo, type PhotoCounts, type PhotoFilter, type PhotoQuery } from '../../contract/index.ts';
 import type { PhotosRepo, FilesRepo } from '../library/index.ts';
 
 export class PhotosService {
@@ -12,6 +12,14 @@ export class PhotosService {
 
   list(query: PhotoQuery): { photos: Photo[]; total: number } {
     return this.#photos.list(query);
+  }
+
+  counts(filter: PhotoFilter): PhotoCounts {
+    return this.#photos.counts(filter);
+  }
+
+  ids(query: Omit<PhotoQuery, 'limit' | 'offset'>): number[] {
+    return this.#photos.ids(query);
   }
 
   get(id: number): Photo {
