@@ -12,7 +12,7 @@ export const useUi = create<{ view: View; help: boolean; setView(view: View): vo
 }));
 
 const KEY = 'lightbox.ui.v1';
-type Saved = { view: View; query: GridQuery; loupeId: number | null; focus: number };
+type Saved = { view: View; query: GridQuery; loupeId: number | null; focus: number; selection: number[] };
 
 function readSaved(): Partial<Saved> {
   try {
@@ -40,7 +40,7 @@ function validQuery(query: unknown): GridQuery {
 }
 
 /**
- * A reload keeps what the photographer was looking at (view, filters, sort, open photo, focus).
+ * A reload keeps what the photographer was looking at (view, filters, sort, open photo, focus, selection).
  * Per tab (sessionStorage): a second window starts fresh instead of fighting over one state.
  */
 export function persistUiState(): () => void {
@@ -50,15 +50,16 @@ export function persistUiState(): () => void {
     query: validQuery(saved.query),
     loupeId: typeof saved.loupeId === 'number' ? saved.loupeId : null,
     focus: typeof saved.focus === 'number' && saved.focus >= 0 ? saved.focus : 0,
+    selection: new Set(Array.isArray(saved.selection) ? saved.selection.filter((id) => Number.isInteger(id) && id > 0) : []),
   });
   const save = () => {
-    const { query, loupeId, focus } = useLibrary.getState();
-    const value: Saved = { view: useUi.getState().view, query, loupeId, focus };
+    const { query, loupeId, focus, selection } = useLibrary.getState();
+    const value: Saved = { view: useUi.getState().view, query, loupeId, focus, selection: [...selection] };
     sessionStorage.setItem(KEY, JSON.stringify(value));
   };
   const unsubscribeUi = useUi.subscribe(save);
   const unsubscribeLibrary = useLibrary.subscribe((state, previous) => {
-    if (state.query !== previous.query || state.loupeId !== previous.loupeId || state.focus !== previous.focus) save();
+    if (state.query !== previous.query || state.loupeId !== previous.loupeId || state.focus !== previous.focus || state.selection !== previous.selection) save();
   });
   return () => {
     unsubscribeUi();

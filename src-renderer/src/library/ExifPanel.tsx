@@ -10,10 +10,17 @@ function Row({ term, value }: { term: string; value: string | null }) {
   );
 }
 
+/** "Canon" + "Canon EOS D60" reads as "Canon EOS D60": many bodies repeat the make in the model. */
+function cameraName(make: string | null, model: string | null): string | null {
+  if (!model) return make;
+  const brand = make?.split(' ')[0] ?? '';
+  return make && !model.toLowerCase().startsWith(brand.toLowerCase()) ? `${make} ${model}` : model;
+}
+
 /** What a photographer checks first: body, glass, exposure triangle, when and where. */
 export function ExifPanel({ photo }: { photo: Photo }) {
   const m = photo.metadata;
-  const camera = [m?.make, m?.model].filter(Boolean).join(' ') || null;
+  const camera = cameraName(m?.make ?? null, m?.model ?? null);
   const exposure =
     [formatExposure(m?.exposureTime ?? null), m?.fNumber ? `f/${m.fNumber}` : null, m?.iso ? `ISO ${m.iso}` : null, m?.focalLength ? `${m.focalLength} mm` : null]
       .filter(Boolean)

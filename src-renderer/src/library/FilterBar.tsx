@@ -5,6 +5,8 @@ import { useLightbox } from '../store.ts';
 import { useLibrary } from './library-store.ts';
 
 const SORT_TEXT: Record<PhotoSortKey, string> = { imported: 'Import time', captured: 'Capture date', name: 'File name' };
+/** Picking a sort starts in the direction people expect: names A to Z, dates newest first. */
+const NATURAL_ORDER: Record<PhotoSortKey, 'asc' | 'desc'> = { imported: 'desc', captured: 'desc', name: 'asc' };
 const number = new Intl.NumberFormat('en');
 
 /** Stage chips with counts, then folder, dates, sort and the search box. */
@@ -15,6 +17,8 @@ export function FilterBar() {
   const folders = useLightbox((s) => s.folders);
   const [text, setText] = useState(query.text);
 
+  // The query changed elsewhere (Clear all filters, a reload): the box shows it.
+  useEffect(() => setText(query.text), [query.text]);
   // Typing re-queries after a short pause, not on every key.
   useEffect(() => {
     if (text === query.text) return;
@@ -68,7 +72,7 @@ export function FilterBar() {
         </label>
         <label className="control">
           <span>Sort by</span>
-          <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as PhotoSortKey })}>
+          <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as PhotoSortKey, order: NATURAL_ORDER[e.target.value as PhotoSortKey] })}>
             {(Object.keys(SORT_TEXT) as PhotoSortKey[]).map((key) => (
               <option key={key} value={key}>
                 {SORT_TEXT[key]}

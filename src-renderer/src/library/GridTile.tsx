@@ -9,7 +9,7 @@ function Thumbnail({ photo, src }: { photo: Photo; src: string }) {
   if (broken || photo.mediaRev === 0) {
     return (
       <span className="thumb-placeholder" title={photo.error?.message}>
-        {photo.stage === 'failed' ? (photo.error ? photo.error.message : 'No preview') : 'Preview pending'}
+        {photo.stage === 'failed' ? (photo.error ? photo.error.message : 'Processing failed; see Queue') : 'Preview pending'}
       </span>
     );
   }

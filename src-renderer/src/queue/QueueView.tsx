@@ -46,7 +46,7 @@ function DeadLetterRow({ letter, transport }: { letter: DeadLetter; transport: T
           {letter.attempts} attempt{letter.attempts === 1 ? '' : 's'} · {new Date(letter.updatedAt).toLocaleString()}
         </span>
       </div>
-      {letter.subject && <p className="dead-subject">{letter.subject}</p>}
+      {letter.subject && <p className="dead-subject">{/^\d+$/.test(letter.subject) ? `Photo ${letter.subject}` : letter.subject}</p>}
       <p className="dead-error">{letter.lastError ?? 'No error text was recorded.'}</p>
       <div className="dead-actions">
         <button type="button" className="button" disabled={busy} onClick={() => void act('queue.retry')}>
