@@ -4,16 +4,19 @@ import { STAGE_TEXT } from '../format.ts';
 import { useLibrary } from './library-store.ts';
 
 function Thumbnail({ photo, src }: { photo: Photo; src: string }) {
-  const [broken, setBroken] = useState(false);
+  // Which src (at which stage) failed to load: a new mediaRev or stage asks again. Not a React key,
+  // so a recycled tile keeps its <img> and only swaps the src.
+  const attempt = `${src}|${photo.stage}`;
+  const [brokenAttempt, setBrokenAttempt] = useState<string | null>(null);
   // The engine bumps mediaRev when it has written the thumbnail: rev 0 means there is nothing to ask for yet.
-  if (broken || photo.mediaRev === 0) {
+  if (brokenAttempt === attempt || photo.mediaRev === 0) {
     return (
       <span className="thumb-placeholder" title={photo.error?.message}>
         {photo.stage === 'failed' ? (photo.error ? photo.error.message : 'Processing failed; see Queue') : 'Preview pending'}
       </span>
     );
   }
-  return <img src={src} alt="" draggable={false} decoding="async" onError={() => setBroken(true)} />;
+  return <img src={src} alt="" draggable={false} decoding="async" onError={() => setBrokenAttempt(attempt)} />;
 }
 
 export type TileHandlers = {
@@ -51,8 +54,7 @@ export const GridTile = memo(function GridTile({ index, width, height, mediaBase
       onDoubleClick={() => handlers.onOpen(index, photo.id)}
     >
       <div className="thumb">
-        {/* A new mediaRev or stage remounts the image, so a thumbnail that was not ready is asked for again. */}
-        <Thumbnail key={`${src}|${photo.stage}`} photo={photo} src={src} />
+        <Thumbnail photo={photo} src={src} />
       </div>
       <div className="caption">
         <span className="file-name">{photo.fileName}</span>
