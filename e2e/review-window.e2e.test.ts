@@ -133,6 +133,11 @@ describe.skipIf(!hasCorpus)('review window (headless server, Chromium)', () => {
     const full = loupe.getByRole('img', { name: / at 100 %$/ });
     await full.waitFor();
     await expect.poll(() => decodedWidth(loupe.locator('.loupe-stage'))).toBeGreaterThan(256);
+    // At 100 % one image pixel is one screen pixel (device pixel ratio 1 here), not fitted to the stage.
+    const box = await full.boundingBox();
+    const natural = await full.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth);
+    expect(Math.round(box!.width)).toBe(natural);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-loupe-100.png') });
     await page.keyboard.press('ArrowLeft');
     await expect.poll(async () => (await loupe.getAttribute('aria-label'))?.replace('Loupe: ', '')).toBe(firstName);
 
