@@ -152,6 +152,35 @@ describe.skipIf(!hasCorpus)('review window (headless server, Chromium)', () => {
     await chip(page, 'All').click();
   });
 
+  it('rates and flags with the keyboard, live in the other tab, and filters on it', async () => {
+    const grid = page.getByRole('grid', { name: 'Photos' });
+    await expect.poll(() => grid.getByRole('gridcell').count()).toBe(4);
+    await grid.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    const loupe = page.getByRole('dialog', { name: /^Loupe: / });
+    const name = (await loupe.getAttribute('aria-label'))!.replace('Loupe: ', '');
+    await page.keyboard.press('4');
+    await page.keyboard.press('p');
+    const info = page.getByRole('complementary', { name: 'Photo information' });
+    await expect.poll(() => info.innerText()).toContain('★★★★ · picked');
+    await page.keyboard.press('Escape');
+    // Both tabs show the stars and the flag on the tile.
+    for (const p of [page, second]) {
+      const tile = p.getByRole('gridcell', { name });
+      await tile.getByLabel('4 stars').waitFor({ timeout: 10_000 });
+      await tile.getByLabel('Picked').waitFor({ timeout: 10_000 });
+    }
+    await page.getByRole('combobox', { name: 'Flag' }).selectOption('pick');
+    await expect.poll(() => grid.getByRole('gridcell').count()).toBe(1);
+    expect(await grid.getByRole('gridcell').getAttribute('aria-label')).toBe(name);
+    await page.getByRole('combobox', { name: 'Flag' }).selectOption('');
+    await page.getByRole('combobox', { name: 'Stars' }).selectOption('5');
+    await page.getByRole('heading', { name: 'No photos match these filters' }).waitFor();
+    await page.getByRole('combobox', { name: 'Stars' }).selectOption('');
+    await expect.poll(() => grid.getByRole('gridcell').count()).toBe(4);
+  });
+
   it('lists the dead job with its error, and Retry runs it again once the cause is fixed', async () => {
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: /^Queue/ }).click();
     const letter = page.getByRole('listitem', { name: /^Failed derive job \d+$/ });

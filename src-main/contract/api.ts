@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AddFolderInput, HotFolder, UpdateFolderInput } from './folder.ts';
-import { DuplicateFile, Photo, PhotoCounts, PhotoFilter, PhotoQuery } from './photo.ts';
+import { DuplicateFile, FlagPhotosInput, Photo, PhotoCounts, PhotoFilter, PhotoQuery, RatePhotosInput } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
@@ -29,6 +29,8 @@ export const commands = {
   // Grid support: per-stage counts for the filter bar, and every id a query matches (select all filtered).
   'photos.counts': { input: PhotoFilter, output: PhotoCounts },
   'photos.ids': { input: PhotoQuery.omit({ limit: true, offset: true }), output: z.array(z.number().int().positive()) },
+  'photos.rate': { input: RatePhotosInput, output: z.object({ updated: z.number().int().nonnegative() }) },
+  'photos.flag': { input: FlagPhotosInput, output: z.object({ updated: z.number().int().nonnegative() }) },
 } as const;
 
 export const events = {

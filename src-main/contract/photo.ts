@@ -77,6 +77,9 @@ export const Photo = z.object({
   duplicates: z.number().int().nonnegative(),
   /** Bumped when thumbnails/previews are rebuilt, so media URLs change and caches refresh. */
   mediaRev: z.number().int().nonnegative(),
+  /** The photographer's own stars (0 = unrated) and pick/reject flag, set in the review window. Optional so code that builds a Photo by hand predates them. */
+  rating: z.number().int().min(0).max(5).optional(),
+  flag: z.enum(['pick', 'reject']).nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -93,8 +96,23 @@ export const PhotoFilter = z.object({
   to: DayString.optional(),
   /** Case-insensitive substring of the file name. */
   text: z.string().max(200).optional(),
+  /** At least this many stars. */
+  minRating: z.number().int().min(1).max(5).optional(),
+  /** `none`: neither picked nor rejected. */
+  flag: z.enum(['pick', 'reject', 'none']).optional(),
 });
 export type PhotoFilter = z.infer<typeof PhotoFilter>;
+
+export const PhotoFlag = z.enum(['pick', 'reject']);
+export type PhotoFlag = z.infer<typeof PhotoFlag>;
+
+const PhotoIds = z.array(z.number().int().positive()).min(1).max(100_000);
+/** Stars for many photos at once (the selection); 0 clears them. */
+export const RatePhotosInput = z.object({ ids: PhotoIds, rating: z.number().int().min(0).max(5) });
+/** Pick, reject, or (null) unflag many photos at once. */
+export const FlagPhotosInput = z.object({ ids: PhotoIds, flag: PhotoFlag.nullable() });
+export type RatePhotosInput = z.infer<typeof RatePhotosInput>;
+export type FlagPhotosInput = z.infer<typeof FlagPhotosInput>;
 
 export const PhotoSortKey = z.enum(['captured', 'imported', 'name']);
 export type PhotoSortKey = z.infer<typeof PhotoSortKey>;

@@ -94,7 +94,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     bus.emit('folder.changed', { folders: list });
     if (watching && started) await hotFolders.sync(list);
   });
-  const photos = new PhotosService(library.photos, library.files);
+  const photos = new PhotosService(library.photos, library.files, photoChanged);
   const queueService = new QueueService(library.jobs, queue);
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
@@ -114,6 +114,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
       'photos.counts': (input) => photos.counts(input),
       'photos.ids': (input) => photos.ids(input),
+      'photos.rate': (input) => photos.rate(input),
+      'photos.flag': (input) => photos.flag(input),
     },
     bus,
   );

@@ -43,13 +43,20 @@ const seeds: Record<number, (db: Db) => void> = {
   2: (db) => {
     db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
   },
+  // Rating and flag (005-photo-list-indexes.ts; version 5 once 003 and 004 are merged).
+  3: (db) => {
+    db.prepare(`UPDATE photos SET rating = 4, flag = 'pick' WHERE id = 7`).run();
+  },
 };
 
 /** A database built with only the first `version` migrations, seeded as that version would be. */
 function buildAtVersion(file: string, version: number): void {
   const db = new Database(file);
-  migrate(db, migrations.slice(0, version));
-  for (let v = 1; v <= version; v++) seeds[v]?.(db);
+  // Each version's seed runs on that version's schema (v1 rows before v2's unique index exists).
+  for (let v = 1; v <= version; v++) {
+    migrate(db, migrations.slice(0, v));
+    seeds[v]?.(db);
+  }
   db.close();
 }
 

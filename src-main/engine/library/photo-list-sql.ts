@@ -2,7 +2,15 @@ import type { PhotoFilter, PhotoQuery, PhotoSortKey } from '../../contract/index
 import { PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
 
 /** Named parameters every list/count/ids statement takes; null means "not filtered on". */
-export type FilterParams = { folderId: number | null; from: string | null; toExclusive: string | null; text: string | null; stage: string | null };
+export type FilterParams = {
+  folderId: number | null;
+  from: string | null;
+  toExclusive: string | null;
+  text: string | null;
+  minRating: number | null;
+  flag: string | null;
+  stage: string | null;
+};
 
 /**
  * Rows matching the filter, with their derived stage. Stage is computed, so filtering on it needs
@@ -14,7 +22,9 @@ const FILTERED = `
   WHERE (@folderId IS NULL OR p.folder_id = @folderId)
     AND (@from IS NULL OR p.capture_local >= @from)
     AND (@toExclusive IS NULL OR p.capture_local < @toExclusive)
-    AND (@text IS NULL OR p.file_name LIKE @text ESCAPE '\\')`;
+    AND (@text IS NULL OR p.file_name LIKE @text ESCAPE '\\')
+    AND (@minRating IS NULL OR p.rating >= @minRating)
+    AND (@flag IS NULL OR (@flag = 'none' AND p.flag IS NULL) OR p.flag = @flag)`;
 
 const STAGE_FILTERED = `SELECT * FROM (${FILTERED}) p WHERE (@stage IS NULL OR p.stage = @stage)`;
 
@@ -66,6 +76,8 @@ export function filterParams(query: PhotoFilter & Pick<Partial<PhotoQuery>, 'sta
     from: query.from ?? null,
     toExclusive: query.to ? nextDay(query.to) : null,
     text: text ? likePattern(text) : null,
+    minRating: query.minRating ?? null,
+    flag: query.flag ?? null,
     stage: query.stage ?? null,
   };
 }

@@ -82,6 +82,25 @@ describe('PhotosRepo list, ids and counts', () => {
     expect(lib.photos.ids({ stage: 'failed' })).toEqual([ids.d]);
   });
 
+  it('stores stars and flags for many photos at once, and filters on them', () => {
+    expect(lib.photos.setRating([ids.a!, ids.b!, 999], 4)).toBe(2);
+    expect(lib.photos.setRating([ids.b!], 2)).toBe(1);
+    expect(lib.photos.setFlag([ids.a!, ids.c!], 'pick')).toBe(2);
+    expect(lib.photos.setFlag([ids.d!], 'reject')).toBe(1);
+    expect(lib.photos.get(ids.a!)).toMatchObject({ rating: 4, flag: 'pick' });
+    expect(lib.photos.get(ids.d!)).toMatchObject({ rating: 0, flag: 'reject' });
+    expect(names(lib.photos.list({ minRating: 3 }))).toEqual(['A_alps.jpg']);
+    expect(names(lib.photos.list({ minRating: 2, sort: 'name', order: 'asc' }))).toEqual(['A_alps.jpg', 'b_beach.jpg']);
+    expect(names(lib.photos.list({ flag: 'pick', sort: 'name', order: 'asc' }))).toEqual(['A_alps.jpg', 'c_city_50%.jpg']);
+    expect(names(lib.photos.list({ flag: 'none' }))).toEqual(['b_beach.jpg']);
+    expect(lib.photos.counts({ flag: 'pick' }).total).toBe(2);
+    lib.photos.setFlag([ids.a!], null);
+    lib.photos.setRating([ids.a!], 0);
+    expect(lib.photos.get(ids.a!)).toMatchObject({ rating: 0, flag: null });
+    // The schema refuses what the contract refuses, as a second lock.
+    expect(() => lib.photos.setRating([ids.a!], 6)).toThrow(/CHECK/);
+  });
+
   it('counts per stage under the other filters, with every stage present', () => {
     const all = lib.photos.counts({});
     expect(all.total).toBe(4);

@@ -48,6 +48,8 @@ export class PhotosRepo {
   #setError;
   #bumpRev;
   #setOriginal;
+  #rate;
+  #flag;
 
   constructor(db: Db) {
     this.#insert = db.prepare<[Record<string, unknown>], { id: number }>(`
@@ -72,6 +74,8 @@ export class PhotosRepo {
       'UPDATE photos SET error_code = @error_code, error_message = @error_message, updated_at = @now WHERE id = @id',
     );
     this.#bumpRev = db.prepare<[string, number]>('UPDATE photos SET media_rev = media_rev + 1, updated_at = ? WHERE id = ?');
+    this.#rate = db.prepare<[number, string, string]>('UPDATE photos SET rating = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))');
+    this.#flag = db.prepare<[string | null, string, string]>('UPDATE photos SET flag = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))');
     this.#setOriginal = db.prepare<[string, string, number]>('UPDATE photos SET original_path = ?, updated_at = ? WHERE id = ?');
   }
 
@@ -165,6 +169,15 @@ export class PhotosRepo {
   /** Thumbnails and previews were rebuilt: a new rev makes their URLs (and caches) change. */
   bumpMediaRev(id: number): void {
     this.#bumpRev.run(new Date().toISOString(), id);
+  }
+
+  /** Stars for many photos in one statement; returns how many rows exist among `ids`. */
+  setRating(ids: number[], rating: number): number {
+    return this.#rate.run(rating, new Date().toISOString(), JSON.stringify(ids)).changes;
+  }
+
+  setFlag(ids: number[], flag: 'pick' | 'reject' | null): number {
+    return this.#flag.run(flag, new Date().toISOString(), JSON.stringify(ids)).changes;
   }
 
   setOriginalPath(id: number, relativePath: string): void {

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { isTypingTarget } from '../format.ts';
 import type { GridLoader } from '../library/grid-loader.ts';
 import { LibraryView } from '../library/LibraryView.tsx';
+import { handleReviewKey } from '../library/review-actions.ts';
 import { QueueView } from '../queue/QueueView.tsx';
 import { SettingsView } from '../settings/SettingsView.tsx';
 import type { Transport } from '../transport/index.ts';
@@ -27,9 +28,23 @@ function useHelpKey() {
   }, []);
 }
 
+/** Stars and flags work in the grid and the loupe alike, on whatever the photographer is looking at. */
+function useReviewKeys(transport: Transport) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const ui = useUi.getState();
+      if (ui.view !== 'library' || ui.help || isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (handleReviewKey(transport, event.key)) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [transport]);
+}
+
 export function App({ transport, loader }: { transport: Transport; loader: GridLoader }) {
   const view = useUi((s) => s.view);
   useHelpKey();
+  useReviewKeys(transport);
   return (
     <div className="app">
       <Header />

@@ -9,6 +9,8 @@ const KEYS: Array<[string, string]> = [
   ['Enter / double-click', 'Open the photo in the loupe'],
   ['← →  (loupe)', 'Previous / next photo'],
   ['Z', 'Zoom to 100 % and back'],
+  ['1 – 5 / 0', 'Set stars / clear them (loupe photo, selection or focused photo)'],
+  ['P / X / U', 'Pick / reject / unflag'],
   ['Esc', 'Back to the grid, or clear the selection'],
   ['?', 'Show or hide this list'],
 ];

@@ -37,6 +37,7 @@ export function ExifPanel({ photo }: { photo: Photo }) {
         <Row term="Location" value={formatGps(photo.gps)} />
         <Row term="Size" value={`${size}${photo.format ? ` · ${photo.format.toUpperCase()}` : ''}`} />
         <Row term="Stage" value={STAGE_TEXT[photo.stage]} />
+        <Row term="Rating" value={`${(photo.rating ?? 0) > 0 ? '★'.repeat(photo.rating ?? 0) : 'No stars'}${photo.flag ? ` · ${photo.flag === 'pick' ? 'picked' : 'rejected'}` : ''}`} />
         <Row term="Source" value={photo.sourcePath} />
         {photo.duplicates > 0 && <Row term="Duplicates" value={`${photo.duplicates} other file(s) had the same bytes`} />}
       </dl>

@@ -71,6 +71,27 @@ export function FilterBar() {
           <input type="date" value={query.to} min={query.from || undefined} onChange={(e) => setQuery({ to: e.target.value })} />
         </label>
         <label className="control">
+          <span>Stars</span>
+          <select value={query.minRating ?? ''} onChange={(e) => setQuery({ minRating: e.target.value ? Number(e.target.value) : null })}>
+            <option value="">Any</option>
+            {[1, 2, 3, 4, 5].map((n) => (
+              <option key={n} value={n}>
+                {'★'.repeat(n)}
+                {n < 5 ? ' or more' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="control">
+          <span>Flag</span>
+          <select value={query.flag ?? ''} onChange={(e) => setQuery({ flag: e.target.value === '' ? null : (e.target.value as 'pick' | 'reject' | 'none') })}>
+            <option value="">Any</option>
+            <option value="pick">Picks</option>
+            <option value="reject">Rejects</option>
+            <option value="none">Unflagged</option>
+          </select>
+        </label>
+        <label className="control">
           <span>Sort by</span>
           <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as PhotoSortKey, order: NATURAL_ORDER[e.target.value as PhotoSortKey] })}>
             {(Object.keys(SORT_TEXT) as PhotoSortKey[]).map((key) => (

@@ -57,7 +57,17 @@ export const GridTile = memo(function GridTile({ index, width, height, mediaBase
         <Thumbnail photo={photo} src={src} />
       </div>
       <div className="caption">
+        {photo.flag && (
+          <span className="flag" data-flag={photo.flag} aria-label={photo.flag === 'pick' ? 'Picked' : 'Rejected'}>
+            {photo.flag === 'pick' ? '⚑' : '✕'}
+          </span>
+        )}
         <span className="file-name">{photo.fileName}</span>
+        {(photo.rating ?? 0) > 0 && (
+          <span className="stars" aria-label={`${photo.rating} stars`}>
+            {'★'.repeat(photo.rating ?? 0)}
+          </span>
+        )}
         <span className="badge" data-stage={photo.stage}>
           {STAGE_TEXT[photo.stage]}
         </span>

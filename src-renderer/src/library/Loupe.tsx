@@ -57,7 +57,7 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
   useEffect(() => {
     if (loupeId === null || photo) return;
     transport.call('photos.get', { id: loupeId }).then(
-      (found) => useLibrary.getState().upsertPhoto(found),
+      (found) => useLibrary.getState().upsertPhotos([found]),
       (caught: unknown) => setError(caught instanceof ApiError ? caught.message : 'This photo could not be loaded.'),
     );
   }, [loupeId, photo, transport]);

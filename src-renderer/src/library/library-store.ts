@@ -8,11 +8,13 @@ export type GridQuery = {
   from: string;
   to: string;
   text: string;
+  minRating: number | null;
+  flag: 'pick' | 'reject' | 'none' | null;
   sort: PhotoSortKey;
   order: 'asc' | 'desc';
 };
 
-export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', sort: 'imported', order: 'desc' };
+export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', minRating: null, flag: null, sort: 'imported', order: 'desc' };
 
 /** The contract query for a grid query: empty fields mean "not filtered". */
 export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuery, 'limit' | 'offset'> {
@@ -22,6 +24,8 @@ export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuer
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
     ...(query.text.trim() ? { text: query.text.trim() } : {}),
+    ...(query.minRating ? { minRating: query.minRating } : {}),
+    ...(query.flag ? { flag: query.flag } : {}),
     sort: query.sort,
     order: query.order,
   };
@@ -50,7 +54,7 @@ export type LibraryState = {
   setQuery(patch: Partial<GridQuery>): void;
   replaceList(total: number, pages: Array<{ offset: number; photos: Photo[] }>): void;
   fillPage(offset: number, photos: Photo[]): void;
-  upsertPhoto(photo: Photo): void;
+  upsertPhotos(photos: Photo[]): void;
   setCounts(counts: PhotoCounts): void;
   setSelection(selection: ReadonlySet<number>, anchor?: number | null): void;
   setFocus(index: number): void;
@@ -98,7 +102,7 @@ export const useLibrary = create<LibraryState>()((set) => ({
       });
       return { slots, byId: withPhotos(state.byId, photos) };
     }),
-  upsertPhoto: (photo) => set((state) => ({ byId: withPhotos(state.byId, [photo]) })),
+  upsertPhotos: (photos) => set((state) => ({ byId: withPhotos(state.byId, photos) })),
   setCounts: (counts) => set({ counts }),
   setSelection: (selection, anchor) => set((state) => ({ selection, anchor: anchor === undefined ? state.anchor : anchor })),
   setFocus: (focus) => set((state) => ({ focus: Math.max(0, Math.min(focus, state.total - 1)) })),

@@ -1,8 +1,9 @@
 import type { Migration } from './migration.ts';
 import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-hash-cache.ts';
+import { migration005 } from './005-photo-list-indexes.ts';
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration001, migration002];
+export const migrations: readonly Migration[] = [migration001, migration002, migration005];
 
 export type { Migration };
