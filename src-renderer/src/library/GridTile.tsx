@@ -47,6 +47,7 @@ export const GridTile = memo(function GridTile({ index, width, height, mediaBase
       aria-selected={selected}
       className="tile"
       data-stage={photo.stage}
+      data-flag={photo.flag ?? undefined}
       data-focused={focused}
       style={style}
       title={photo.sourcePath}

@@ -33,7 +33,13 @@ const GridRow = memo(function GridRow({ row, metrics, total, mediaBase, handlers
     cells.push(<GridTile key={col} index={index} width={metrics.tile} height={metrics.tile + CAPTION} mediaBase={mediaBase} handlers={handlers} />);
   }
   return (
-    <div role="row" aria-rowindex={row + 1} className="grid-row" style={{ transform: `translateY(${PAD + row * metrics.rowHeight}px)`, gap: GAP, left: PAD }}>
+    <div
+      role="row"
+      aria-rowindex={row + 1}
+      className="grid-row"
+      // A fixed box (with `contain: strict`) is a layout boundary: a row's new tiles never make the browser lay out the rest.
+      style={{ transform: `translateY(${PAD + row * metrics.rowHeight}px)`, gap: GAP, left: PAD, height: metrics.tile + CAPTION, width: metrics.columns * (metrics.tile + GAP) }}
+    >
       {cells}
     </div>
   );
@@ -80,6 +86,24 @@ export function VirtualGrid({ loader, mediaBase, onOpen }: { loader: GridLoader;
     if (top < element.scrollTop) element.scrollTop = top - PAD;
     else if (top + metrics.rowHeight > element.scrollTop + viewport.height) element.scrollTop = top + metrics.rowHeight - viewport.height + PAD;
   }, [focus, metrics, viewport.height]);
+
+  // Scroll position is read once per frame, in the frame's own rendering step, and the grid
+  // re-renders only when the rendered row range changes, not on every scrolled pixel.
+  const frame = useRef(0);
+  const range = useRef({ firstRow, lastRow, viewport, metrics, rows });
+  range.current = { firstRow, lastRow, viewport, metrics, rows };
+  const onScroll = () => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const element = scroller.current;
+      if (!element) return;
+      const { firstRow: first, lastRow: last, viewport: view, metrics: m, rows: count } = range.current;
+      const next = visibleRows(element.scrollTop, view.height, m, count);
+      if (next.first !== first || next.last !== last) setScrollTop(element.scrollTop);
+    });
+  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
   const handlers = useMemo<TileHandlers>(
     () => ({
@@ -137,12 +161,7 @@ export function VirtualGrid({ loader, mediaBase, onOpen }: { loader: GridLoader;
       aria-activedescendant={focusRendered ? `photo-cell-${focus}` : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
-      onScroll={(event) => {
-        // Re-render only when the rendered row range changes, not on every scrolled pixel.
-        const top = event.currentTarget.scrollTop;
-        const next = visibleRows(top, viewport.height, metrics, rows);
-        if (next.first !== firstRow || next.last !== lastRow) setScrollTop(top);
-      }}
+      onScroll={onScroll}
     >
       <div className="grid-canvas" style={{ height: PAD * 2 + rows * metrics.rowHeight }}>
         {rowElements}
