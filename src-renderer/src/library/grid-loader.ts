@@ -41,14 +41,18 @@ export class GridLoader {
     try {
       const offsets = [];
       for (let page = firstPage; page <= lastPage; page += 1) offsets.push(page * PAGE_SIZE);
-      const [pages, counts] = await Promise.all([
-        Promise.all(offsets.map(async (offset) => ({ offset, ...(await this.#transport.call('photos.list', { ...base, limit: PAGE_SIZE, offset })) }))),
-        this.#transport.call('photos.counts', toPhotoQuery(query, false)),
-      ]);
+      // Counts are asked for in parallel but not waited for: the grid paints as soon as its page is here.
+      const counts = this.#transport.call('photos.counts', toPhotoQuery(query, false));
+      const pages = await Promise.all(offsets.map(async (offset) => ({ offset, ...(await this.#transport.call('photos.list', { ...base, limit: PAGE_SIZE, offset })) })));
       if (generation !== this.#generation) return;
       const total = pages[0]?.total ?? 0;
       useLibrary.getState().replaceList(total, pages.map((page) => ({ offset: page.offset, photos: this.#fresher(page.photos, askedAt) })));
-      useLibrary.getState().setCounts(counts);
+      counts.then(
+        (value) => generation === this.#generation && useLibrary.getState().setCounts(value),
+        () => {
+          // The list is shown; the chips keep their last counts and the next refresh asks again.
+        },
+      );
       // The view was scrolled past the end of a shorter list: load what is there now.
       if (offsets[0] !== undefined && offsets[0] >= total && total > 0) this.ensureRange(Math.max(0, total - PAGE_SIZE), total - 1);
     } catch (error) {
