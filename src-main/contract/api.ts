@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AddFolderInput, FolderStatus, HotFolder, UpdateFolderInput } from './folder.ts';
-import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
+import { DuplicateFile, FlagPhotosInput, Photo, PhotoCounts, PhotoFilter, PhotoQuery, RatePhotosInput } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
@@ -32,6 +32,11 @@ export const commands = {
   'analysis.get': { input: AnalysisGetInput, output: PhotoAnalysis },
   'analysis.rerun': { input: AnalysisRerunInput, output: AnalysisRerunOutput },
   ...recipeCommands,
+  // Grid support: per-stage counts for the filter bar, and every id a query matches (select all filtered).
+  'photos.counts': { input: PhotoFilter, output: PhotoCounts },
+  'photos.ids': { input: PhotoQuery.omit({ limit: true, offset: true }), output: z.array(z.number().int().positive()) },
+  'photos.rate': { input: RatePhotosInput, output: z.object({ updated: z.number().int().nonnegative() }) },
+  'photos.flag': { input: FlagPhotosInput, output: z.object({ updated: z.number().int().nonnegative() }) },
 } as const;
 
 export const events = {

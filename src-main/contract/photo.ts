@@ -77,18 +77,62 @@ export const Photo = z.object({
   duplicates: z.number().int().nonnegative(),
   /** Bumped when thumbnails/previews are rebuilt, so media URLs change and caches refresh. */
   mediaRev: z.number().int().nonnegative(),
+  /** The photographer's own stars (0 = unrated) and pick/reject flag, set in the review window. Optional so code that builds a Photo by hand predates them. */
+  rating: z.number().int().min(0).max(5).optional(),
+  flag: z.enum(['pick', 'reject']).nullable().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Photo = z.infer<typeof Photo>;
 
-export const PhotoQuery = z.object({
-  stage: PhotoStage.optional(),
+/** `YYYY-MM-DD`, compared against the camera's wall-clock capture date (we never invent a zone). */
+const DayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2024-05-31.');
+
+/** Everything the grid can narrow the library by, except the stage (counts are per stage). */
+export const PhotoFilter = z.object({
   folderId: z.number().int().positive().optional(),
+  /** Inclusive days on the capture date; photos without a capture date do not match a date range. */
+  from: DayString.optional(),
+  to: DayString.optional(),
+  /** Case-insensitive substring of the file name. */
+  text: z.string().max(200).optional(),
+  /** At least this many stars. */
+  minRating: z.number().int().min(1).max(5).optional(),
+  /** `none`: neither picked nor rejected. */
+  flag: z.enum(['pick', 'reject', 'none']).optional(),
+});
+export type PhotoFilter = z.infer<typeof PhotoFilter>;
+
+export const PhotoFlag = z.enum(['pick', 'reject']);
+export type PhotoFlag = z.infer<typeof PhotoFlag>;
+
+const PhotoIds = z.array(z.number().int().positive()).min(1).max(100_000);
+/** Stars for many photos at once (the selection); 0 clears them. */
+export const RatePhotosInput = z.object({ ids: PhotoIds, rating: z.number().int().min(0).max(5) });
+/** Pick, reject, or (null) unflag many photos at once. */
+export const FlagPhotosInput = z.object({ ids: PhotoIds, flag: PhotoFlag.nullable() });
+export type RatePhotosInput = z.infer<typeof RatePhotosInput>;
+export type FlagPhotosInput = z.infer<typeof FlagPhotosInput>;
+
+export const PhotoSortKey = z.enum(['captured', 'imported', 'name']);
+export type PhotoSortKey = z.infer<typeof PhotoSortKey>;
+
+export const PhotoQuery = PhotoFilter.extend({
+  stage: PhotoStage.optional(),
+  /** Default: newest import first, so what just landed in a hot folder is on top. */
+  sort: PhotoSortKey.default('imported'),
+  order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.number().int().positive().max(100_000).default(500),
   offset: z.number().int().nonnegative().default(0),
 });
 export type PhotoQuery = z.infer<typeof PhotoQuery>;
+
+/** For the filter bar: how many photos the filter matches, in total and per stage. */
+export const PhotoCounts = z.object({
+  total: z.number().int().nonnegative(),
+  byStage: z.record(PhotoStage, z.number().int().nonnegative()),
+});
+export type PhotoCounts = z.infer<typeof PhotoCounts>;
 
 export const DuplicateFile = z.object({
   path: z.string(),

@@ -141,7 +141,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     bus.emit('folder.changed', { folders: list });
     if (watching && started) await hotFolders.sync(list);
   });
-  const photos = new PhotosService(library.photos, library.files);
+  const photos = new PhotosService(library.photos, library.files, photoChanged);
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
@@ -164,6 +164,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'analysis.get': ({ photoId }) => analysis.get(photoId),
       'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
       ...recipesFeature.commands,
+      'photos.counts': (input) => photos.counts(input),
+      'photos.ids': (input) => photos.ids(input),
+      'photos.rate': (input) => photos.rate(input),
+      'photos.flag': (input) => photos.flag(input),
     },
     bus,
   );

@@ -1,26 +1,26 @@
 import { create } from 'zustand';
-import type { AppInfo, HotFolder, Photo, QueueStats } from './contract.ts';
+import type { AppInfo, DeadLetter, HotFolder, QueueStats } from './contract.ts';
 import type { ConnectionState } from './transport/index.ts';
 
-export type Snapshot = { appInfo: AppInfo; folders: HotFolder[]; photos: Photo[]; totalPhotos: number; queue: QueueStats };
+export type Snapshot = { appInfo: AppInfo; folders: HotFolder[]; queue: QueueStats; deadLetters: DeadLetter[] };
 
+/** Everything outside the grid: connection, library info, folders, queue. The grid has its own store. */
 export type LightboxState = {
   connection: ConnectionState;
   /** False until the first snapshot arrived: the UI says "Loading" rather than "empty". */
   loaded: boolean;
   appInfo: AppInfo | null;
   folders: HotFolder[];
-  photos: Record<number, Photo>;
-  totalPhotos: number;
   queue: QueueStats | null;
+  deadLetters: DeadLetter[];
   /** Why the last snapshot failed, in words for the header. */
   syncError: string | null;
 
   setConnection(state: ConnectionState): void;
   applySnapshot(snapshot: Snapshot): void;
-  upsertPhoto(photo: Photo): void;
   setFolders(folders: HotFolder[]): void;
   setQueue(queue: QueueStats): void;
+  setDeadLetters(deadLetters: DeadLetter[]): void;
   setSyncError(message: string | null): void;
 };
 
@@ -29,33 +29,19 @@ export const useLightbox = create<LightboxState>()((set) => ({
   loaded: false,
   appInfo: null,
   folders: [],
-  photos: {},
-  totalPhotos: 0,
   queue: null,
+  deadLetters: [],
   syncError: null,
 
   setConnection: (connection) => set({ connection }),
-  applySnapshot: (snapshot) =>
-    set({
-      loaded: true,
-      appInfo: snapshot.appInfo,
-      folders: snapshot.folders,
-      photos: Object.fromEntries(snapshot.photos.map((photo) => [photo.id, photo])),
-      totalPhotos: snapshot.totalPhotos,
-      queue: snapshot.queue,
-      syncError: null,
-    }),
-  upsertPhoto: (photo) =>
-    set((state) => ({
-      photos: { ...state.photos, [photo.id]: photo },
-      totalPhotos: state.photos[photo.id] ? state.totalPhotos : state.totalPhotos + 1,
-    })),
+  applySnapshot: (snapshot) => set({ loaded: true, ...snapshot, syncError: null }),
   setFolders: (folders) => set({ folders }),
   setQueue: (queue) => set({ queue }),
+  setDeadLetters: (deadLetters) => set({ deadLetters }),
   setSyncError: (syncError) => set({ syncError }),
 }));
 
-/** Newest first: what just landed in a hot folder is what the photographer is looking for. */
-export function sortedPhotos(photos: Record<number, Photo>): Photo[] {
-  return Object.values(photos).sort((a, b) => b.id - a.id);
+/** Sum of dead jobs over all kinds: when it changes, the dead-letter list is fetched again. */
+export function deadCount(queue: QueueStats | null): number {
+  return queue ? Object.values(queue.kinds).reduce((sum, kind) => sum + kind.dead, 0) : 0;
 }

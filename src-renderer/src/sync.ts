@@ -1,23 +1,35 @@
 import { ApiError, type EventName, type EventPayload, type Unsubscribe } from './contract.ts';
-import { useLightbox, type Snapshot } from './store.ts';
+import type { GridLoader } from './library/grid-loader.ts';
+import { deadCount, useLightbox, type Snapshot } from './store.ts';
 import type { Transport } from './transport/index.ts';
 
 type Buffered = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
 /**
- * Keeps the store equal to the engine: a full snapshot on every (re)connect, events in between.
+ * Keeps the stores equal to the engine: a full snapshot on every (re)connect, events in between.
  * Events that arrive while a snapshot is in flight are applied again after it, in order, so an
- * older snapshot can never overwrite a newer photo state.
+ * older snapshot can never overwrite a newer state. Photos go through the grid loader, which
+ * patches what is loaded and re-queries the list when order or counts may have changed.
  */
-export function syncStore(transport: Transport): Unsubscribe {
+export function syncStore(transport: Transport, grid: GridLoader): Unsubscribe {
   const store = useLightbox.getState();
   let buffer: Buffered[] | null = null;
   let generation = 0;
 
+  const refreshDeadLetters = () => {
+    transport.call('queue.deadLetters', {}).then(store.setDeadLetters, () => {
+      // The next stats event tries again; the header already says when the connection is gone.
+    });
+  };
+
   const apply = (item: Buffered) => {
-    if (item.event === 'photo.changed') store.upsertPhoto(item.payload);
+    if (item.event === 'photo.changed') grid.photoChanged(item.payload);
     else if (item.event === 'folder.changed') store.setFolders(item.payload.folders);
-    else if (item.event === 'queue.stats') store.setQueue(item.payload);
+    else if (item.event === 'queue.stats') {
+      const before = deadCount(useLightbox.getState().queue);
+      store.setQueue(item.payload);
+      if (deadCount(item.payload) !== before) refreshDeadLetters();
+    }
   };
   const receive = (item: Buffered) => {
     buffer?.push(item);
@@ -28,21 +40,23 @@ export function syncStore(transport: Transport): Unsubscribe {
     transport.on('photo.changed', (payload) => receive({ event: 'photo.changed', payload })),
     transport.on('folder.changed', (payload) => receive({ event: 'folder.changed', payload })),
     transport.on('queue.stats', (payload) => receive({ event: 'queue.stats', payload })),
+    grid.followQuery(),
   ];
 
   const refresh = async () => {
     const mine = ++generation;
     buffer = [];
+    void grid.reload();
     try {
-      const [appInfo, folders, list, queue] = await Promise.all([
+      const [appInfo, folders, queue, deadLetters] = await Promise.all([
         transport.call('app.info', {}),
         transport.call('folders.list', {}),
-        transport.call('photos.list', { limit: 500 }),
         transport.call('queue.stats', {}),
+        transport.call('queue.deadLetters', {}),
       ]);
       if (mine !== generation) return;
-      const snapshot: Snapshot = { appInfo, folders, photos: list.photos, totalPhotos: list.total, queue };
-      const replay = buffer;
+      const snapshot: Snapshot = { appInfo, folders, queue, deadLetters };
+      const replay = buffer.filter((item) => item.event !== 'photo.changed');
       buffer = null;
       store.applySnapshot(snapshot);
       for (const item of replay) apply(item);
@@ -64,5 +78,6 @@ export function syncStore(transport: Transport): Unsubscribe {
 
   return () => {
     for (const unsubscribe of unsubscribes) unsubscribe();
+    grid.dispose();
   };
 }

@@ -54,6 +54,10 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO analysis_results (sha256, model, version, task, provider, status, error_code, error_message, result_json, updated_at)
       VALUES ('${SHA}', 'technical-quality', '1', 'quality', 'local', 'completed', NULL, NULL, '{"score":0.8}', '2024-01-01T00:00:00.000Z')`).run();
   },
+  // Rating and flag (005-photo-rating-flag.ts).
+  5: (db) => {
+    db.prepare(`UPDATE photos SET rating = 4, flag = 'pick' WHERE id = 7`).run();
+  },
 };
 
 const RECIPE = {

@@ -25,6 +25,8 @@ export type PhotoRow = {
   error_message: string | null;
   warnings_json: string;
   media_rev: number;
+  rating: number;
+  flag: string | null;
   created_at: string;
   updated_at: string;
   stage: string;
@@ -54,6 +56,8 @@ export function toPhoto(row: PhotoRow): Photo {
     warnings: JSON.parse(row.warnings_json),
     duplicates: row.duplicates,
     mediaRev: row.media_rev,
+    rating: row.rating,
+    flag: row.flag,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

@@ -1,7 +1,8 @@
-import { PhotoQuery, type AppError, type CaptureDate, type Gps, type MediaWarning, type Photo, type PhotoMetadata } from '../../contract/index.ts';
+import { PhotoFilter, PhotoQuery, PhotoStage, type AppError, type CaptureDate, type Gps, type MediaWarning, type Photo, type PhotoCounts, type PhotoMetadata, type PhotoSortKey } from '../../contract/index.ts';
 import type { z } from 'zod';
 import type { Db } from './database.ts';
 import { PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
+import { COUNT_SQL, ROWS_BY_IDS_SQL, STAGE_COUNTS_SQL, filterParams, idsSql, pageIdsSql, type FilterParams } from './photo-list-sql.ts';
 import { captureColumns, errorColumns, gpsColumns, metadataJson, toPhoto, warningsJson, type PhotoRow } from './photo-row.ts';
 
 /** What ingest knows when it stores (or fails to store) a file. */
@@ -31,23 +32,24 @@ export type PhotoMedia = {
 
 const SELECT_PHOTO = `SELECT p.*, ${PHOTO_STAGE_SQL} AS stage, ${PHOTO_DUPLICATES_SQL} AS duplicates FROM photos p`;
 
-// Stage is computed, so filtering on it needs the inner query; duplicates is only counted for the page.
-const FILTERED = `
-  SELECT p.*, ${PHOTO_STAGE_SQL} AS stage FROM photos p
-  WHERE (@folderId IS NULL OR p.folder_id = @folderId)`;
-
-type ListParams = { folderId: number | null; stage: string | null; limit: number; offset: number };
-
+type PageParams = FilterParams & { limit: number; offset: number };
+type Statement<P, R> = { all(params: P): R[] };
 export class PhotosRepo {
   #insert;
   #byId;
   #bySha;
-  #page;
+  #db: Db;
+  #pages = new Map<string, Statement<PageParams, { id: number }>>();
+  #rowsByIds;
+  #ids = new Map<string, Statement<FilterParams, { id: number }>>();
   #count;
+  #stageCounts;
   #setMedia;
   #setError;
   #bumpRev;
   #setOriginal;
+  #rate;
+  #flag;
 
   constructor(db: Db) {
     this.#insert = db.prepare<[Record<string, unknown>], { id: number }>(`
@@ -58,12 +60,10 @@ export class PhotosRepo {
       RETURNING id`);
     this.#byId = db.prepare<[number], PhotoRow>(`${SELECT_PHOTO} WHERE p.id = ?`);
     this.#bySha = db.prepare<[string], { id: number }>('SELECT id FROM photos WHERE sha256 = ?');
-    this.#page = db.prepare<[ListParams], PhotoRow>(`
-      SELECT p.*, ${PHOTO_DUPLICATES_SQL} AS duplicates FROM (${FILTERED}) p
-      WHERE (@stage IS NULL OR p.stage = @stage)
-      ORDER BY p.id DESC LIMIT @limit OFFSET @offset`);
-    this.#count = db.prepare<[Omit<ListParams, 'limit' | 'offset'>], { total: number }>(`
-      SELECT COUNT(*) AS total FROM (${FILTERED}) p WHERE (@stage IS NULL OR p.stage = @stage)`);
+    this.#db = db;
+    this.#rowsByIds = db.prepare<[string], PhotoRow>(ROWS_BY_IDS_SQL);
+    this.#count = db.prepare<[FilterParams], { total: number }>(COUNT_SQL);
+    this.#stageCounts = db.prepare<[Omit<FilterParams, 'stage'>], { stage: string; n: number }>(STAGE_COUNTS_SQL);
     this.#setMedia = db.prepare<[Record<string, unknown>]>(`
       UPDATE photos SET format = @format, width = @width, height = @height, orientation = @orientation,
         capture_local = @capture_local, capture_offset = @capture_offset, capture_source = @capture_source,
@@ -74,6 +74,8 @@ export class PhotosRepo {
       'UPDATE photos SET error_code = @error_code, error_message = @error_message, updated_at = @now WHERE id = @id',
     );
     this.#bumpRev = db.prepare<[string, number]>('UPDATE photos SET media_rev = media_rev + 1, updated_at = ? WHERE id = ?');
+    this.#rate = db.prepare<[number, string, string]>('UPDATE photos SET rating = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))');
+    this.#flag = db.prepare<[string | null, string, string]>('UPDATE photos SET flag = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))');
     this.#setOriginal = db.prepare<[string, string, number]>('UPDATE photos SET original_path = ?, updated_at = ? WHERE id = ?');
   }
 
@@ -103,12 +105,46 @@ export class PhotosRepo {
     return this.#bySha.get(sha256) ?? null;
   }
 
-  /** Newest first. Accepts the query before or after zod defaults. */
+  /** One page in the query's order (newest import first by default). Accepts the query before or after zod defaults. */
   list(input: z.input<typeof PhotoQuery>): { photos: Photo[]; total: number } {
     const query = PhotoQuery.parse(input);
-    const filter = { folderId: query.folderId ?? null, stage: query.stage ?? null };
-    const photos = this.#page.all({ ...filter, limit: query.limit, offset: query.offset }).map(toPhoto);
+    const filter = filterParams(query);
+    const page = this.#statement(this.#pages, query.sort, query.order, pageIdsSql);
+    const ids = page.all({ ...filter, limit: query.limit, offset: query.offset }).map((row) => row.id);
+    const rows = new Map(this.#rowsByIds.all(JSON.stringify(ids)).map((row) => [row.id, row]));
+    // A row deleted between the two statements is simply left out of the page.
+    const photos = ids.flatMap((id) => {
+      const row = rows.get(id);
+      return row ? [toPhoto(row)] : [];
+    });
     return { photos, total: this.#count.get(filter)!.total };
+  }
+
+  /** Every id the query matches, in its order: "select all filtered" without loading every photo. */
+  ids(input: Omit<z.input<typeof PhotoQuery>, 'limit' | 'offset'>): number[] {
+    const query = PhotoQuery.parse(input);
+    return this.#statement(this.#ids, query.sort, query.order, idsSql).all(filterParams(query)).map((row) => row.id);
+  }
+
+  /** How many photos the filter matches per stage; every stage is present, zero when none. */
+  counts(input: z.input<typeof PhotoFilter>): PhotoCounts {
+    const { stage: _unused, ...filter } = filterParams(PhotoFilter.parse(input));
+    const byStage = Object.fromEntries(PhotoStage.options.map((stage) => [stage, 0])) as Record<PhotoStage, number>;
+    let total = 0;
+    for (const row of this.#stageCounts.all(filter)) {
+      const stage = PhotoStage.parse(row.stage);
+      byStage[stage] = row.n;
+      total += row.n;
+    }
+    return { total, byStage };
+  }
+
+  // Six sort/order combinations at most: prepared on first use and kept.
+  #statement<P, R>(cache: Map<string, Statement<P, R>>, sort: PhotoSortKey, order: 'asc' | 'desc', sql: (sort: PhotoSortKey, order: 'asc' | 'desc') => string): Statement<P, R> {
+    const key = `${sort}:${order}`;
+    let statement = cache.get(key);
+    if (!statement) cache.set(key, (statement = this.#db.prepare<[P], R>(sql(sort, order))));
+    return statement;
   }
 
   setMedia(id: number, media: PhotoMedia): void {
@@ -133,6 +169,15 @@ export class PhotosRepo {
   /** Thumbnails and previews were rebuilt: a new rev makes their URLs (and caches) change. */
   bumpMediaRev(id: number): void {
     this.#bumpRev.run(new Date().toISOString(), id);
+  }
+
+  /** Stars for many photos in one statement; returns how many rows exist among `ids`. */
+  setRating(ids: number[], rating: number): number {
+    return this.#rate.run(rating, new Date().toISOString(), JSON.stringify(ids)).changes;
+  }
+
+  setFlag(ids: number[], flag: 'pick' | 'reject' | null): number {
+    return this.#flag.run(flag, new Date().toISOString(), JSON.stringify(ids)).changes;
   }
 
   setOriginalPath(id: number, relativePath: string): void {

@@ -1,22 +1,59 @@
+import { useEffect } from 'react';
+import { isTypingTarget } from '../format.ts';
+import type { GridLoader } from '../library/grid-loader.ts';
+import { LibraryView } from '../library/LibraryView.tsx';
+import { handleReviewKey } from '../library/review-actions.ts';
+import { QueueView } from '../queue/QueueView.tsx';
+import { SettingsView } from '../settings/SettingsView.tsx';
 import type { Transport } from '../transport/index.ts';
-import { FoldersPanel } from './FoldersPanel.tsx';
+import { useUi } from '../ui-state.ts';
 import { Header } from './Header.tsx';
-import { PhotoGrid } from './PhotoGrid.tsx';
-import { QueuePanel } from './QueuePanel.tsx';
+import { HelpOverlay } from './HelpOverlay.tsx';
 
-export function App({ transport }: { transport: Transport }) {
+/** "?" anywhere (but in a text field) toggles the key list; Esc closes it before anything else. */
+function useHelpKey() {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (isTypingTarget(event.target)) return;
+      const { help, setHelp } = useUi.getState();
+      if (event.key === '?') setHelp(!help);
+      else if (event.key === 'Escape' && help) setHelp(false);
+      else return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    };
+    // Capture phase, so the loupe's Esc does not also close the photo.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+}
+
+/** Stars and flags work in the grid and the loupe alike, on whatever the photographer is looking at. */
+function useReviewKeys(transport: Transport) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const ui = useUi.getState();
+      if (ui.view !== 'library' || ui.help || isTypingTarget(event.target) || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (handleReviewKey(transport, event.key)) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [transport]);
+}
+
+export function App({ transport, loader }: { transport: Transport; loader: GridLoader }) {
+  const view = useUi((s) => s.view);
+  useHelpKey();
+  useReviewKeys(transport);
   return (
     <div className="app">
       <Header />
-      <div className="body">
-        <aside className="sidebar" aria-label="Folders and queue">
-          <FoldersPanel transport={transport} />
-          <QueuePanel />
-        </aside>
-        <main className="content">
-          <PhotoGrid mediaBase={transport.mediaBase} />
-        </main>
-      </div>
+      <main className="content">
+        {view === 'library' && <LibraryView transport={transport} loader={loader} />}
+        {view === 'queue' && <QueueView transport={transport} />}
+        {view === 'settings' && <SettingsView transport={transport} />}
+      </main>
+      <HelpOverlay />
     </div>
   );
 }

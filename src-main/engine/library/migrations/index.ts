@@ -3,8 +3,9 @@ import { migration001 } from './001-initial.ts';
 import { migration002 } from './002-hash-cache.ts';
 import { migration003 } from './003-recipes.ts';
 import { migration004 } from './004-analysis.ts';
+import { migration005 } from './005-photo-rating-flag.ts';
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
 
 export type { Migration };

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatCaptureDate, formatExposure, formatGps } from './format.ts';
+import { gridMetrics } from './library/VirtualGrid.tsx';
+
+describe('EXIF formatting', () => {
+  it('prints exposure times the way cameras do', () => {
+    expect(formatExposure(1 / 250)).toBe('1/250 s');
+    expect(formatExposure(0.0333)).toBe('1/30 s');
+    expect(formatExposure(2.5)).toBe('2.5 s');
+    expect(formatExposure(null)).toBeNull();
+    expect(formatExposure(0)).toBeNull();
+  });
+
+  it('shows the camera clock with its zone only when the file recorded one', () => {
+    expect(formatCaptureDate({ local: '2024-05-01T09:30:12.250', offset: '+02:00', source: 'exif' })).toBe('2024-05-01 09:30:12 (UTC+02:00)');
+    expect(formatCaptureDate({ local: '2024-05-01T09:30:12', offset: null, source: 'file' })).toBe('2024-05-01 09:30:12 · file date, no EXIF date');
+  });
+
+  it('prints GPS with hemispheres', () => {
+    expect(formatGps({ latitude: -33.856784, longitude: 151.215297, altitude: 12.4 })).toBe('33.85678° S, 151.21530° E, 12 m');
+    expect(formatGps({ latitude: 48.1, longitude: -1.5, altitude: null })).toBe('48.10000° N, 1.50000° W');
+  });
+});
+
+describe('grid metrics', () => {
+  it('fits as many tiles of at least 168 px as the width allows, in fixed-height rows', () => {
+    const wide = gridMetrics(1440);
+    expect(wide.columns).toBe(8);
+    expect(wide.tile).toBeGreaterThanOrEqual(168);
+    expect(wide.columns * wide.tile + (wide.columns - 1) * 8).toBeLessThanOrEqual(1440 - 24);
+    expect(wide.rowHeight).toBe(wide.tile + 30 + 8);
+    expect(gridMetrics(100).columns).toBe(1);
+  });
+});

@@ -1,0 +1,78 @@
+import { memo, useState } from 'react';
+import { mediaUrl, type Photo } from '../contract.ts';
+import { STAGE_TEXT } from '../format.ts';
+import { useLibrary } from './library-store.ts';
+
+function Thumbnail({ photo, src }: { photo: Photo; src: string }) {
+  // Which src (at which stage) failed to load: a new mediaRev or stage asks again. Not a React key,
+  // so a recycled tile keeps its <img> and only swaps the src.
+  const attempt = `${src}|${photo.stage}`;
+  const [brokenAttempt, setBrokenAttempt] = useState<string | null>(null);
+  // The engine bumps mediaRev when it has written the thumbnail: rev 0 means there is nothing to ask for yet.
+  if (brokenAttempt === attempt || photo.mediaRev === 0) {
+    return (
+      <span className="thumb-placeholder" title={photo.error?.message}>
+        {photo.stage === 'failed' ? (photo.error ? photo.error.message : 'Processing failed; see Queue') : 'Preview pending'}
+      </span>
+    );
+  }
+  return <img src={src} alt="" draggable={false} decoding="async" onError={() => setBrokenAttempt(attempt)} />;
+}
+
+export type TileHandlers = {
+  onPointer(index: number, id: number, event: { shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }): void;
+  onOpen(index: number, id: number): void;
+};
+
+/**
+ * One cell. It subscribes to its own slot, photo, selection and focus, so a live update re-renders
+ * the one tile that changed, not the grid.
+ */
+export const GridTile = memo(function GridTile({ index, width, height, mediaBase, handlers }: { index: number; width: number; height: number; mediaBase: string; handlers: TileHandlers }) {
+  const id = useLibrary((s) => s.slots[index]);
+  const photo = useLibrary((s) => (id === undefined ? undefined : s.byId.get(id)));
+  const selected = useLibrary((s) => id !== undefined && s.selection.has(id));
+  const focused = useLibrary((s) => s.focus === index);
+  const style = { width, height };
+
+  if (id === undefined || !photo) {
+    return <div role="gridcell" id={`photo-cell-${index}`} aria-label={`Photo ${index + 1}, loading`} className="tile tile-loading" style={style} />;
+  }
+  const src = mediaUrl(mediaBase, photo.id, 'thumb', photo.mediaRev);
+  return (
+    <div
+      role="gridcell"
+      id={`photo-cell-${index}`}
+      aria-label={photo.fileName}
+      aria-selected={selected}
+      className="tile"
+      data-stage={photo.stage}
+      data-flag={photo.flag ?? undefined}
+      data-focused={focused}
+      style={style}
+      title={photo.sourcePath}
+      onClick={(e) => handlers.onPointer(index, photo.id, e)}
+      onDoubleClick={() => handlers.onOpen(index, photo.id)}
+    >
+      <div className="thumb">
+        <Thumbnail photo={photo} src={src} />
+      </div>
+      <div className="caption">
+        {photo.flag && (
+          <span className="flag" data-flag={photo.flag} aria-label={photo.flag === 'pick' ? 'Picked' : 'Rejected'}>
+            {photo.flag === 'pick' ? '⚑' : '✕'}
+          </span>
+        )}
+        <span className="file-name">{photo.fileName}</span>
+        {(photo.rating ?? 0) > 0 && (
+          <span className="stars" aria-label={`${photo.rating} stars`}>
+            {'★'.repeat(photo.rating ?? 0)}
+          </span>
+        )}
+        <span className="badge" data-stage={photo.stage}>
+          {STAGE_TEXT[photo.stage]}
+        </span>
+      </div>
+    </div>
+  );
+});
