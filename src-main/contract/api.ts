@@ -4,6 +4,18 @@ import { DuplicateFile, Photo, PhotoQuery } from './photo.ts';
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
+import {
+  FolderUploadSettingsGetInput,
+  FolderUploadSettingsOutput,
+  FolderUploadSettingsSetInput,
+  ImmichSettings,
+  ImmichSettingsSetInput,
+  ImmichStatus,
+  ImmichTestInput,
+  ImmichTestResult,
+  UploadProgress,
+  UploadTotals,
+} from './immich.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -27,6 +39,13 @@ export const commands = {
   'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
   'queue.retry': { input: Id, output: Ok },
   'queue.discard': { input: Id, output: Ok },
+  'immich.settings.get': { input: Empty, output: ImmichSettings },
+  'immich.settings.set': { input: ImmichSettingsSetInput, output: z.object({ settings: ImmichSettings, test: ImmichTestResult.nullable() }) },
+  'immich.test': { input: ImmichTestInput, output: ImmichTestResult },
+  'immich.status': { input: Empty, output: ImmichStatus },
+  'immich.resume': { input: Empty, output: ImmichStatus },
+  'folders.uploadSettings.get': { input: FolderUploadSettingsGetInput, output: FolderUploadSettingsOutput },
+  'folders.uploadSettings.set': { input: FolderUploadSettingsSetInput, output: FolderUploadSettingsOutput },
 } as const;
 
 export const events = {
@@ -35,6 +54,9 @@ export const events = {
   'folder.status': FolderStatus,
   'queue.stats': QueueStats,
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
+  'upload.progress': UploadProgress,
+  'upload.totals': UploadTotals,
+  'immich.status': ImmichStatus,
 } as const;
 
 export type Commands = typeof commands;

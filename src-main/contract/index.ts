@@ -6,3 +6,4 @@ export * from './photo.ts';
 export * from './queue.ts';
 export * from './recipe.ts';
 export * from './settings.ts';
+export * from './immich.ts';

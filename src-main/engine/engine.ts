@@ -18,6 +18,7 @@ import { QueueService } from './services/queue-service.ts';
 import { createEngineApi } from './services/engine-api.ts';
 import { listSourceFiles, summarise, type ProcessSummary } from './services/process-once.ts';
 import { APP_VERSION } from './app-version.ts';
+import { createEngineUploads, type ImmichConfig, type UploadSummary } from './immich/engine-uploads.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -33,8 +34,16 @@ export type EngineTuning = {
   concurrency?: { ingest?: number; derive?: number };
 };
 
+export type { ImmichConfig, UploadSummary } from './immich/engine-uploads.ts';
+
 /** Wires the whole product minus windows. Both transports and the CLI start here. */
-export async function createEngine(config: EngineConfig & { tuning?: EngineTuning }): Promise<Engine & { processOnce(dirs: string[]): Promise<ProcessSummary> }> {
+export async function createEngine(config: EngineConfig & { tuning?: EngineTuning; immich?: ImmichConfig }): Promise<
+  Engine & {
+    processOnce(dirs: string[]): Promise<ProcessSummary & { immich?: UploadSummary }>;
+    /** For the render job's success: a photo waiting for its processed file is uploaded. */
+    uploadAfterRender(photoId: number): void;
+  }
+> {
   const layout = libraryLayout(config.libraryDir);
   await mkdir(layout.root, { recursive: true });
   await access(layout.root).catch(() => {
@@ -57,6 +66,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   };
 
   let queue: JobQueue;
+  const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: config.immich ?? {}, appVersion: APP_VERSION });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -66,17 +76,21 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       photoChanged,
     }),
     derive: createDeriveHandler({ library, layout }),
+    upload: uploads.handler,
   };
   queue = new JobQueue({
     repo: library.jobs,
     handlers,
-    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2 },
+    // Upload slots are the adaptive limit's ceiling; the limit itself (4, up to 8) lives in the handler.
+    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2, upload: 8 },
   });
   queue.on('stats', (stats) => bus.emit('queue.stats', stats));
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
     if (event.kind === 'derive' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
+    if (event.kind === 'derive' && event.subject && event.state === 'done') uploads.service.afterDerive(Number(event.subject));
+    if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
   });
 
   const hotFolders = new HotFolders({
@@ -122,6 +136,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      ...uploads.commands,
     },
     bus,
   );
@@ -145,6 +160,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // We hold the library lock, so a job still marked running was abandoned by a crash: no need
     // to wait for its lease to run out.
     library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
+    uploads.service.catchUp();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
   }
@@ -154,6 +170,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     resolveMedia,
     start,
     whenIdle: () => queue.onIdle(),
+    uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -165,13 +182,19 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         });
       }
       if (!started) await start();
-      await queue.onIdle();
-      return summarise(library, sources, handledBefore);
+      // A refused key pauses uploads until someone enters a new one: a one-shot run stops there.
+      await Promise.race([queue.onIdle(), uploads.service.whenPaused()]);
+      const summary = summarise(library, sources, handledBefore);
+      if (!uploads.service.serverUrl()) return summary;
+      const photoIds = sources.map((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)?.photoId).filter((id): id is number => typeof id === 'number');
+      return { ...summary, immich: uploads.summary(photoIds) };
     },
     async close() {
       if (closed) return;
       closed = true;
       await hotFolders.close();
+      // Releases upload jobs waiting for a key or for the server, so the queue can stop.
+      uploads.service.close();
       await queue.stop();
       library.close();
       await lock.release();

@@ -16,6 +16,9 @@ export const jobDataSchemas = {
   derive: z.object({
     photoId: z.number().int().positive(),
   }),
+  upload: z.object({
+    photoId: z.number().int().positive(),
+  }),
 } satisfies Record<JobKind, z.ZodType>;
 
 export type JobData<K extends JobKind> = z.output<(typeof jobDataSchemas)[K]>;
@@ -28,6 +31,7 @@ export function subjectFor<K extends JobKind>(kind: K, data: JobData<K>): string
   const subjects: { [Kind in JobKind]: (data: JobData<Kind>) => string } = {
     ingest: (d) => d.path,
     derive: (d) => String(d.photoId),
+    upload: (d) => String(d.photoId),
   };
   return (subjects[kind] as (data: JobData<K>) => string)(data);
 }

@@ -23,7 +23,7 @@ afterEach(async () => {
 
 const noop = async () => {};
 function makeQueue(handlers: Partial<JobHandlers>, options: Partial<JobQueueOptions> = {}): JobQueue {
-  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, ...handlers }, ...options });
+  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, upload: noop, ...handlers }, ...options });
   queues.push(queue);
   return queue;
 }
@@ -115,7 +115,7 @@ describe('JobQueue failures', () => {
       lib.db.prepare(`INSERT INTO jobs (kind, subject, data, priority, state, run_after, created_at, updated_at)
         VALUES ('derive', '2', '{"photoId": 2', 9, 'queued', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run().lastInsertRowid,
     );
-    const unknownKind = lib.jobs.enqueue({ kind: 'upload', subject: '3', data: {}, priority: 0, dedupeKey: null }, Date.now()).id;
+    const unknownKind = lib.jobs.enqueue({ kind: 'teleport', subject: '3', data: {}, priority: 0, dedupeKey: null }, Date.now()).id;
     queue.enqueue('derive', { photoId: 3 });
     const dead: JobEvent[] = [];
     queue.on('job', (event) => { if (event.state === 'dead') dead.push(event); });

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 const noop = async () => {};
 function makeQueue(handlers: Partial<JobHandlers>, options: Partial<JobQueueOptions> = {}): JobQueue {
-  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, ...handlers }, ...options });
+  const queue = new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: noop, upload: noop, ...handlers }, ...options });
   queues.push(queue);
   return queue;
 }
@@ -33,13 +33,13 @@ describe('JobQueue registry', () => {
   });
 
   it('refuses a handler for a kind that does not exist', () => {
-    const handlers = { ingest: noop, derive: noop, upload: noop } as unknown as JobHandlers;
-    expect(() => new JobQueue({ repo: lib.jobs, handlers })).toThrow(/"upload", which is not a job kind/);
+    const handlers = { ingest: noop, derive: noop, upload: noop, teleport: noop } as unknown as JobHandlers;
+    expect(() => new JobQueue({ repo: lib.jobs, handlers })).toThrow(/"teleport", which is not a job kind/);
   });
 
   it('refuses nonsense concurrency', () => {
     expect(() => makeQueue({}, { concurrency: { derive: 0 } })).toThrow(/"derive" must be a whole number/);
-    expect(() => makeQueue({}, { concurrency: { upload: 2 } as never })).toThrow(/"upload", which is not a job kind/);
+    expect(() => makeQueue({}, { concurrency: { teleport: 2 } as never })).toThrow(/"teleport", which is not a job kind/);
   });
 
   it('refuses invalid data at enqueue', () => {
@@ -149,7 +149,7 @@ describe('JobQueue scheduling', () => {
     const elapsed = Date.now() - started;
     expect(stats.length).toBeGreaterThan(0);
     expect(stats.length).toBeLessThanOrEqual(Math.ceil(elapsed / 100) + 2);
-    expect(stats.at(-1)).toEqual({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 300, failed: 0, dead: 0 } }, idle: true });
+    expect(stats.at(-1)).toMatchObject({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 300, failed: 0, dead: 0 } }, idle: true });
   });
 
   it('stop waits for running handlers and claims nothing more', async () => {

@@ -86,7 +86,7 @@ describe('JobsRepo', () => {
 
   it('requeues expired leases and dead-letters kinds nobody handles', () => {
     const id = lib.jobs.enqueue(job(), T).id;
-    const stray = lib.jobs.enqueue(job({ kind: 'upload' }), T).id;
+    const stray = lib.jobs.enqueue(job({ kind: 'teleport' }), T).id;
     lib.jobs.claim('derive', T, 1000);
     expect(lib.jobs.requeueExpired(T + 1000)).toBe(0);
     expect(lib.jobs.extendLease(id, T + 5000, T + 900)).toBe(true);
@@ -102,7 +102,7 @@ describe('JobsRepo', () => {
   });
 
   it('reports stats per kind, idle and unfinished counts', () => {
-    expect(lib.jobs.stats()).toEqual({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 } }, idle: true });
+    expect(lib.jobs.stats()).toMatchObject({ kinds: { ingest: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 }, derive: { queued: 0, running: 0, done: 0, failed: 0, dead: 0 } }, idle: true });
     const a = lib.jobs.enqueue(job(), T).id;
     lib.jobs.enqueue(job(), T);
     lib.jobs.enqueue(job({ kind: 'ingest' }), T);

@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './database.ts';
 import { openLibrary } from './library.ts';
 import { latestVersion, migrate, SchemaTooNewError, schemaVersion } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
+import { UploadsRepo } from './uploads-repo.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -43,13 +44,25 @@ const seeds: Record<number, (db: Db) => void> = {
   2: (db) => {
     db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
   },
+  // 006-uploads (version 3 on this branch until 003-005 land; key it 6 at merge).
+  3: (db) => {
+    db.prepare(`INSERT INTO uploads (photo_id, state, original_asset_id, stack_id, album_done, replaced_json, original_outcome, updated_at)
+      VALUES (7, 'uploaded', 'orig-7', 'stack-7', 1, '["old-7"]', 'created', '2024-01-02T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO folder_uploads (folder_id, settings_json) VALUES (1, '{"albumName":"Trips","what":"both"}')`).run();
+  },
 };
+
+/** The migration that added uploads (renumbered on this branch, see migrations/index.ts). */
+const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
 
 /** A database built with only the first `version` migrations, seeded as that version would be. */
 function buildAtVersion(file: string, version: number): void {
   const db = new Database(file);
-  migrate(db, migrations.slice(0, version));
-  for (let v = 1; v <= version; v++) seeds[v]?.(db);
+  // Each version's rows are written right after its migration, as that Lightbox would have.
+  for (let v = 1; v <= version; v++) {
+    migrate(db, migrations.slice(0, v));
+    seeds[v]?.(db);
+  }
   db.close();
 }
 
@@ -110,6 +123,14 @@ describe('migrations', () => {
         expect(library.settings.get('theme')).toBe('dark');
         const cached = library.hashCache.get('/hot/a.jpg', 1234, 1700000000123.5);
         expect(cached).toEqual(version >= 2 ? { sha256: SHA, sha1: SHA1 } : null);
+        const uploads = new UploadsRepo(library.db);
+        if (version >= UPLOADS_VERSION) {
+          expect(uploads.get(7)).toMatchObject({ state: 'uploaded', pair: { originalAssetId: 'orig-7', stackId: 'stack-7', albumDone: true, replacedAssetIds: ['old-7'] }, originalOutcome: 'created' });
+          expect(uploads.folderSettings(1)).toEqual({ albumName: 'Trips', what: 'both', cover: 'processed', approvalRequired: false });
+        } else {
+          expect(uploads.get(7)).toBeNull();
+          expect(uploads.folderSettings(1)).toEqual({ albumName: null, what: 'none', cover: 'processed', approvalRequired: false });
+        }
       } finally {
         library.close();
       }
