@@ -7,9 +7,11 @@ import { UsageError } from './cli/usage-error.ts';
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
-  lightbox doctor [--library DIR] [--json]
+                 [--immich-url URL [--album NAME] [--upload original|processed|both] [--cover processed|original]]
+  lightbox doctor [--library DIR] [--json] [--immich-url URL]
 
-The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
+The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.
+The Immich API key is read from IMMICH_API_KEY.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,

@@ -72,13 +72,9 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath || !photo.sha1) return;
     const settings = service.settingsFor(photo);
-    if (settings.what === 'none') return;
+    // A file that did not decode is reported by ingest; there is nothing to send.
+    if (settings.what === 'none' || (photo.error && !photo.error.code.startsWith('immich-'))) return;
     uploads.ensure(photo.id);
-
-    if (photo.error && !photo.error.code.startsWith('immich-')) {
-      service.setState(photo.id, 'failed', { code: photo.error.code, message: `Not uploaded: ${photo.error.message}` });
-      return;
-    }
     if (settings.approvalRequired && !service.approval(photo)) {
       service.setState(photo.id, 'waiting-approval');
       return;

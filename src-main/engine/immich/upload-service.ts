@@ -173,6 +173,7 @@ export class UploadService {
   afterDerive(photoId: number): void {
     const photo = this.#options.library.photos.get(photoId);
     if (!photo || this.serverUrl() === null || this.settingsFor(photo).what === 'none') return;
+    if (photo.error && !photo.error.code.startsWith('immich-')) return;
     this.#queue(photoId);
   }
 
