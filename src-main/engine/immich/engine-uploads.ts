@@ -101,9 +101,11 @@ export function createEngineUploads(deps: { library: Library; layout: LibraryLay
       if (!record) continue;
       const photo = library.photos.get(photoId);
       if (record.state === 'uploaded') {
+        // Outcomes are known only for the files the finishing run sent itself (a run that resumed
+        // after a crash finds ids already recorded): "duplicate" means the server had every file it was sent.
         const outcomes = [record.originalOutcome, record.processedOutcome].filter((o) => o !== null);
-        if (outcomes.includes('created')) result.uploaded += 1;
-        else if (outcomes.length > 0) result.duplicates += 1;
+        if (outcomes.length > 0 && outcomes.every((o) => o === 'duplicate')) result.duplicates += 1;
+        else result.uploaded += 1;
         if (record.pair.stackId) result.stacked += 1;
       } else if (record.state === 'waiting-render' || record.state === 'waiting-approval') {
         result.waiting += 1;
