@@ -10,6 +10,7 @@ import { defaultLibraryDir } from './default-library.ts';
 import { processCommand } from './process-command.ts';
 
 const argv = process.argv.slice(2);
+if (argv[0] === 'process') argv.shift();
 const { values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { library: { type: 'string' } } });
 const libraryDir = typeof values.library === 'string' ? values.library : defaultLibraryDir();
 const processedSource = renderingProcessedSource(libraryDir);
