@@ -118,8 +118,11 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     const final = await runProcess(args, server.apiKey, null);
     expect(final.code).toBe(0);
     console.log(`[upload chaos] final summary ${final.stdout.trim()}`);
-    const summary = JSON.parse(final.stdout) as { files: number; immich: { uploaded: number; duplicates: number; stacked: number; failed: unknown[] } };
+    const summary = JSON.parse(final.stdout) as { files: number; failed: unknown[]; immich: { uploaded: number; duplicates: number; stacked: number; failed: unknown[]; waiting: number } };
     expect(summary.files).toBe(PHOTOS);
+    // Ingest's own crash safety is crash.integration.test.ts; a failure here would hide a photo from the upload counts.
+    expect(summary.failed).toEqual([]);
+    expect(summary.immich.waiting).toBe(0);
     expect(summary.immich.failed).toEqual([]);
     expect(summary.immich.stacked).toBe(PHOTOS);
     checkServer(double);
