@@ -74,7 +74,10 @@ describe.skipIf(!hasCorpus)('Immich uploads through the engine', () => {
       processedSource.close();
     }
     expect(summary.ingested).toBe(30);
-    expect(summary.immich).toEqual({ uploaded: 30, duplicates: 0, stacked: 30, failed: [], waiting: 0 });
+    // A real server may already hold these corpus bytes from an earlier run: then they are duplicates.
+    expect(summary.immich).toMatchObject({ stacked: 30, failed: [], waiting: 0 });
+    expect(summary.immich!.uploaded + summary.immich!.duplicates).toBe(30);
+    if (onDouble) expect(summary.immich!.uploaded).toBe(30);
 
     const lib = openLibrary(libraryLayout(library.path).database);
     const records = lib.photos.list({ limit: 100 }).photos.map((p) => ({ photo: p, upload: new UploadsRepo(lib.db).get(p.id)! }));
@@ -91,7 +94,7 @@ describe.skipIf(!hasCorpus)('Immich uploads through the engine', () => {
     for (const { photo, upload } of records) {
       const { originalAssetId, processedAssetId, stackId } = upload.pair;
       expect(upload.state).toBe('uploaded');
-      expect(upload.originalOutcome).toBe('created');
+      if (onDouble) expect(upload.originalOutcome).toBe('created');
       const stack = await client.getStack(stackId!);
       expect(stack.primaryAssetId).toBe(processedAssetId);
       expect(stack.assets.map((a) => a.id).sort()).toEqual([originalAssetId, processedAssetId].sort());
