@@ -114,11 +114,12 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
       let sent = 0;
       let lastByteEvent = 0;
       let saved: StoredPairState = uploads.get(photo.id)?.pair ?? {};
-      service.setState(photo.id, 'uploading', null, { sent, total });
       try {
         const result = await service.concurrency.run(
-          () =>
-            uploadPair(
+          () => {
+            // Inside the slot: a photo waiting for its turn stays "queued".
+            service.setState(photo.id, 'uploading', null, { sent, total });
+            return uploadPair(
               client,
               input,
               saved as PairState,
@@ -141,7 +142,8 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
                   service.progress({ photoId: photo.id, state: 'uploading', bytesSent: sent, bytesTotal: total, error: null, step: null });
                 },
               },
-            ),
+            );
+          },
           classifyImmichOutcome,
         );
         uploads.setOutcomes(photo.id, {
@@ -155,7 +157,13 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
         service.setState(photo.id, 'uploaded', null, { sent: total, total });
         return;
       } catch (error) {
-        if (ctx.signal.aborted || !isImmichError(error)) throw error;
+        if (ctx.signal.aborted) throw error;
+        if (!isImmichError(error)) {
+          // Not the server's answer (a file gone from the library, a full disk): the queue retries,
+          // and the photo says why meanwhile (and for good, if it ends as a dead letter).
+          service.setState(photo.id, 'failed', { code: 'job-failed', message: `Upload failed: ${error instanceof Error ? error.message : String(error)}` });
+          throw error;
+        }
         switch (error.kind) {
           case 'auth':
             service.pause(error);
