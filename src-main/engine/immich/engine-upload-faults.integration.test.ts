@@ -170,11 +170,52 @@ describe.skipIf(!hasCorpus || !onDouble)('Immich upload failures through the eng
       expect(stack.primaryAssetId).toBe(upload!.pair.originalAssetId);
     }
 
+    expect(await engine.api.call('immich.test', {})).toMatchObject({ ok: true, checks: expect.arrayContaining([expect.objectContaining({ name: 'auth', ok: true })]) });
+    expect(await engine.api.call('immich.test', { apiKey: 'not-a-key' })).toMatchObject({ ok: false, checks: expect.arrayContaining([expect.objectContaining({ name: 'auth', ok: false })]) });
+
     const folder = await engine.api.call('folders.add', { path: inbox.path });
     expect(await engine.api.call('folders.uploadSettings.get', { folderId: folder.id })).toEqual({ folderId: folder.id, albumName: null, what: 'none', cover: 'processed', approvalRequired: false });
     const set = await engine.api.call('folders.uploadSettings.set', { folderId: folder.id, what: 'both', albumName: 'Studio', approvalRequired: true });
     expect(set).toEqual({ folderId: folder.id, albumName: 'Studio', what: 'both', cover: 'processed', approvalRequired: true });
     expect(await engine.api.call('folders.uploadSettings.get', { folderId: folder.id })).toEqual(set);
     await expect(engine.api.call('folders.uploadSettings.get', { folderId: 999 })).rejects.toMatchObject({ code: 'not-found' });
+  }, 60_000);
+
+  it('a re-render replaces the processed asset as the stack cover and trashes the old one; the original is never sent again', async () => {
+    let revision = 1;
+    const rendering = renderingProcessedSource(library.path);
+    closers.push(() => rendering.close());
+    // Revision 2 is a different rendering of the same photo (another file, other bytes).
+    const processedSource: ProcessedSource = async (id) => {
+      const first = await rendering(id);
+      if (!first || revision === 1) return first;
+      const target = first.path.replace(/\.jpg$/, '-r2.jpg');
+      const sharp = (await import('sharp')).default;
+      await sharp(first.path).modulate({ brightness: 0.9 }).jpeg({ quality: 70 }).toFile(target);
+      return { path: target, revision: 2, recipeHash: 'e'.repeat(64) };
+    };
+    const { engine } = await engineWith(1, { serverUrl: server.url, apiKey: server.apiKey, defaultUpload: { what: 'both', albumName: 'Rerender' }, processedSource });
+    await engine.processOnce([inbox.path]);
+    const [before] = uploadsOf();
+    const oldProcessed = before!.upload!.pair.processedAssetId!;
+
+    revision = 2;
+    engine.uploadAfterRender(before!.photo.id);
+    await engine.whenIdle();
+    const [after] = uploadsOf();
+    const pair = after!.upload!.pair;
+    expect(after!.upload).toMatchObject({ state: 'uploaded', processedRevision: 2 });
+    expect(pair.originalAssetId).toBe(before!.upload!.pair.originalAssetId);
+    expect(pair.processedAssetId).not.toBe(oldProcessed);
+    const stack = double.state.stacks.find((s) => s.id === pair.stackId)!;
+    expect(stack.primaryAssetId).toBe(pair.processedAssetId);
+    expect(stack.assetIds.sort()).toEqual([pair.originalAssetId, pair.processedAssetId].sort());
+    expect(double.state.assets.find((a) => a.id === oldProcessed)?.isTrashed).toBe(true);
+    const originalSha1 = before!.photo.sha1;
+    expect(double.state.uploads.filter((u) => u.receivedSha1 === originalSha1)).toHaveLength(1);
+    expect((await createImmichClient({ baseUrl: server.url, apiKey: server.apiKey }).getAssetMetadata(pair.originalAssetId!)).find((m) => m.key === 'lightbox')?.value).toMatchObject({
+      processedAssetId: pair.processedAssetId,
+      recipeHash: 'e'.repeat(64),
+    });
   }, 60_000);
 });
