@@ -10,7 +10,8 @@ import { analyzeCommand } from './cli/analyze-command.ts';
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
-  lightbox doctor [--library DIR] [--json]
+                 [--immich-url URL [--album NAME] [--upload original|processed|both] [--cover processed|original]]
+  lightbox doctor [--library DIR] [--json] [--immich-url URL]
   lightbox analyze FILE... [--json] [--no-subject]
   lightbox render FILE --recipe R.json --out O [--target ID[:extend[:#rrggbb]]] [--json]
   lightbox presets list [--library DIR] [--json]
@@ -18,7 +19,8 @@ const USAGE = `Usage:
   lightbox presets import FILE [--library DIR]
   lightbox presets export NAME [--out FILE] [--library DIR]
 
-The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
+The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.
+The Immich API key is read from IMMICH_API_KEY.`;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,

@@ -1,37 +1,87 @@
 import { parseArgs } from 'node:util';
 import { stat } from 'node:fs/promises';
-import { createEngine } from '../engine/engine.ts';
+import { UploadCover, UploadWhat } from '../contract/index.ts';
+import { createEngine, type ImmichConfig } from '../engine/engine.ts';
 import { defaultLibraryDir } from './default-library.ts';
 import { UsageError } from './usage-error.ts';
 
-export async function processCommand(argv: string[]): Promise<number> {
+/**
+ * `lightbox process DIR... [--immich-url URL]`. `extra` is for tests and the crash harness: it can
+ * inject a ProcessedSource (renders live on another branch) and faster retry timings.
+ */
+export async function processCommand(argv: string[], extra: { immich?: Partial<ImmichConfig> } = {}): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { library: { type: 'string' }, json: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+    options: {
+      library: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      'immich-url': { type: 'string' },
+      album: { type: 'string' },
+      // Until renders run in `process`, only the original can be sent by default.
+      upload: { type: 'string', default: extra.immich?.processedSource ? 'both' : 'original' },
+      cover: { type: 'string', default: 'processed' },
+    },
   });
   if (positionals.length === 0) throw new UsageError('lightbox process needs at least one folder.');
   for (const dir of positionals) {
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder.`);
   }
-  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false });
+  const what = UploadWhat.exclude(['none']).safeParse(values.upload);
+  if (!what.success) throw new UsageError(`--upload must be both, processed or original (got "${values.upload}").`);
+  const cover = UploadCover.safeParse(values.cover);
+  if (!cover.success) throw new UsageError(`--cover must be processed or original (got "${values.cover}").`);
+  let immich: ImmichConfig | undefined;
+  if (values['immich-url']) {
+    const apiKey = process.env['IMMICH_API_KEY']?.trim();
+    // Never a flag: command lines end up in shell history and process lists.
+    if (!apiKey) throw new UsageError('--immich-url needs the API key in the IMMICH_API_KEY environment variable.');
+    immich = {
+      ...extra.immich,
+      serverUrl: values['immich-url'],
+      apiKey,
+      defaultUpload: { what: what.data, cover: cover.data, albumName: values.album ?? null },
+    };
+  }
+  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}) });
   // Progress goes to stderr so stdout stays one JSON document with --json.
-  const stopProgress = values.quiet ? () => {} : engine.api.on('photo.changed', (photo) => {
-    const detail = photo.error ? ` - ${photo.error.code}` : '';
-    process.stderr.write(`${photo.fileName}: ${photo.stage}${detail}\n`);
-  });
+  const names = new Map<number, string>();
+  const line = (text: string) => process.stderr.write(`${text}\n`);
+  const stops = values.quiet
+    ? []
+    : [
+        engine.api.on('photo.changed', (photo) => {
+          names.set(photo.id, photo.fileName);
+          const detail = photo.error ? ` - ${photo.error.code}` : '';
+          line(`${photo.fileName}: ${photo.stage}${detail}`);
+        }),
+        // One line per recorded step or state change; byte progress is left to the UI.
+        engine.api.on('upload.progress', (p) => {
+          if (p.state === 'uploading' && p.step === null && p.bytesSent > 0) return;
+          const name = names.get(p.photoId) ?? `photo ${p.photoId}`;
+          line(`${name}: upload ${p.state}${p.step ? ` ${p.step}` : ''}${p.error ? ` - ${p.error.code}: ${p.error.message}` : ''}`);
+        }),
+      ];
   try {
     const summary = await engine.processOnce(positionals);
+    const paused = summary.immich && (await engine.api.call('immich.status', {})).paused;
     if (values.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
       console.log(`${summary.files} files: ${summary.ingested} ingested, ${summary.duplicates} duplicates, ${summary.alreadyInLibrary} already in the library, ${summary.failed.length} failed`);
       for (const failure of summary.failed) console.log(`  ${failure.path}: ${failure.code} - ${failure.message}`);
+      const up = summary.immich;
+      if (up) {
+        console.log(`Immich: ${up.uploaded} uploaded, ${up.duplicates} already there, ${up.stacked} stacked, ${up.failed.length} failed${up.waiting ? `, ${up.waiting} waiting` : ''}`);
+        for (const failure of up.failed) console.log(`  ${failure.fileName}: ${failure.code} - ${failure.message}`);
+      }
     }
-    return 0;
+    // A refused key stops the run; everything else that failed is listed in the summary.
+    return paused ? 1 : 0;
   } finally {
-    stopProgress();
+    for (const stop of stops) stop();
     await engine.close();
   }
 }

@@ -6,6 +6,18 @@ import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, PhotoAnalysis } from './analysis.ts';
 import { recipeCommands, recipeEvents } from './recipes-api.ts';
+import {
+  FolderUploadSettingsGetInput,
+  FolderUploadSettingsOutput,
+  FolderUploadSettingsSetInput,
+  ImmichSettings,
+  ImmichSettingsSetInput,
+  ImmichStatus,
+  ImmichTestInput,
+  ImmichTestResult,
+  UploadProgress,
+  UploadTotals,
+} from './immich.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -37,6 +49,13 @@ export const commands = {
   'photos.ids': { input: PhotoQuery.omit({ limit: true, offset: true }), output: z.array(z.number().int().positive()) },
   'photos.rate': { input: RatePhotosInput, output: z.object({ updated: z.number().int().nonnegative() }) },
   'photos.flag': { input: FlagPhotosInput, output: z.object({ updated: z.number().int().nonnegative() }) },
+  'immich.settings.get': { input: Empty, output: ImmichSettings },
+  'immich.settings.set': { input: ImmichSettingsSetInput, output: z.object({ settings: ImmichSettings, test: ImmichTestResult.nullable() }) },
+  'immich.test': { input: ImmichTestInput, output: ImmichTestResult },
+  'immich.status': { input: Empty, output: ImmichStatus },
+  'immich.resume': { input: Empty, output: ImmichStatus },
+  'folders.uploadSettings.get': { input: FolderUploadSettingsGetInput, output: FolderUploadSettingsOutput },
+  'folders.uploadSettings.set': { input: FolderUploadSettingsSetInput, output: FolderUploadSettingsOutput },
 } as const;
 
 export const events = {
@@ -47,6 +66,9 @@ export const events = {
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
   'analysis.changed': AnalysisChanged,
   ...recipeEvents,
+  'upload.progress': UploadProgress,
+  'upload.totals': UploadTotals,
+  'immich.status': ImmichStatus,
 } as const;
 
 export type Commands = typeof commands;

@@ -28,6 +28,13 @@ export const ErrorCode = z.enum([
   'recipe-too-new',
   'render-failed',
   'unsupported-output',
+  // immich uploads
+  'immich-auth',
+  'immich-invalid',
+  'immich-unavailable',
+  'immich-not-found',
+  'immich-trashed-duplicate',
+  'immich-not-configured',
   // api
   'bad-request',
   'not-found',

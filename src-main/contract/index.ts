@@ -8,3 +8,4 @@ export * from './recipe.ts';
 export * from './recipes-api.ts';
 export * from './settings.ts';
 export * from './analysis.ts';
+export * from './immich.ts';

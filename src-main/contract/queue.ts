@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Every kind of background work. A registry maps each to exactly one handler (checked at start). */
-export const JobKind = z.enum(['ingest', 'derive', 'analyze', 'render', 'apply-preset']);
+export const JobKind = z.enum(['ingest', 'derive', 'analyze', 'render', 'apply-preset', 'upload']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'dead']);

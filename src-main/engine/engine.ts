@@ -23,6 +23,8 @@ import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 import { proposeCropIntoRecipe } from './ai-crop-to-recipe.ts';
 import { createRecipesFeature } from './recipes-feature.ts';
+import { approvedFromRecipes, processedFromRenders } from './uploads-from-renders.ts';
+import { createEngineUploads, type ImmichConfig, type UploadSummary } from './immich/engine-uploads.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -43,8 +45,16 @@ export type EngineTuning = {
   analysis?: { enabled?: boolean; subject?: boolean };
 };
 
+export type { ImmichConfig, UploadSummary } from './immich/engine-uploads.ts';
+
 /** Wires the whole product minus windows. Both transports and the CLI start here. */
-export async function createEngine(config: EngineConfig & { tuning?: EngineTuning }): Promise<Engine & { processOnce(dirs: string[]): Promise<ProcessSummary> }> {
+export async function createEngine(config: EngineConfig & { tuning?: EngineTuning; immich?: ImmichConfig }): Promise<
+  Engine & {
+    processOnce(dirs: string[]): Promise<ProcessSummary & { immich?: UploadSummary }>;
+    /** For the render job's success: a photo waiting for its processed file is uploaded. */
+    uploadAfterRender(photoId: number): void;
+  }
+> {
   const layout = libraryLayout(config.libraryDir);
   await mkdir(layout.root, { recursive: true });
   await access(layout.root).catch(() => {
@@ -76,7 +86,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     return created;
   };
   const previews = createPreviewStore({ library, layout });
-  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews });
+  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
+  // Processed files come from the renders of the current recipe; approval from its review state.
+  const immichConfig = { processedSource: processedFromRenders(library, layout), approval: approvedFromRecipes(library), ...config.immich };
+  const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: immichConfig, appVersion: APP_VERSION });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -99,11 +112,13 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       completed: (photoId) => proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals),
     }),
     ...recipesFeature.handlers,
+    upload: uploads.handler,
   };
   queue = new JobQueue({
     repo: library.jobs,
     handlers,
-    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2, analyze: config.tuning?.concurrency?.analyze ?? 1 },
+    // Upload slots are the adaptive limit's ceiling; the limit itself (4, up to 8) lives in the handler.
+    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2, analyze: config.tuning?.concurrency?.analyze ?? 1, upload: 8 },
   });
   recipesFeature.resume();
   queue.on('stats', (stats) => bus.emit('queue.stats', stats));
@@ -116,6 +131,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
 
     recipesFeature.onJob(event);
+    if (event.kind === 'derive' && event.subject && event.state === 'done') uploads.service.afterDerive(Number(event.subject));
+    if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
+    if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
   });
 
   const hotFolders = new HotFolders({
@@ -168,6 +186,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'photos.ids': (input) => photos.ids(input),
       'photos.rate': (input) => photos.rate(input),
       'photos.flag': (input) => photos.flag(input),
+      ...uploads.commands,
     },
     bus,
   );
@@ -191,6 +210,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // We hold the library lock, so a job still marked running was abandoned by a crash: no need
     // to wait for its lease to run out.
     library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
+    uploads.service.catchUp();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
   }
@@ -200,6 +220,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     resolveMedia,
     start,
     whenIdle: () => queue.onIdle(),
+    uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -211,13 +232,19 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         });
       }
       if (!started) await start();
-      await queue.onIdle();
-      return summarise(library, sources, handledBefore);
+      // A refused key pauses uploads until someone enters a new one: a one-shot run stops there.
+      await Promise.race([queue.onIdle(), uploads.service.whenPaused()]);
+      const summary = summarise(library, sources, handledBefore);
+      if (!uploads.service.serverUrl()) return summary;
+      const photoIds = sources.map((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)?.photoId).filter((id): id is number => typeof id === 'number');
+      return { ...summary, immich: uploads.summary(photoIds) };
     },
     async close() {
       if (closed) return;
       closed = true;
       await hotFolders.close();
+      // Releases upload jobs waiting for a key or for the server, so the queue can stop.
+      uploads.service.close();
       await queue.stop();
       await pool.close();
       library.close();

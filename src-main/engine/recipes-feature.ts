@@ -28,6 +28,8 @@ export type RecipesFeatureDeps = {
   /** The queue is built after its handlers, so it is reached through a getter. */
   queue(): JobQueue;
   previews: PreviewStore;
+  /** The photographer approved the photo's recipe (uploads that wait for approval may go). */
+  approved?: (photoId: number) => void;
 };
 
 /**
@@ -96,7 +98,11 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'recipe.update': ({ photoId, steps, end }) => recipes.update(photoId, steps, end),
     'recipe.undo': ({ photoId }) => recipes.undo(photoId),
     'recipe.redo': ({ photoId }) => recipes.redo(photoId),
-    'recipe.approve': ({ photoId }) => recipes.approve(photoId),
+    'recipe.approve': async ({ photoId }) => {
+      const approved = await recipes.approve(photoId);
+      deps.approved?.(photoId);
+      return approved;
+    },
     'presets.list': () => presets.list(),
     'presets.create': ({ photoId, name, steps }) => presets.create(photoId, name, steps),
     'presets.rename': ({ id, name }) => presets.rename(id, name),

@@ -17,3 +17,7 @@ export { DEFAULT_RETRY, retryDelay, withRetry, type RetryOptions } from './retry
 export { checkImmich, RE_RENDER_SCOPES, REQUIRED_SCOPES, type CheckName, type ServerCheck, type ServerCheckResult } from './server-check.ts';
 export { buildUploadSidecar, type UploadSidecarInput } from './sidecar.ts';
 export { openStreamedFile, StreamedFile, type UploadFileInput } from './upload-file.ts';
+export { approvedWhenIngestedCleanly, noProcessedFiles, type ApprovalSource, type ProcessedFile, type ProcessedSource } from './processed-source.ts';
+export { createUploadHandler, type UploadHandlerDeps } from './upload-handler.ts';
+export { UploadService, type UploadEvents, type UploadServiceOptions } from './upload-service.ts';
+export { Gate, GateClosedError } from './upload-gates.ts';

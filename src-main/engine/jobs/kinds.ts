@@ -31,6 +31,9 @@ export const jobDataSchemas = {
     presetId: z.string().min(1),
     photoId: z.number().int().positive(),
   }),
+  upload: z.object({
+    photoId: z.number().int().positive(),
+  }),
 } satisfies Record<JobKind, z.ZodType>;
 
 export type JobData<K extends JobKind> = z.output<(typeof jobDataSchemas)[K]>;
@@ -46,6 +49,7 @@ export function subjectFor<K extends JobKind>(kind: K, data: JobData<K>): string
     analyze: (d) => String(d.photoId),
     render: (d) => String(d.photoId),
     'apply-preset': (d) => String(d.photoId),
+    upload: (d) => String(d.photoId),
   };
   return (subjects[kind] as (data: JobData<K>) => string)(data);
 }

@@ -87,7 +87,7 @@ describe('JobsRepo', () => {
 
   it('requeues expired leases and dead-letters kinds nobody handles', () => {
     const id = lib.jobs.enqueue(job(), T).id;
-    const stray = lib.jobs.enqueue(job({ kind: 'upload' }), T).id;
+    const stray = lib.jobs.enqueue(job({ kind: 'teleport' }), T).id;
     lib.jobs.claim('derive', T, 1000);
     expect(lib.jobs.requeueExpired(T + 1000)).toBe(0);
     expect(lib.jobs.extendLease(id, T + 5000, T + 900)).toBe(true);

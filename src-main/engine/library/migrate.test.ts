@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './database.ts';
 import { openLibrary } from './library.ts';
 import { latestVersion, migrate, SchemaTooNewError, schemaVersion } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
+import { UploadsRepo } from './uploads-repo.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -58,6 +59,12 @@ const seeds: Record<number, (db: Db) => void> = {
   5: (db) => {
     db.prepare(`UPDATE photos SET rating = 4, flag = 'pick' WHERE id = 7`).run();
   },
+  // Uploads and folder upload settings (006-uploads.ts).
+  6: (db) => {
+    db.prepare(`INSERT INTO uploads (photo_id, state, original_asset_id, stack_id, album_done, replaced_json, original_outcome, updated_at)
+      VALUES (7, 'uploaded', 'orig-7', 'stack-7', 1, '["old-7"]', 'created', '2024-01-02T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO folder_uploads (folder_id, settings_json) VALUES (1, '{"albumName":"Trips","what":"both"}')`).run();
+  },
 };
 
 const RECIPE = {
@@ -66,6 +73,9 @@ const RECIPE = {
   steps: [{ op: 'exposure', v: 1, enabled: true, params: { thirds: 3 }, source: 'user' }],
   end: 1,
 };
+
+/** The migration that added uploads (renumbered on this branch, see migrations/index.ts). */
+const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
 
 /** A database built with only the first `version` migrations, seeded as that version would be. */
 function buildAtVersion(file: string, version: number): void {
@@ -149,6 +159,14 @@ describe('migrations', () => {
         } else {
           expect(library.recipes.get(7)).toBeNull();
           expect(library.presets.list()).toEqual([]);
+        }
+        const uploads = new UploadsRepo(library.db);
+        if (version >= UPLOADS_VERSION) {
+          expect(uploads.get(7)).toMatchObject({ state: 'uploaded', pair: { originalAssetId: 'orig-7', stackId: 'stack-7', albumDone: true, replacedAssetIds: ['old-7'] }, originalOutcome: 'created' });
+          expect(uploads.folderSettings(1)).toEqual({ albumName: 'Trips', what: 'both', cover: 'processed', approvalRequired: false });
+        } else {
+          expect(uploads.get(7)).toBeNull();
+          expect(uploads.folderSettings(1)).toEqual({ albumName: null, what: 'none', cover: 'processed', approvalRequired: false });
         }
       } finally {
         library.close();

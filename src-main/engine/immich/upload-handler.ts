@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AppError, Photo } from '../../contract/index.ts';
+import type { JobContext, JobData } from '../jobs/index.ts';
+import { PermanentJobError } from '../jobs/index.ts';
+import type { LibraryLayout } from '../library-layout.ts';
+import type { Library } from '../library/index.ts';
+import type { StoredPairState } from '../library/uploads-repo.ts';
+import { classifyImmichOutcome } from './adaptive-concurrency.ts';
+import { ImmichError, isImmichError } from './immich-error.ts';
+import { uploadPair, type PairInput, type PairState } from './pair-upload.ts';
+import type { ProcessedFile } from './processed-source.ts';
+import { buildUploadSidecar } from './sidecar.ts';
+import type { UploadService } from './upload-service.ts';
+
+export type UploadHandlerDeps = { library: Library; layout: LibraryLayout; service: UploadService; appVersion: string };
+
+const sha1Of = (file: string) =>
+  new Promise<string>((resolve, reject) => {
+    const hash = createHash('sha1');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+
+/** The capture time as an instant: with its offset when the camera recorded one, else local time. */
+function takenAt(photo: Photo): string {
+  const date = photo.captureDate;
+  if (!date) return photo.createdAt;
+  const parsed = new Date(date.offset ? `${date.local}${date.offset}` : date.local);
+  return Number.isNaN(parsed.getTime()) ? photo.createdAt : parsed.toISOString();
+}
+
+function sidecarFor(photo: Photo): string | undefined {
+  const m = photo.metadata;
+  if (!m) return undefined;
+  const description = m.description ?? m.title ?? undefined;
+  const rating = m.rating ?? undefined;
+  if (description === undefined && rating === undefined && m.keywords.length === 0) return undefined;
+  return buildUploadSidecar({ ...(description ? { description } : {}), ...(rating !== undefined ? { rating } : {}), keywords: m.keywords });
+}
+
+/** Which step a save recorded, for progress lines (and the crash test's kill points). */
+function stepOf(before: StoredPairState, after: StoredPairState): string {
+  if (!before.originalAssetId && after.originalAssetId) return 'original';
+  if (!before.processedAssetId && after.processedAssetId) return 'processed';
+  if (!before.stackId && after.stackId) return 'stack';
+  if (!before.albumDone && after.albumDone) return 'album';
+  if (!before.metadataDone && after.metadataDone) return 'metadata';
+  return 'state';
+}
+
+const appError = (error: ImmichError): AppError => ({ code: error.code as AppError['code'], message: error.message });
+
+/**
+ * The `upload` job: one photo's original and/or processed file to Immich as one stack (uploadPair),
+ * with its state saved after every id the server returns. Failures, as issue 5 says:
+ * - 408/429/5xx/network: uploadPair retries (honouring Retry-After); still failing, the server
+ *   counts as offline and the job waits at the online gate, then carries on from the saved state.
+ * - 401/403: uploads pause (event + immich.status); the job waits at the pause gate.
+ * - 400 and other refusals: dead letter with the server's message.
+ * - the bytes are in Immich's trash: a clear message on the photo, dead letter (retry once emptied).
+ */
+export function createUploadHandler(deps: UploadHandlerDeps) {
+  const { library, layout, service } = deps;
+  const uploads = service.uploads;
+
+  return async (job: JobData<'upload'>, ctx: JobContext): Promise<void> => {
+    const photo = library.photos.get(job.photoId);
+    if (!photo?.originalPath || !photo.sha1) return;
+    const settings = service.settingsFor(photo);
+    // A file that did not decode is reported by ingest; there is nothing to send.
+    if (settings.what === 'none' || (photo.error && !photo.error.code.startsWith('immich-'))) return;
+    uploads.ensure(photo.id);
+    if (settings.approvalRequired && !service.approval(photo)) {
+      service.setState(photo.id, 'waiting-approval');
+      return;
+    }
+    const wantsProcessed = settings.what === 'both' || settings.what === 'processed';
+    const processed: ProcessedFile | null = wantsProcessed ? await service.processedSource(photo.id) : null;
+    if (wantsProcessed && !processed) {
+      service.setState(photo.id, 'waiting-render');
+      return;
+    }
+
+    const originalPath = layout.absolute(photo.originalPath);
+    const date = takenAt(photo);
+    const processedName = processed ? `${path.parse(photo.fileName).name}_lightbox${path.extname(processed.path).toLowerCase()}` : '';
+    const input: PairInput = {
+      original: { path: originalPath, fileName: photo.fileName, sha1: photo.sha1, createdAt: date, modifiedAt: date },
+      processed: processed ? { path: processed.path, fileName: processedName, sha1: await sha1Of(processed.path), createdAt: date, modifiedAt: date } : null,
+      what: settings.what === 'both' ? 'both' : settings.what,
+      cover: settings.cover,
+      ...(settings.albumName ? { albumName: settings.albumName } : {}),
+      ...(sidecarFor(photo) !== undefined ? { sidecar: sidecarFor(photo)! } : {}),
+      recipeId: processed ? `photo-${photo.id}-rev-${processed.revision}` : 'original',
+      recipeHash: processed?.recipeHash ?? '',
+      appVersion: deps.appVersion,
+    };
+    const total = (await stat(originalPath)).size * (settings.what === 'processed' ? 0 : 1) + (processed ? (await stat(processed.path)).size : 0);
+
+    for (;;) {
+      // Stopping while paused or offline rejects here (GateClosedError): the job is retried next start.
+      await service.paused.pass(ctx.signal);
+      await service.online.pass(ctx.signal);
+      const client = await service.client();
+      if (!('upload' in client)) {
+        service.setState(photo.id, 'paused', client);
+        throw new PermanentJobError(client.message, { code: client.code });
+      }
+      let sent = 0;
+      let lastByteEvent = 0;
+      let saved: StoredPairState = uploads.get(photo.id)?.pair ?? {};
+      try {
+        const result = await service.concurrency.run(
+          () => {
+            // Inside the slot: a photo waiting for its turn stays "queued".
+            service.setState(photo.id, 'uploading', null, { sent, total });
+            return uploadPair(
+              client,
+              input,
+              saved as PairState,
+              (state) => {
+                uploads.savePair(photo.id, state, processed?.revision ?? null);
+                const step = stepOf(saved, state);
+                saved = state;
+                service.progress({ photoId: photo.id, state: 'uploading', bytesSent: sent, bytesTotal: total, error: null, step });
+              },
+              {
+                retry: { ...service.retry, onRetry: () => service.concurrency.record('overload') },
+                signal: ctx.signal,
+                albums: service.albums,
+                onBytes: (n) => {
+                  sent += n;
+                  service.addBytes(n);
+                  const now = Date.now();
+                  if (now - lastByteEvent < 250) return;
+                  lastByteEvent = now;
+                  service.progress({ photoId: photo.id, state: 'uploading', bytesSent: sent, bytesTotal: total, error: null, step: null });
+                },
+              },
+            );
+          },
+          classifyImmichOutcome,
+        );
+        uploads.setOutcomes(photo.id, {
+          original: result.original === 'created' || result.original === 'duplicate' ? result.original : null,
+          processed: result.processed === 'created' || result.processed === 'duplicate' ? result.processed : null,
+        });
+        if (photo.error?.code === 'immich-trashed-duplicate') {
+          library.photos.setError(photo.id, null);
+          service.photoChanged(photo.id);
+        }
+        service.setState(photo.id, 'uploaded', null, { sent: total, total });
+        return;
+      } catch (error) {
+        if (ctx.signal.aborted) throw error;
+        if (!isImmichError(error)) {
+          // Not the server's answer (a file gone from the library, a full disk): the queue retries,
+          // and the photo says why meanwhile (and for good, if it ends as a dead letter).
+          service.setState(photo.id, 'failed', { code: 'job-failed', message: `Upload failed: ${error instanceof Error ? error.message : String(error)}` });
+          throw error;
+        }
+        switch (error.kind) {
+          case 'auth':
+            service.pause(error);
+            service.setState(photo.id, 'paused', appError(error));
+            continue;
+          case 'retryable':
+            service.goOffline(error);
+            service.setState(photo.id, 'offline', appError(error));
+            continue;
+          case 'trashed-duplicate':
+            library.photos.setError(photo.id, appError(error));
+            service.photoChanged(photo.id);
+            service.setState(photo.id, 'failed', appError(error));
+            throw new PermanentJobError(error.message, { code: 'immich-trashed-duplicate', cause: error });
+          default:
+            service.setState(photo.id, 'failed', appError(error));
+            throw new PermanentJobError(`Immich refused the upload: ${error.message}`, { code: appError(error).code, cause: error });
+        }
+      }
+    }
+  };
+}
