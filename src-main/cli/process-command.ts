@@ -19,8 +19,8 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       quiet: { type: 'boolean', default: false },
       'immich-url': { type: 'string' },
       album: { type: 'string' },
-      // Until renders run in `process`, only the original can be sent by default.
-      upload: { type: 'string', default: extra.immich?.processedSource ? 'both' : 'original' },
+      // Original + processed (the render of the current recipe) as one stack, as the photographer expects.
+      upload: { type: 'string', default: 'both' },
       cover: { type: 'string', default: 'processed' },
     },
   });

@@ -88,7 +88,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const previews = createPreviewStore({ library, layout });
   const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
   // Processed files come from the renders of the current recipe; approval from its review state.
-  const immichConfig = { processedSource: processedFromRenders(library, layout), approval: approvedFromRecipes(library), ...config.immich };
+  const requestRender = (photoId: number) => {
+    void Promise.resolve().then(() => recipesFeature.commands['render.request']({ photoId })).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));
+  };
+  const immichConfig = { processedSource: processedFromRenders(library, layout, requestRender), approval: approvedFromRecipes(library), ...config.immich };
   const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: immichConfig, appVersion: APP_VERSION });
   const handlers = {
     ingest: createIngestHandler({
@@ -131,7 +134,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
 
     recipesFeature.onJob(event);
-    if (event.kind === 'derive' && event.subject && event.state === 'done') uploads.service.afterDerive(Number(event.subject));
+    // Uploads follow analysis when it runs (its AI crop decides what the processed file shows), else derive.
+    const analysing = config.tuning?.analysis?.enabled !== false;
+    const readyForUpload = analysing ? event.kind === 'analyze' && (event.state === 'done' || event.state === 'dead') : event.kind === 'derive' && event.state === 'done';
+    if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
     if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
   });

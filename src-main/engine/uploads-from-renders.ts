@@ -8,15 +8,17 @@ import { parseRecipe } from './recipes/validate.ts';
 
 /**
  * What the uploader sends as the processed file: the main render of the photo's CURRENT recipe
- * revision. An edit made after that render means there is no processed file yet (the new render's
- * success queues the upload again), so an outdated version is never uploaded as the cover.
+ * revision. Without one, a render is requested and the uploader waits (the render's success queues
+ * the upload again), so an outdated version is never uploaded as the cover.
  */
-export function processedFromRenders(library: Library, layout: LibraryLayout): ProcessedSource {
+export function processedFromRenders(library: Library, layout: LibraryLayout, requestRender: (photoId: number) => void): ProcessedSource {
   return async (photoId) => {
     const stored = library.recipes.get(photoId);
-    if (!stored) return null;
-    const render = library.renders.forPhoto(photoId).find((r) => r.revision === stored.revision && r.target === 'main');
-    if (!render) return null;
+    const render = stored && library.renders.forPhoto(photoId).find((r) => r.revision === stored.revision && r.target === 'main');
+    if (!stored || !render) {
+      requestRender(photoId);
+      return null;
+    }
     const recipeHash = createHash('sha256').update(JSON.stringify(stored.json)).digest('hex');
     return { path: layout.absolute(render.path), revision: render.revision, recipeHash };
   };

@@ -38,7 +38,7 @@ describe.skipIf(!hasCorpus)('lightbox process --immich-url and doctor', () => {
     await library.cleanup();
   });
 
-  it('ingests, uploads the originals into the album, and prints the JSON summary with the upload counts', async () => {
+  it('ingests, renders, uploads original + processed as one stack each into the album, and prints the JSON summary', async () => {
     const album = `CLI ${Date.now()}`;
     const args = ['process', inbox.path, '--library', library.path, '--json', '--immich-url', server.url, '--album', album];
     const missingKey = await run(args, {});
@@ -51,13 +51,16 @@ describe.skipIf(!hasCorpus)('lightbox process --immich-url and doctor', () => {
     expect(summary.files).toBe(3);
     expect(summary.ingested).toBe(3);
     expect(summary.immich.uploaded + summary.immich.duplicates).toBe(3);
-    expect(summary.immich).toMatchObject({ stacked: 0, failed: [] });
+    expect(summary.immich).toMatchObject({ stacked: 3, failed: [] });
     expect(result.stderr).toMatch(/Apple_iPhone_4\.jpg: upload uploaded/);
     // The key is never printed.
     expect(result.stdout + result.stderr).not.toContain(server.apiKey);
     if (onDouble) {
-      expect(server.double!.state.assets.map((a) => a.originalFileName).sort()).toEqual(SOURCES.map((s) => path.basename(s)).sort());
-      expect(server.double!.state.albums.find((a) => a.albumName === album)?.assetIds).toHaveLength(3);
+      // Each photo's original and its render (named after the original, with the render's extension).
+      const originals = server.double!.state.assets.map((a) => a.originalFileName).filter((n) => SOURCES.some((s) => path.basename(s) === n));
+      expect(originals.sort()).toEqual(SOURCES.map((s) => path.basename(s)).sort());
+      expect(server.double!.state.assets).toHaveLength(6);
+      expect(server.double!.state.albums.find((a) => a.albumName === album)?.assetIds).toHaveLength(6);
     }
 
     // Again: nothing new is ingested or sent.
