@@ -1,5 +1,6 @@
 import path from 'node:path';
 import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { GOLDEN_EDGE, goldenCases, recipeOf } from './golden/golden-cases.ts';
@@ -9,7 +10,7 @@ import { deltaE76Stats } from './testing/colour-difference.ts';
 
 const expectedDir = path.join(import.meta.dirname, 'golden', 'expected');
 
-async function srgbRaster(image: sharp.Sharp) {
+async function srgbRaster(image: Sharp) {
   const { data, info } = await image.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
@@ -24,12 +25,15 @@ async function renderCase(c: GoldenCase) {
 const golden = (name: string) => srgbRaster(sharp(path.join(expectedDir, `${name}.webp`)));
 
 /**
- * Perceptual tolerance against the renderer as it was before the speed-up: the fast path resizes
- * before tone and reads originals through shrink-on-load, so pixels move a little, but the mean
- * ΔE76 stays under "just noticeable" (2.3) by a margin and only the odd edge pixel goes further.
+ * Perceptual tolerance against the renderer as it was before the speed-up, which did everything on
+ * 16-bit P3 pixels at full size. The fast path resamples 8-bit originals in their own encoding
+ * before the profile is applied and resizes before tone, which moves single pixels at edges (a
+ * 160 px golden is nearly all edges) but not the picture: the mean ΔE76 stays under the "just
+ * noticeable" 2.3 and the average colour (`shift`) stays put, which a wrong or missing op would move.
  */
-const MEAN_TOLERANCE = 1.0;
-const P99_TOLERANCE = 5;
+const MEAN_TOLERANCE = 2;
+const P99_TOLERANCE = 12;
+const SHIFT_TOLERANCE = 0.6;
 
 describe.skipIf(!hasCorpus)('render: golden images', () => {
   for (const c of goldenCases()) {
@@ -37,16 +41,18 @@ describe.skipIf(!hasCorpus)('render: golden images', () => {
       const [actual, expected] = await Promise.all([renderCase(c), golden(c.name)]);
       expect([actual.width, actual.height]).toEqual([expected.width, expected.height]);
       const d = deltaE76Stats(actual.data, expected.data);
-      expect(d.mean, `mean ΔE76 ${d.mean.toFixed(3)}, p99 ${d.p99.toFixed(2)}, max ${d.max.toFixed(2)}`).toBeLessThan(MEAN_TOLERANCE);
-      expect(d.p99, `p99 ΔE76 ${d.p99.toFixed(2)}`).toBeLessThan(P99_TOLERANCE);
+      const stats = `mean ΔE76 ${d.mean.toFixed(3)}, p99 ${d.p99.toFixed(2)}, max ${d.max.toFixed(2)}, shift ${d.shift.toFixed(3)}`;
+      expect(d.mean, stats).toBeLessThan(MEAN_TOLERANCE);
+      expect(d.p99, stats).toBeLessThan(P99_TOLERANCE);
+      expect(d.shift, stats).toBeLessThan(SHIFT_TOLERANCE);
     });
   }
 
   it('the tolerance is tight enough to see a single op go missing or change sign', async () => {
-    const none = await golden('landscape-none');
-    for (const name of ['landscape-exposure-up', 'landscape-contrast', 'landscape-saturation-down', 'landscape-vibrance', 'landscape-white-balance', 'landscape-highlights-shadows', 'landscape-sharpen']) {
+    for (const name of ['landscape-exposure-up', 'landscape-contrast', 'landscape-saturation-down', 'landscape-vibrance', 'landscape-white-balance', 'landscape-highlights-shadows', 'landscape-sharpen', 'rocket-saturation-up', 'rocket-exposure-down', 'rocket-vibrance']) {
+      const none = await golden(`${name.split('-')[0]}-none`);
       const d = deltaE76Stats((await golden(name)).data, none.data);
-      expect(d.mean > MEAN_TOLERANCE || d.p99 > P99_TOLERANCE, `${name} vs none: mean ${d.mean.toFixed(2)}, p99 ${d.p99.toFixed(2)}`).toBe(true);
+      expect(d.mean > MEAN_TOLERANCE || d.p99 > P99_TOLERANCE || d.shift > SHIFT_TOLERANCE, `${name} vs none: mean ${d.mean.toFixed(2)}, p99 ${d.p99.toFixed(2)}, shift ${d.shift.toFixed(2)}`).toBe(true);
     }
   });
 });

@@ -43,8 +43,11 @@ export function dHash(grey9x8: Uint8Array): string {
 
 export const hamming = (a: string, b: string): number => [...a].filter((c, i) => c !== b[i]).length;
 
-/** Mean, 99th percentile and max ΔE76 between two 8-bit sRGB rasters of the same size. */
-export function deltaE76Stats(a: Uint8Array, b: Uint8Array, channels = 3): { mean: number; p99: number; max: number } {
+/**
+ * Mean, 99th percentile and max ΔE76 between two 8-bit sRGB rasters of the same size, and `shift`:
+ * the ΔE76 between their average colours, which resampling noise cannot move but a wrong op does.
+ */
+export function deltaE76Stats(a: Uint8Array, b: Uint8Array, channels = 3): { mean: number; p99: number; max: number; shift: number } {
   if (a.length !== b.length) throw new Error(`raster sizes differ: ${a.length} vs ${b.length}`);
   const d = new Float64Array(a.length / channels);
   let sum = 0;
@@ -55,5 +58,8 @@ export function deltaE76Stats(a: Uint8Array, b: Uint8Array, channels = 3): { mea
     sum += d[n]!;
   }
   d.sort();
-  return { mean: sum / d.length, p99: d[Math.min(d.length - 1, Math.floor(d.length * 0.99))]!, max: d[d.length - 1]! };
+  const [ma, mb] = [meanColour(a, channels), meanColour(b, channels)];
+  const [la, lb] = [srgbToLab(...ma), srgbToLab(...mb)];
+  const shift = Math.hypot(la[0] - lb[0], la[1] - lb[1], la[2] - lb[2]);
+  return { mean: sum / d.length, p99: d[Math.min(d.length - 1, Math.floor(d.length * 0.99))]!, max: d[d.length - 1]!, shift };
 }
