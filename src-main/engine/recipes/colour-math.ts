@@ -7,19 +7,14 @@ export const MAX_SAMPLE = 65_535;
 export const decodeTransfer = (v: number): number => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
 export const encodeTransfer = (v: number): number => (v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055);
 
-/** Linear light is indexed at 2^20 steps so the darkest encoded levels keep their precision. */
-export const LINEAR_STEPS = 1 << 20;
+let toLinearTable: Float32Array | undefined;
 
-let tables: { toLinear: Float32Array; toEncoded: Uint16Array } | undefined;
-
-/** 16-bit encoded -> linear (exact per level), and linear (2^20 steps) -> 16-bit encoded. */
-export function transferTables(): { toLinear: Float32Array; toEncoded: Uint16Array } {
-  if (tables) return tables;
-  const toLinear = new Float32Array(MAX_SAMPLE + 1);
-  for (let i = 0; i <= MAX_SAMPLE; i++) toLinear[i] = decodeTransfer(i / MAX_SAMPLE);
-  const toEncoded = new Uint16Array(LINEAR_STEPS + 1);
-  for (let i = 0; i <= LINEAR_STEPS; i++) toEncoded[i] = Math.round(encodeTransfer(i / LINEAR_STEPS) * MAX_SAMPLE);
-  return (tables = { toLinear, toEncoded });
+/** 16-bit encoded sample -> linear light, exact per level. */
+export function linearTable(): Float32Array {
+  if (toLinearTable) return toLinearTable;
+  toLinearTable = new Float32Array(MAX_SAMPLE + 1);
+  for (let i = 0; i <= MAX_SAMPLE; i++) toLinearTable[i] = decodeTransfer(i / MAX_SAMPLE);
+  return toLinearTable;
 }
 
 /**
@@ -36,9 +31,26 @@ export function encodeBySqrtTable(): Uint16Array {
   return sqrtTable;
 }
 
-/** Linear light (any float) -> 16-bit encoded sample, clipped to 0..1 first. */
-export function encodeLinear(toEncoded: Uint16Array, v: number): number {
-  return toEncoded[v <= 0 ? 0 : v >= 1 ? LINEAR_STEPS : Math.round(v * LINEAR_STEPS)]!;
+/**
+ * The transfer curves for building lookup tables fast (a table is 65,536 evaluations per render):
+ * interpolated in the tables above instead of two powers per value; within a 16-bit level.
+ */
+export function decodeFast(v: number): number {
+  const T = linearTable();
+  if (v <= 0) return 0;
+  if (v >= 1) return 1;
+  const x = v * MAX_SAMPLE;
+  const i = x | 0;
+  return T[i]! + (x - i) * (T[i + 1]! - T[i]!);
+}
+
+export function encodeFast(linear: number): number {
+  const E = encodeBySqrtTable();
+  if (linear <= 0) return 0;
+  if (linear >= 1) return 1;
+  const x = Math.sqrt(linear) * SQRT_STEPS;
+  const i = x | 0;
+  return (E[i]! + (x - i) * (E[i + 1]! - E[i]!)) / MAX_SAMPLE;
 }
 
 // Lab from linear RGB with the sRGB primaries and D65 white, as libvips' colourspace() computes it
@@ -83,7 +95,7 @@ function labFTable(): Float64Array {
  * so scaling a and b is moving fx and fz towards or away from fy. Clips to the working gamut.
  */
 export function scaleLabChroma(px: Uint16Array, k: number): void {
-  const { toLinear } = transferTables();
+  const toLinear = linearTable();
   const E = encodeBySqrtTable();
   const T = labFTable();
   const [m0, m1, m2] = RGB_TO_XYZ;

@@ -16,8 +16,7 @@ import { planRender } from './render-plan.ts';
 import type { PlannedPass } from './render-plan.ts';
 import { RENDER_STAGES } from '../recipes/op-module.ts';
 import type { CropSpec, GeometryStep } from '../recipes/op-module.ts';
-import { runTone } from './tone.ts';
-import type { ToneStep } from './tone.ts';
+import { runToneSplit } from './tone-split.ts';
 
 export type RenderOptions = {
   /** Refuse originals with more pixels than this (decompression bombs). */
@@ -95,14 +94,16 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   let virtual = layout.virtual;
   const passes = plan.passes.slice(layout.consumed);
   const lastResize = passes.findLastIndex((p) => p.kind === 'geometry' && p.step.kind === 'resize');
-  let tone: ToneStep[] = [];
-  const flushTone = () => {
-    if (tone.length > 0) runTone(tone, px.data, sizeOf(px));
-    tone = [];
+  // Consecutive tone passes, as indices into plan.passes (the helper thread re-plans and slices).
+  let toneFrom = -1;
+  let toneTo = -1;
+  const flushTone = async () => {
+    if (toneFrom >= 0) px = await runToneSplit(px, { recipe, forPreview, maxLongEdge: opts.maxLongEdge, passes: plan.passes, from: toneFrom, to: toneTo });
+    toneFrom = -1;
   };
   let framed = false;
   const frame = async (target: ExportTarget) => {
-    flushTone();
+    await flushTone();
     px = await applyExportTarget(px, target);
     virtual = targetSize(virtual.width, virtual.height, target.aspect, target.strategy);
     framed = true;
@@ -110,15 +111,17 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   for (const [index, pass] of passes.entries()) {
     if (!framed && opts.target && RENDER_STAGES.indexOf(pass.stage) > FRAME_RANK) await frame(opts.target);
     if (pass.stage === 'tone' && (pass.kind === 'curve' || pass.kind === 'pixels')) {
-      tone.push(pass.kind === 'curve' ? { kind: 'curve', curve: pass.curve, perChannel: pass.perChannel } : { kind: 'pixels', run: pass.run });
+      const at = layout.consumed + index;
+      if (toneFrom < 0) toneFrom = at;
+      toneTo = at + 1;
       continue;
     }
-    flushTone();
+    await flushTone();
     px = await runPass(px, pass, virtual, index === lastResize);
     if (pass.kind === 'geometry') virtual = nextVirtual(pass.step, virtual);
   }
   if (!framed && opts.target) await frame(opts.target);
-  flushTone();
+  await flushTone();
   return encode(px, forPreview ? PREVIEW_OUTPUT : plan.output);
 }
 

@@ -1,4 +1,4 @@
-import { SQRT_STEPS, decodeTransfer, encodeBySqrtTable, transferTables } from '../recipes/colour-math.ts';
+import { SQRT_STEPS, decodeTransfer, encodeBySqrtTable, linearTable } from '../recipes/colour-math.ts';
 
 /**
  * sRGB -> Display P3 into 16-bit working samples. Both spaces share the D65 white and the sRGB
@@ -15,7 +15,7 @@ const M = [
 
 /** In place on 16-bit sRGB samples. */
 export function srgbToP3InPlace(px: Uint16Array): void {
-  convert(px, px, transferTables().toLinear);
+  convert(px, px, linearTable());
 }
 
 let linear8: Float32Array | undefined;
@@ -23,7 +23,8 @@ let linear8: Float32Array | undefined;
 /** 8-bit sRGB samples (3 per pixel, e.g. sharp's raw output) -> new 16-bit P3 working samples. */
 export function srgb8ToP3(src: Uint8Array): Uint16Array {
   linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
-  const out = new Uint16Array(src.length);
+  // Shared memory: the tone stage may hand half of these pixels to its helper thread (tone-split.ts).
+  const out = new Uint16Array(new SharedArrayBuffer(src.length * 2));
   convert(src, out, linear8);
   return out;
 }

@@ -1,5 +1,6 @@
 import type { ChannelCurve, PixelPass, PassSize } from '../recipes/op-module.ts';
 import { MAX_VALUE } from './pixels.ts';
+import type { PlannedPass } from './render-plan.ts';
 
 export type ToneStep = { kind: 'curve'; curve: ChannelCurve; perChannel: boolean } | { kind: 'pixels'; run: PixelPass };
 
@@ -66,4 +67,15 @@ export function runTone(steps: ToneStep[], px: Uint16Array, size: PassSize): voi
     }
   }
   flush();
+}
+
+/** The tone steps among planned passes (curves and per-pixel passes of the tone stage), in order. */
+export function toneSteps(passes: PlannedPass[]): ToneStep[] {
+  const steps: ToneStep[] = [];
+  for (const p of passes) {
+    if (p.stage !== 'tone') continue;
+    if (p.kind === 'curve') steps.push({ kind: 'curve', curve: p.curve, perChannel: p.perChannel });
+    else if (p.kind === 'pixels') steps.push({ kind: 'pixels', run: p.run });
+  }
+  return steps;
 }

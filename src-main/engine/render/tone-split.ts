@@ -1,0 +1,122 @@
+import { Worker } from 'node:worker_threads';
+import type { Recipe } from '../../contract/recipe.ts';
+import type { Pixels } from './pixels.ts';
+import { RenderError } from './render-error.ts';
+import type { PlannedPass } from './render-plan.ts';
+import { runTone, toneSteps } from './tone.ts';
+
+export type ToneJob = {
+  id: number;
+  recipe: Recipe;
+  forPreview: boolean;
+  maxLongEdge: number | undefined;
+  /** The tone passes are plan.passes[from, to). */
+  from: number;
+  to: number;
+  samples: SharedArrayBuffer;
+  /** In samples; a whole number of rows. */
+  offset: number;
+  length: number;
+  width: number;
+};
+export type ToneReply = { id: number; ok: true } | { id: number; ok: false; message: string };
+
+/**
+ * Tone work is plain JavaScript, so it runs on one core while the machine has two (sharp's own
+ * stages use both). Every tone step is per pixel, so the image splits by rows: a helper thread
+ * takes the bottom half while the main thread does the top, and the result is the same to the bit.
+ * One helper, used by one render at a time: when renders overlap they already fill both cores, so
+ * a busy helper means "do it all here", never a queue. Small images are not worth the hand-off.
+ */
+const MIN_SPLIT_PIXELS = 250_000;
+const IDLE_MS = 30_000;
+
+let worker: Worker | null = null;
+let busy = false;
+let nextId = 1;
+let idleTimer: NodeJS.Timeout | null = null;
+let pending: { id: number; resolve: () => void; reject: (e: Error) => void } | null = null;
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('./tone-worker.ts', import.meta.url));
+  // Must never keep a CLI run or a test process alive.
+  w.unref();
+  w.on('message', (reply: ToneReply) => {
+    const job = pending;
+    if (!job || job.id !== reply.id) return;
+    pending = null;
+    if (reply.ok) job.resolve();
+    else job.reject(new RenderError('render-failed', `A tone step failed: ${reply.message}`));
+  });
+  const fail = (why: string) => {
+    if (worker !== w) return;
+    worker = null;
+    const job = pending;
+    pending = null;
+    job?.reject(new RenderError('render-failed', `The render's helper thread stopped (${why}); render the photo again.`));
+  };
+  w.on('error', (error) => fail(error.message));
+  w.on('exit', (code) => fail(`exit code ${code}`));
+  return w;
+}
+
+function shared(px: Pixels): Pixels {
+  if (px.data.buffer instanceof SharedArrayBuffer) return px;
+  const data = new Uint16Array(new SharedArrayBuffer(px.data.byteLength));
+  data.set(px.data);
+  return { ...px, data };
+}
+
+export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
+
+/** Runs plan.passes[from, to) (all tone steps) on px, split across two threads when it pays. */
+export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
+  const steps = toneSteps(run.passes.slice(run.from, run.to));
+  const rows = px.height;
+  if (busy || px.width * px.height < MIN_SPLIT_PIXELS || rows < 2) {
+    runTone(steps, px.data, px);
+    return px;
+  }
+  busy = true;
+  if (idleTimer) clearTimeout(idleTimer);
+  try {
+    px = shared(px);
+    const topRows = Math.ceil(rows / 2);
+    const offset = topRows * px.width * 3;
+    worker ??= startWorker();
+    const id = nextId++;
+    const done = new Promise<void>((resolve, reject) => {
+      pending = { id, resolve, reject };
+    });
+    const job: ToneJob = {
+      id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
+      samples: px.data.buffer as SharedArrayBuffer, offset, length: px.data.length - offset, width: px.width,
+    };
+    worker.postMessage(job);
+    runTone(steps, px.data.subarray(0, offset), { width: px.width, height: topRows });
+    await done;
+    return px;
+  } finally {
+    busy = false;
+    scheduleIdleStop();
+  }
+}
+
+function scheduleIdleStop(): void {
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    const w = worker;
+    worker = null;
+    if (w && !busy) void w.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
+}
+
+/** For tests and shutdown: ends the helper thread now. */
+export async function stopToneWorker(): Promise<void> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
+  const w = worker;
+  worker = null;
+  if (w) await w.terminate();
+}
