@@ -19,19 +19,22 @@ export type ToneJob = {
   length: number;
   width: number;
 };
-export type ToneReply = { id: number; ok: true } | { id: number; ok: false; message: string };
+export type ToneReply = { id: number; ok: true } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
  * Tone work is plain JavaScript, so it runs on one core while the machine has two (sharp's own
  * stages use both). Every tone step is per pixel, so the image splits by rows: a helper thread
  * takes the bottom half while the main thread does the top, and the result is the same to the bit.
  * One helper, used by one render at a time: when renders overlap they already fill both cores, so
- * a busy helper means "do it all here", never a queue. Small images are not worth the hand-off.
+ * a busy helper means "do it all here", never a queue. Small images are not worth the hand-off,
+ * and neither is a helper still loading its modules: the first render starts it and does not wait.
  */
 const MIN_SPLIT_PIXELS = 250_000;
-const IDLE_MS = 30_000;
+const IDLE_MS = 60_000;
 
 let worker: Worker | null = null;
+let ready = false;
+let readyWaiters: Array<() => void> = [];
 let busy = false;
 let nextId = 1;
 let idleTimer: NodeJS.Timeout | null = null;
@@ -42,6 +45,13 @@ function startWorker(): Worker {
   // Must never keep a CLI run or a test process alive.
   w.unref();
   w.on('message', (reply: ToneReply) => {
+    if ('ready' in reply) {
+      if (worker !== w) return;
+      ready = true;
+      for (const wake of readyWaiters) wake();
+      readyWaiters = [];
+      return;
+    }
     const job = pending;
     if (!job || job.id !== reply.id) return;
     pending = null;
@@ -51,6 +61,10 @@ function startWorker(): Worker {
   const fail = (why: string) => {
     if (worker !== w) return;
     worker = null;
+    ready = false;
+    // Whoever waits for readiness goes on without the helper.
+    for (const wake of readyWaiters) wake();
+    readyWaiters = [];
     const job = pending;
     pending = null;
     job?.reject(new RenderError('render-failed', `The render's helper thread stopped (${why}); render the photo again.`));
@@ -73,17 +87,21 @@ export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number
 export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
   const rows = px.height;
-  if (busy || px.width * px.height < MIN_SPLIT_PIXELS || rows < 2) {
+  if (busy || px.width * px.height < MIN_SPLIT_PIXELS || rows < 2 || !worker || !ready) {
+    if (!busy && px.width * px.height >= MIN_SPLIT_PIXELS) {
+      worker ??= startWorker();
+      keepAlive();
+    }
     runTone(steps, px.data, px);
     return px;
   }
   busy = true;
-  if (idleTimer) clearTimeout(idleTimer);
+  keepAlive();
+  const w = worker;
   try {
     px = shared(px);
     const topRows = Math.ceil(rows / 2);
     const offset = topRows * px.width * 3;
-    worker ??= startWorker();
     const id = nextId++;
     const done = new Promise<void>((resolve, reject) => {
       pending = { id, resolve, reject };
@@ -92,24 +110,38 @@ export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
       id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
       samples: px.data.buffer as SharedArrayBuffer, offset, length: px.data.length - offset, width: px.width,
     };
-    worker.postMessage(job);
+    w.postMessage(job);
     runTone(steps, px.data.subarray(0, offset), { width: px.width, height: topRows });
     await done;
     return px;
   } finally {
     busy = false;
-    scheduleIdleStop();
   }
 }
 
-function scheduleIdleStop(): void {
+/** The helper is ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */
+function keepAlive(): void {
+  if (idleTimer) clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     idleTimer = null;
     const w = worker;
+    if (!w || busy) return;
     worker = null;
-    if (w && !busy) void w.terminate();
+    ready = false;
+    void w.terminate();
   }, IDLE_MS);
   idleTimer.unref();
+}
+
+/**
+ * Starts the helper now and resolves once it can take work (an app can call this at start-up so
+ * the first previews are split too; tests call it to exercise the split).
+ */
+export function warmToneWorker(): Promise<void> {
+  worker ??= startWorker();
+  keepAlive();
+  if (ready) return Promise.resolve();
+  return new Promise((resolve) => readyWaiters.push(resolve));
 }
 
 /** For tests and shutdown: ends the helper thread now. */
@@ -118,5 +150,6 @@ export async function stopToneWorker(): Promise<void> {
   idleTimer = null;
   const w = worker;
   worker = null;
+  ready = false;
   if (w) await w.terminate();
 }

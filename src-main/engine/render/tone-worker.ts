@@ -5,6 +5,10 @@ import { planRender } from './render-plan.ts';
 import type { ToneJob, ToneReply } from './tone-split.ts';
 import { toneSteps, runTone } from './tone.ts';
 
+// Imports are done by now (loading the op registry takes a few hundred ms on a busy machine):
+// only from here on is handing work over faster than doing it.
+parentPort?.postMessage({ ready: true });
+
 parentPort?.on('message', (job: ToneJob) => {
   let reply: ToneReply;
   try {

@@ -6,7 +6,7 @@ import { whiteBalanceGains } from '../recipes/ops/white-balance.ts';
 import { MAX_VALUE } from './pixels.ts';
 import { planRender } from './render-plan.ts';
 import type { PlannedPass } from './render-plan.ts';
-import { runToneSplit, stopToneWorker } from './tone-split.ts';
+import { runToneSplit, stopToneWorker, warmToneWorker } from './tone-split.ts';
 import { curveTables, runTone, toneSteps } from './tone.ts';
 
 const recipeOf = (steps: RecipeStep[]): Recipe => ({ ...newRecipe('6'.repeat(64)), steps, end: steps.length });
@@ -63,6 +63,7 @@ describe('tone: one pass over the pixels', () => {
     const plan = planRender(recipe, false);
     const [width, height] = [701, 503]; // odd sizes: the halves differ by a row
     const original = noise(width, height);
+    await warmToneWorker();
     const alone = original.slice();
     runTone(toneSteps(plan.passes), alone, { width, height });
     const split = await runToneSplit({ data: original.slice(), width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length });
