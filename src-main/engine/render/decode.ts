@@ -13,11 +13,17 @@ export type RenderInput = { path: string } | { buffer: Buffer };
 /** sharp's own default limit (0x3FFF * 0x3FFF), stated here so a sharp upgrade cannot change it. */
 export const DEFAULT_MAX_PIXELS = 268_402_689;
 
-/** What to read: `extract` cut out of the oriented original (if given), then resampled to `size`. */
-export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined };
+/**
+ * What to read: `extract` cut out of the oriented original (if given), then resampled to `size`.
+ * `deferSrgb`: an untagged 8-bit original may come back as its 8-bit samples (`srgb8`, shared
+ * memory) with `px.data` allocated but not yet filled, so the conversion to P3 can run inside the
+ * tone pass, split across threads like it (see tone-split.ts).
+ */
+export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined; deferSrgb?: boolean };
+export type ReadResult = { px: Pixels; srgb8?: Uint8Array };
 
 /** An original opened for rendering: oriented size, and a reader that returns working pixels. */
-export type RenderSource = Size & { read(request: ReadRequest): Promise<Pixels> };
+export type RenderSource = Size & { read(request: ReadRequest): Promise<ReadResult> };
 
 const isSwapped = (orientation: number | undefined) => (orientation ?? 1) >= 5;
 
@@ -85,7 +91,7 @@ function asRenderError(cause: unknown, maxPixels: number): RenderError {
  * the straight path: sharp applies the profile at full size before anything else.
  * Photos have no use for transparency in an export: alpha is flattened onto white, as a print shows it.
  */
-async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest, maxPixels: number): Promise<Pixels> {
+async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest, maxPixels: number): Promise<ReadResult> {
   const tagged = Boolean(meta.icc) && meta.space !== 'cmyk';
   const wide = meta.depth === 'ushort' || meta.space === 'rgb16' || meta.space === 'grey16';
   const straight = wide || meta.space === 'cmyk' || (tagged && (meta.channels ?? 3) < 3);
@@ -103,11 +109,14 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
     if (straight) {
       const px = await toPixels(shape(tagged ? pipeline().pipelineColourspace('rgb16') : pipeline()));
       if (!tagged) srgbToP3InPlace(px.data);
-      return px;
+      return { px };
     }
     if (!tagged) {
       const { data, info } = await shape(pipeline()).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-      return { data: srgb8ToP3(data), width: info.width, height: info.height };
+      if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: info.width, height: info.height } };
+      const srgb8 = new Uint8Array(new SharedArrayBuffer(data.length));
+      srgb8.set(data);
+      return { px: { data: new Uint16Array(new SharedArrayBuffer(data.length * 2)), width: info.width, height: info.height }, srgb8 };
     }
     // keepIccProfile() makes sharp skip the input conversion and carry the profile to the output;
     // an uncompressed TIFF is the cheapest container that hands both to the 16-bit second read.
@@ -118,7 +127,7 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
       .raw({ depth: 'ushort' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`the colour-managed read produced ${info.channels} channels, expected 3`);
-    return { data: asUint16(data), width: info.width, height: info.height };
+    return { px: { data: asUint16(data), width: info.width, height: info.height } };
   } catch (cause) {
     throw asRenderError(cause, maxPixels);
   }

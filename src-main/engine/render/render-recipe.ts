@@ -89,17 +89,24 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   const plan = planRender(recipe, forPreview, opts.maxLongEdge);
   const source = await openSource(input, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
   const layout = planLayout(plan.passes, { width: source.width, height: source.height }, opts.target);
-  let px = await source.read(layout.read);
+  const passes = plan.passes.slice(layout.consumed);
+  // When tone comes straight after the read, an untagged original's sRGB -> P3 conversion joins the
+  // tone pass (and its split across threads) instead of being a pass of its own.
+  const first = passes[0];
+  const toneFirst = !layout.straighten && first?.stage === 'tone' && (first.kind === 'curve' || first.kind === 'pixels');
+  const read = await source.read({ ...layout.read, deferSrgb: toneFirst });
+  let px = read.px;
+  let srgb8 = read.srgb8;
   if (layout.straighten) px = await finishStraighten(px, layout.straighten.crop, layout.straighten.box);
   let virtual = layout.virtual;
-  const passes = plan.passes.slice(layout.consumed);
   const lastResize = passes.findLastIndex((p) => p.kind === 'geometry' && p.step.kind === 'resize');
   // Consecutive tone passes, as indices into plan.passes (the helper thread re-plans and slices).
   let toneFrom = -1;
   let toneTo = -1;
   const flushTone = async () => {
-    if (toneFrom >= 0) px = await runToneSplit(px, { recipe, forPreview, maxLongEdge: opts.maxLongEdge, passes: plan.passes, from: toneFrom, to: toneTo });
+    if (toneFrom >= 0) px = await runToneSplit(px, { recipe, forPreview, maxLongEdge: opts.maxLongEdge, passes: plan.passes, from: toneFrom, to: toneTo }, srgb8);
     toneFrom = -1;
+    srgb8 = undefined;
   };
   let framed = false;
   const frame = async (target: ExportTarget) => {

@@ -22,11 +22,16 @@ let linear8: Float32Array | undefined;
 
 /** 8-bit sRGB samples (3 per pixel, e.g. sharp's raw output) -> new 16-bit P3 working samples. */
 export function srgb8ToP3(src: Uint8Array): Uint16Array {
-  linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
   // Shared memory: the tone stage may hand half of these pixels to its helper thread (tone-split.ts).
   const out = new Uint16Array(new SharedArrayBuffer(src.length * 2));
-  convert(src, out, linear8);
+  srgb8ToP3Into(src, out);
   return out;
+}
+
+/** The same into a given buffer of equal length (the tone helper converts its own rows). */
+export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array): void {
+  linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
+  convert(src, dst, linear8);
 }
 
 function convert(src: Uint8Array | Uint16Array, dst: Uint16Array, toLinear: Float32Array): void {

@@ -3,7 +3,10 @@ import type { Recipe } from '../../contract/recipe.ts';
 import type { Pixels } from './pixels.ts';
 import { RenderError } from './render-error.ts';
 import type { PlannedPass } from './render-plan.ts';
+import { srgb8ToP3Into } from './srgb-to-p3.ts';
 import { runTone, toneSteps } from './tone.ts';
+import type { ToneStep } from './tone.ts';
+import type { PassSize } from '../recipes/op-module.ts';
 
 export type ToneJob = {
   id: number;
@@ -14,6 +17,8 @@ export type ToneJob = {
   from: number;
   to: number;
   samples: SharedArrayBuffer;
+  /** 8-bit sRGB samples to convert into `samples` first (same offsets), if any. */
+  srgb8: SharedArrayBuffer | undefined;
   /** In samples; a whole number of rows. */
   offset: number;
   length: number;
@@ -74,6 +79,12 @@ function startWorker(): Worker {
   return w;
 }
 
+function sharedBytes(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
+}
+
 function shared(px: Pixels): Pixels {
   if (px.data.buffer instanceof SharedArrayBuffer) return px;
   const data = new Uint16Array(new SharedArrayBuffer(px.data.byteLength));
@@ -83,8 +94,17 @@ function shared(px: Pixels): Pixels {
 
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
 
-/** Runs plan.passes[from, to) (all tone steps) on px, split across two threads when it pays. */
-export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
+/** Converts the rows' 8-bit sRGB samples (if any), then runs the tone steps on them. */
+export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8Array | undefined, size: PassSize): void {
+  if (srgb8) srgb8ToP3Into(srgb8, px);
+  runTone(steps, px, size);
+}
+
+/**
+ * Runs plan.passes[from, to) (all tone steps) on px, split across two threads when it pays. With
+ * `srgb8` (see ReadRequest.deferSrgb), px.data is filled from it first, in the same split.
+ */
+export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
   const rows = px.height;
   if (busy || px.width * px.height < MIN_SPLIT_PIXELS || rows < 2 || !worker || !ready) {
@@ -92,7 +112,7 @@ export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
       worker ??= startWorker();
       keepAlive();
     }
-    runTone(steps, px.data, px);
+    convertAndTone(steps, px.data, srgb8, px);
     return px;
   }
   busy = true;
@@ -100,6 +120,7 @@ export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
   const w = worker;
   try {
     px = shared(px);
+    const source = srgb8 && srgb8.buffer instanceof SharedArrayBuffer ? srgb8 : srgb8 && sharedBytes(srgb8);
     const topRows = Math.ceil(rows / 2);
     const offset = topRows * px.width * 3;
     const id = nextId++;
@@ -108,10 +129,10 @@ export async function runToneSplit(px: Pixels, run: ToneRun): Promise<Pixels> {
     });
     const job: ToneJob = {
       id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
-      samples: px.data.buffer as SharedArrayBuffer, offset, length: px.data.length - offset, width: px.width,
+      samples: px.data.buffer as SharedArrayBuffer, srgb8: source?.buffer as SharedArrayBuffer | undefined, offset, length: px.data.length - offset, width: px.width,
     };
     w.postMessage(job);
-    runTone(steps, px.data.subarray(0, offset), { width: px.width, height: topRows });
+    convertAndTone(steps, px.data.subarray(0, offset), source?.subarray(0, offset), { width: px.width, height: topRows });
     await done;
     return px;
   } finally {

@@ -7,6 +7,7 @@ import { MAX_VALUE } from './pixels.ts';
 import { planRender } from './render-plan.ts';
 import type { PlannedPass } from './render-plan.ts';
 import { runToneSplit, stopToneWorker, warmToneWorker } from './tone-split.ts';
+import { srgb8ToP3 } from './srgb-to-p3.ts';
 import { curveTables, runTone, toneSteps } from './tone.ts';
 
 const recipeOf = (steps: RecipeStep[]): Recipe => ({ ...newRecipe('6'.repeat(64)), steps, end: steps.length });
@@ -71,5 +72,19 @@ describe('tone: one pass over the pixels', () => {
     expect(Buffer.from(split.data.buffer, split.data.byteOffset, split.data.byteLength).equals(Buffer.from(alone.buffer))).toBe(true);
     // And the work was done: the input changed.
     expect(Buffer.from(alone.buffer).equals(Buffer.from(original.buffer))).toBe(false);
+  });
+
+  it('converting 8-bit sRGB inside the split tone pass equals converting first, then toning', async () => {
+    const recipe = recipeOf([newStep('exposure', { ev: -0.4 }), newStep('saturation', { amount: -30 }), newStep('vibrance', { amount: 50 })]);
+    const plan = planRender(recipe, false);
+    const [width, height] = [640, 481];
+    const bytes = new Uint8Array(new SharedArrayBuffer(width * height * 3));
+    noise(width, height).forEach((v, i) => (bytes[i] = v >> 8));
+    await warmToneWorker();
+    const alone = srgb8ToP3(bytes);
+    runTone(toneSteps(plan.passes), alone, { width, height });
+    const px = { data: new Uint16Array(new SharedArrayBuffer(bytes.length * 2)), width, height };
+    const split = await runToneSplit(px, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length }, bytes);
+    expect(Buffer.from(split.data.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
   });
 });
