@@ -38,17 +38,26 @@ export function straightenBox(c: CropSpec, size: Size): StraightenBox {
   return { box, cx: frame.cx - left, cy: frame.cy - top, width: frame.width, height: frame.height };
 }
 
-/** The frame inside the rotated box (`rotated` is the box's size after sharp's rotate). */
-export function straightenFrame(c: CropSpec, s: StraightenBox, rotated: Size): Rect {
+/**
+ * Where the frame's top-left corner falls in the rotated box, before rounding to whole pixels
+ * (`rotated` is the box's size after the rotation; its centre is the box centre's image).
+ */
+export function straightenFrameOrigin(c: CropSpec, s: StraightenBox, rotated: Size): { x: number; y: number } {
   const rad = (c.angle * Math.PI) / 180;
   const dx = s.cx - s.box.width / 2;
   const dy = s.cy - s.box.height / 2;
   const qx = rotated.width / 2 + dx * Math.cos(rad) + dy * Math.sin(rad);
   const qy = rotated.height / 2 - dx * Math.sin(rad) + dy * Math.cos(rad);
+  return { x: qx - Math.floor(s.width) / 2, y: qy - Math.floor(s.height) / 2 };
+}
+
+/** The frame inside the rotated box, on whole pixels. */
+export function straightenFrame(c: CropSpec, s: StraightenBox, rotated: Size): Rect {
+  const origin = straightenFrameOrigin(c, s, rotated);
   const width = Math.max(1, Math.min(rotated.width, Math.floor(s.width)));
   const height = Math.max(1, Math.min(rotated.height, Math.floor(s.height)));
-  const left = Math.min(rotated.width - width, Math.max(0, Math.round(qx - width / 2)));
-  const top = Math.min(rotated.height - height, Math.max(0, Math.round(qy - height / 2)));
+  const left = Math.min(rotated.width - width, Math.max(0, Math.round(origin.x)));
+  const top = Math.min(rotated.height - height, Math.max(0, Math.round(origin.y)));
   return { left, top, width, height };
 }
 

@@ -71,9 +71,9 @@ export function planLayout(passes: PlannedPass[], full: Size, target: ExportTarg
   if (firstCrop.angle !== 0) {
     const box = straightenBox(firstCrop, full);
     if (!shrink) return { read: { extract: box.box }, consumed: 1, straighten: { crop: firstCrop, box }, virtual };
-    // Four times the output scale (at most full size): the rotation interpolates bilinearly and the
-    // frame is cut on whole pixels, both visible (softness, a half-pixel shift) at output scale.
-    const size = scaleSize(box.box, Math.min(1, 4 * shrink.sx), Math.min(1, 4 * shrink.sy));
+    // Three times the output scale (at most full size): the frame is cut on whole pixels after the
+    // rotation, which at output scale would shift the picture by up to half a pixel.
+    const size = scaleSize(box.box, Math.min(1, 3 * shrink.sx), Math.min(1, 3 * shrink.sy));
     const kx = size.width / box.box.width, ky = size.height / box.box.height;
     const scaled: StraightenBox = { box: { left: 0, top: 0, ...size }, cx: box.cx * kx, cy: box.cy * ky, width: box.width * kx, height: box.height * ky };
     return { read: { extract: box.box, size }, consumed: 1, straighten: { crop: firstCrop, box: scaled }, virtual };
