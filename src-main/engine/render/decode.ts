@@ -2,7 +2,10 @@ import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import { MediaError } from '../media/media-error.ts';
 import { openImage } from '../media/decode.ts';
-import type { Rect, Size } from './geometry.ts';
+import { straightenFrame } from './geometry.ts';
+import type { Rect, Size, StraightenBox } from './geometry.ts';
+import type { CropSpec } from '../recipes/op-module.ts';
+import { straighten16 } from './straighten.ts';
 import { RenderError } from './render-error.ts';
 import { asUint16, toPixels } from './pixels.ts';
 import type { Pixels } from './pixels.ts';
@@ -19,7 +22,9 @@ export const DEFAULT_MAX_PIXELS = 268_402_689;
  * memory) with `px.data` allocated but not yet filled, so the conversion to P3 can run inside the
  * tone pass, split across threads like it (see tone-split.ts).
  */
-export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined; deferSrgb?: boolean };
+export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined; deferSrgb?: boolean; straighten?: Straighten | undefined };
+/** A straightened crop: `box` is in the coordinates of what extract + size produced; `size` is the frame's output size. */
+export type Straighten = { crop: CropSpec; box: StraightenBox; size?: Size | undefined };
 export type ReadResult = { px: Pixels; srgb8?: Uint8Array };
 
 /** An original opened for rendering: oriented size, and a reader that returns working pixels. */
@@ -91,6 +96,35 @@ function asRenderError(cause: unknown, maxPixels: number): RenderError {
  * the straight path: sharp applies the profile at full size before anything else.
  * Photos have no use for transparency in an export: alpha is flattened onto white, as a print shows it.
  */
+/**
+ * An intermediate held in memory: raw 8-bit samples, or (tagged originals) a TIFF carrying the
+ * profile. `open(true)` keeps the profile aside for another 8-bit step; `open()` lets sharp apply it.
+ */
+type Held = { open: (keepProfile?: boolean) => Sharp; width: number; height: number };
+
+async function hold(image: Sharp, tagged: boolean): Promise<Held> {
+  if (tagged) {
+    const { data, info } = await image.removeAlpha().tiff({ compression: 'none' }).toBuffer({ resolveWithObject: true });
+    return { open: (keep) => (keep ? sharp(data, { limitInputPixels: false }).keepIccProfile() : sharp(data, { limitInputPixels: false })), width: info.width, height: info.height };
+  }
+  const { data, info } = await image.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const raw = { width: info.width, height: info.height, channels: 3 } as const;
+  return { open: () => sharp(data, { raw, limitInputPixels: false }), width: info.width, height: info.height };
+}
+
+/**
+ * Straighten on the 8-bit intermediate, like the crop and the resize: rotate (bicubic; our angle
+ * turns the picture counter-clockwise, y down), then cut the frame and bring it to `size`.
+ */
+async function straighten8(held: Held, s: Straighten, tagged: boolean): Promise<Held> {
+  const rad = (s.crop.angle * Math.PI) / 180;
+  const [cos, sin] = [Math.cos(rad), Math.sin(rad)];
+  const rotated = await hold(held.open(true).affine([[cos, sin], [-sin, cos]], { background: '#000000', interpolator: 'bicubic' }), tagged);
+  let image = rotated.open(true).extract(straightenFrame(s.crop, s.box, rotated));
+  if (s.size) image = image.resize(s.size.width, s.size.height, { fit: 'fill', kernel: 'lanczos3' });
+  return hold(image, tagged);
+}
+
 async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest, maxPixels: number): Promise<ReadResult> {
   const tagged = Boolean(meta.icc) && meta.space !== 'cmyk';
   const wide = meta.depth === 'ushort' || meta.space === 'rgb16' || meta.space === 'grey16';
@@ -107,21 +141,23 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
   };
   try {
     if (straight) {
-      const px = await toPixels(shape(tagged ? pipeline().pipelineColourspace('rgb16') : pipeline()));
+      let px = await toPixels(shape(tagged ? pipeline().pipelineColourspace('rgb16') : pipeline()));
       if (!tagged) srgbToP3InPlace(px.data);
+      if (request.straighten) px = await straighten16(px, request.straighten);
       return { px };
     }
+    let held = await hold(shape(tagged ? pipeline().keepIccProfile() : pipeline()), tagged);
+    if (request.straighten) held = await straighten8(held, request.straighten, tagged);
     if (!tagged) {
-      const { data, info } = await shape(pipeline()).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await held.open().raw().toBuffer({ resolveWithObject: true });
       if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: info.width, height: info.height } };
       const srgb8 = new Uint8Array(new SharedArrayBuffer(data.length));
       srgb8.set(data);
       return { px: { data: new Uint16Array(new SharedArrayBuffer(data.length * 2)), width: info.width, height: info.height }, srgb8 };
     }
-    // keepIccProfile() makes sharp skip the input conversion and carry the profile to the output;
-    // an uncompressed TIFF is the cheapest container that hands both to the 16-bit second read.
-    const tiff = await shape(pipeline().keepIccProfile()).removeAlpha().tiff({ compression: 'none' }).toBuffer();
-    const { data, info } = await sharp(tiff, { limitInputPixels: maxPixels })
+    // keepIccProfile() made sharp skip the input conversion and carry the profile along; the
+    // uncompressed TIFF hands pixels and profile to this 16-bit read, which applies it.
+    const { data, info } = await held.open()
       .pipelineColourspace('rgb16')
       .toColourspace('rgb16')
       .raw({ depth: 'ushort' })

@@ -1,5 +1,4 @@
 import { RENDER_STAGES } from '../recipes/op-module.ts';
-import type { CropSpec } from '../recipes/op-module.ts';
 import type { ExportTarget } from './export-targets.ts';
 import { targetSize } from './export-targets.ts';
 import { cropRect, cropSize, orientSize, resizedContent, resizedOutput, straightenBox, swapsAxes } from './geometry.ts';
@@ -19,10 +18,8 @@ const rank = (p: PlannedPass) => RENDER_STAGES.indexOf(p.stage);
  */
 export type Layout = {
   read: ReadRequest;
-  /** Passes taken over by the read (the first crop), not to be run again. */
+  /** Passes taken over by the read (the first crop, straightened or not), not to be run again. */
   consumed: number;
-  /** A straightened first crop: its box was read (scaled); rotate it and cut the frame next. */
-  straighten?: { crop: CropSpec; box: StraightenBox };
   virtual: Size;
 };
 
@@ -68,21 +65,23 @@ export function planLayout(passes: PlannedPass[], full: Size, target: ExportTarg
   const shrink = scale !== undefined && scale.sx < 1 && scale.sy < 1 ? scale : undefined;
   if (!firstCrop) return { read: { size: shrink && scaleSize(full, shrink.sx, shrink.sy) }, consumed: 0, virtual: full };
   const virtual = cropSize(firstCrop, full);
-  if (firstCrop.angle !== 0) {
-    const box = straightenBox(firstCrop, full);
-    if (!shrink) return { read: { extract: box.box }, consumed: 1, straighten: { crop: firstCrop, box }, virtual };
-    // Three times the output scale (at most full size): the frame is cut on whole pixels after the
-    // rotation, which at output scale would shift the picture by up to half a pixel.
-    const size = scaleSize(box.box, Math.min(1, 3 * shrink.sx), Math.min(1, 3 * shrink.sy));
-    const kx = size.width / box.box.width, ky = size.height / box.box.height;
-    const scaled: StraightenBox = { box: { left: 0, top: 0, ...size }, cx: box.cx * kx, cy: box.cy * ky, width: box.width * kx, height: box.height * ky };
-    return { read: { extract: box.box, size }, consumed: 1, straighten: { crop: firstCrop, box: scaled }, virtual };
-  }
-  const extract = cropRect(firstCrop, full);
-  if (!shrink) return { read: { extract }, consumed: 1, virtual };
   const crops = passes.filter((p) => p.kind === 'geometry' && p.step.kind === 'crop').length;
   // The common case (crop, maybe quarter turns, one resize, no frame): read straight at the output
   // size, so the resize pass has nothing left to do. Otherwise the last resize evens out rounding.
-  const exact = shrink.resizes === 1 && crops === 1 && !target;
+  const exact = shrink !== undefined && shrink.resizes === 1 && crops === 1 && !target;
+  if (firstCrop.angle !== 0) {
+    const box = straightenBox(firstCrop, full);
+    if (!shrink) return { read: { extract: box.box, straighten: { crop: firstCrop, box } }, consumed: 1, virtual };
+    // The box is read at three times the output scale (at most full size): the frame is cut on
+    // whole pixels after the rotation, which at output scale would shift the picture by up to half
+    // a pixel; the cut frame is then brought to output scale.
+    const size = scaleSize(box.box, Math.min(1, 3 * shrink.sx), Math.min(1, 3 * shrink.sy));
+    const kx = size.width / box.box.width, ky = size.height / box.box.height;
+    const scaled: StraightenBox = { box: { left: 0, top: 0, ...size }, cx: box.cx * kx, cy: box.cy * ky, width: box.width * kx, height: box.height * ky };
+    const frame = exact ? shrink.content : scaleSize(virtual, shrink.sx, shrink.sy);
+    return { read: { extract: box.box, size, straighten: { crop: firstCrop, box: scaled, size: frame } }, consumed: 1, virtual };
+  }
+  const extract = cropRect(firstCrop, full);
+  if (!shrink) return { read: { extract }, consumed: 1, virtual };
   return { read: { extract, size: exact ? shrink.content : scaleSize(extract, shrink.sx, shrink.sy) }, consumed: 1, virtual };
 }

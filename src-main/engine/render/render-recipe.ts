@@ -7,15 +7,16 @@ import { encode } from './encode.ts';
 import type { RenderedImage } from './encode.ts';
 import { applyExportTarget, targetSize } from './export-targets.ts';
 import type { ExportTarget } from './export-targets.ts';
-import { cropRect, cropSize, orientSize, resizedContent, resizedOutput, straightenBox, straightenFrame } from './geometry.ts';
-import type { Size, StraightenBox } from './geometry.ts';
+import { cropSize, orientSize, resizedContent, resizedOutput } from './geometry.ts';
+import type { Size } from './geometry.ts';
+import { runCrop } from './straighten.ts';
 import { FRAME_RANK, planLayout } from './layout.ts';
 import { runSharpPass } from './pixels.ts';
 import type { Pixels } from './pixels.ts';
 import { planRender } from './render-plan.ts';
 import type { PlannedPass } from './render-plan.ts';
 import { RENDER_STAGES } from '../recipes/op-module.ts';
-import type { CropSpec, GeometryStep } from '../recipes/op-module.ts';
+import type { GeometryStep } from '../recipes/op-module.ts';
 import { runToneSplit } from './tone-split.ts';
 
 export type RenderOptions = {
@@ -33,22 +34,6 @@ export type RenderOptions = {
 const PREVIEW_OUTPUT: OutputSpec = { format: 'jpeg', quality: 85, tiffBitDepth: 8, colourSpace: 'srgb' };
 
 const sizeOf = (px: Pixels): Size => ({ width: px.width, height: px.height });
-
-async function finishStraighten(px: Pixels, crop: CropSpec, box: StraightenBox): Promise<Pixels> {
-  // Our angle turns the picture counter-clockwise (y down): x' = x cos a + y sin a, y' = -x sin a
-  // + y cos a. An affine rather than rotate() for its bicubic interpolator: the frame is often read
-  // at only three times the output scale, where bilinear softening would show.
-  const rad = (crop.angle * Math.PI) / 180;
-  const [cos, sin] = [Math.cos(rad), Math.sin(rad)];
-  const rotated = await runSharpPass(px, (image) => image.affine([[cos, sin], [-sin, cos]], { background: '#000000', interpolator: 'bicubic' }));
-  return runSharpPass(rotated, (image) => image.extract(straightenFrame(crop, box, sizeOf(rotated))));
-}
-
-async function runCrop(px: Pixels, crop: CropSpec): Promise<Pixels> {
-  if (crop.angle === 0) return runSharpPass(px, (image) => image.extract(cropRect(crop, sizeOf(px))));
-  const box = straightenBox(crop, sizeOf(px));
-  return finishStraighten(await runSharpPass(px, (image) => image.extract(box.box)), crop, box);
-}
 
 async function runOrient(px: Pixels, o: OrientSpec): Promise<Pixels> {
   // One pass each: sharp has its own fixed order for rotate/flip/flop inside one pipeline.
@@ -97,11 +82,10 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   // When tone comes straight after the read, an untagged original's sRGB -> P3 conversion joins the
   // tone pass (and its split across threads) instead of being a pass of its own.
   const first = passes[0];
-  const toneFirst = !layout.straighten && first?.stage === 'tone' && (first.kind === 'curve' || first.kind === 'pixels');
+  const toneFirst = first?.stage === 'tone' && (first.kind === 'curve' || first.kind === 'pixels');
   const read = await source.read({ ...layout.read, deferSrgb: toneFirst });
   let px = read.px;
   let srgb8 = read.srgb8;
-  if (layout.straighten) px = await finishStraighten(px, layout.straighten.crop, layout.straighten.box);
   let virtual = layout.virtual;
   const lastResize = passes.findLastIndex((p) => p.kind === 'geometry' && p.step.kind === 'resize');
   // Consecutive tone passes, as indices into plan.passes (the helper thread re-plans and slices).
