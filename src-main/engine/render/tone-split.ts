@@ -27,56 +27,67 @@ export type ToneJob = {
 export type ToneReply = { id: number; ok: true } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
- * Tone work is plain JavaScript, so it runs on one core while the machine has two (sharp's own
- * stages use both). Every tone step is per pixel, so the image splits by rows: a helper thread
- * takes the bottom half while the main thread does the top, and the result is the same to the bit.
- * One helper, used by one render at a time: when renders overlap they already fill both cores, so
- * a busy helper means "do it all here", never a queue. Small images are not worth the hand-off,
- * and neither is a helper still loading its modules: the first render starts it and does not wait.
+ * Tone work is plain JavaScript, so on the main thread it runs on one core while the machine has
+ * two (sharp's own stages use both). Every tone step is per pixel, so the image splits by rows and
+ * the result is the same to the bit. Two helper threads: a render hands its rows to both when both
+ * are free (the main thread stays free for the event loop and for a second render's sharp work),
+ * shares them between one helper and the main thread when only one is free, and does it all on the
+ * main thread when none is. Never a queue: overlapping renders already fill the cores. Small images
+ * are not worth the hand-off, and neither is a helper still loading its modules (the first render
+ * starts the helpers and does not wait for them).
  */
 const MIN_SPLIT_PIXELS = 250_000;
+const HELPERS = 2;
 const IDLE_MS = 60_000;
 
-let worker: Worker | null = null;
-let ready = false;
+type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: () => void; reject: (e: Error) => void } | null };
+
+const helpers: Helper[] = [];
 let readyWaiters: Array<() => void> = [];
-let busy = false;
 let nextId = 1;
 let idleTimer: NodeJS.Timeout | null = null;
-let pending: { id: number; resolve: () => void; reject: (e: Error) => void } | null = null;
 
-function startWorker(): Worker {
-  const w = new Worker(new URL('./tone-worker.ts', import.meta.url));
+function wakeWaiters(): void {
+  if (helpers.some((h) => !h.ready)) return;
+  for (const wake of readyWaiters) wake();
+  readyWaiters = [];
+}
+
+function startHelper(): Helper {
+  const worker = new Worker(new URL('./tone-worker.ts', import.meta.url));
   // Must never keep a CLI run or a test process alive.
-  w.unref();
-  w.on('message', (reply: ToneReply) => {
+  worker.unref();
+  const helper: Helper = { worker, ready: false, busy: false, pending: null };
+  worker.on('message', (reply: ToneReply) => {
     if ('ready' in reply) {
-      if (worker !== w) return;
-      ready = true;
-      for (const wake of readyWaiters) wake();
-      readyWaiters = [];
+      helper.ready = true;
+      wakeWaiters();
       return;
     }
-    const job = pending;
+    const job = helper.pending;
     if (!job || job.id !== reply.id) return;
-    pending = null;
+    helper.pending = null;
     if (reply.ok) job.resolve();
     else job.reject(new RenderError('render-failed', `A tone step failed: ${reply.message}`));
   });
   const fail = (why: string) => {
-    if (worker !== w) return;
-    worker = null;
-    ready = false;
-    // Whoever waits for readiness goes on without the helper.
-    for (const wake of readyWaiters) wake();
-    readyWaiters = [];
-    const job = pending;
-    pending = null;
+    const at = helpers.indexOf(helper);
+    if (at === -1) return;
+    helpers.splice(at, 1);
+    // Whoever waits for readiness goes on without this helper.
+    wakeWaiters();
+    const job = helper.pending;
+    helper.pending = null;
     job?.reject(new RenderError('render-failed', `The render's helper thread stopped (${why}); render the photo again.`));
   };
-  w.on('error', (error) => fail(error.message));
-  w.on('exit', (code) => fail(`exit code ${code}`));
-  return w;
+  worker.on('error', (error) => fail(error.message));
+  worker.on('exit', (code) => fail(`exit code ${code}`));
+  return helper;
+}
+
+function startHelpers(): void {
+  while (helpers.length < HELPERS) helpers.push(startHelper());
+  keepAlive();
 }
 
 function sharedBytes(bytes: Uint8Array): Uint8Array {
@@ -101,76 +112,76 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
 }
 
 /**
- * Runs plan.passes[from, to) (all tone steps) on px, split across two threads when it pays. With
+ * Runs plan.passes[from, to) (all tone steps) on px, split across threads when it pays. With
  * `srgb8` (see ReadRequest.deferSrgb), px.data is filled from it first, in the same split.
  */
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
-  const rows = px.height;
-  if (busy || px.width * px.height < MIN_SPLIT_PIXELS || rows < 2 || !worker || !ready) {
-    if (!busy && px.width * px.height >= MIN_SPLIT_PIXELS) {
-      worker ??= startWorker();
-      keepAlive();
-    }
+  const big = px.width * px.height >= MIN_SPLIT_PIXELS && px.height >= HELPERS;
+  if (big) startHelpers();
+  const free = big ? helpers.filter((h) => h.ready && !h.busy) : [];
+  if (free.length === 0) {
     convertAndTone(steps, px.data, srgb8, px);
     return px;
   }
-  busy = true;
   keepAlive();
-  const w = worker;
-  try {
-    px = shared(px);
-    const source = srgb8 && srgb8.buffer instanceof SharedArrayBuffer ? srgb8 : srgb8 && sharedBytes(srgb8);
-    const topRows = Math.ceil(rows / 2);
-    const offset = topRows * px.width * 3;
+  px = shared(px);
+  const source = srgb8 && (srgb8.buffer instanceof SharedArrayBuffer ? srgb8 : sharedBytes(srgb8));
+  // Row bands: one per free helper, plus one for the main thread when only one helper is free.
+  const bands = free.length >= HELPERS ? HELPERS : 2;
+  const rowsPer = Math.ceil(px.height / bands);
+  const jobs: Array<Promise<void>> = [];
+  for (const [k, helper] of free.slice(0, bands).entries()) {
+    const firstRow = px.height - (k + 1) * rowsPer;
+    const start = Math.max(0, firstRow) * px.width * 3;
+    const end = (px.height - k * rowsPer) * px.width * 3;
+    if (end <= start) continue;
     const id = nextId++;
-    const done = new Promise<void>((resolve, reject) => {
-      pending = { id, resolve, reject };
-    });
-    const job: ToneJob = {
-      id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
-      samples: px.data.buffer as SharedArrayBuffer, srgb8: source?.buffer as SharedArrayBuffer | undefined, offset, length: px.data.length - offset, width: px.width,
-    };
-    w.postMessage(job);
-    convertAndTone(steps, px.data.subarray(0, offset), source?.subarray(0, offset), { width: px.width, height: topRows });
-    await done;
-    return px;
-  } finally {
-    busy = false;
+    helper.busy = true;
+    jobs.push(
+      new Promise<void>((resolve, reject) => {
+        helper.pending = { id, resolve, reject };
+        const job: ToneJob = {
+          id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
+          samples: px.data.buffer as SharedArrayBuffer, srgb8: source?.buffer as SharedArrayBuffer | undefined, offset: start, length: end - start, width: px.width,
+        };
+        helper.worker.postMessage(job);
+      }).finally(() => {
+        helper.busy = false;
+      }),
+    );
   }
+  const helperRows = Math.min(px.height, jobs.length * rowsPer);
+  const mainEnd = (px.height - helperRows) * px.width * 3;
+  if (mainEnd > 0) convertAndTone(steps, px.data.subarray(0, mainEnd), source?.subarray(0, mainEnd), { width: px.width, height: px.height - helperRows });
+  await Promise.all(jobs);
+  return px;
 }
 
-/** The helper is ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */
+/** The helpers are ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */
 function keepAlive(): void {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     idleTimer = null;
-    const w = worker;
-    if (!w || busy) return;
-    worker = null;
-    ready = false;
-    void w.terminate();
+    if (helpers.some((h) => h.busy)) return keepAlive();
+    for (const h of helpers.splice(0)) void h.worker.terminate();
   }, IDLE_MS);
   idleTimer.unref();
 }
 
 /**
- * Starts the helper now and resolves once it can take work (an app can call this at start-up so
+ * Starts the helpers now and resolves once they can take work (an app can call this at start-up so
  * the first previews are split too; tests call it to exercise the split).
  */
 export function warmToneWorker(): Promise<void> {
-  worker ??= startWorker();
-  keepAlive();
-  if (ready) return Promise.resolve();
+  startHelpers();
+  if (helpers.every((h) => h.ready)) return Promise.resolve();
   return new Promise((resolve) => readyWaiters.push(resolve));
 }
 
-/** For tests and shutdown: ends the helper thread now. */
+/** For tests and shutdown: ends the helper threads now. */
 export async function stopToneWorker(): Promise<void> {
   if (idleTimer) clearTimeout(idleTimer);
   idleTimer = null;
-  const w = worker;
-  worker = null;
-  ready = false;
-  if (w) await w.terminate();
+  await Promise.all(helpers.splice(0).map((h) => h.worker.terminate()));
 }
