@@ -4,11 +4,11 @@ import { exportTarget } from '../export-targets.ts';
 import type { ExportTarget } from '../export-targets.ts';
 
 /**
- * The golden cases: each op on corpus photos, rendered by the renderer as it was BEFORE the fused /
- * shrink-on-load rewrite, stored as small lossless WebPs (see update-golden.ts). Most cases end in a 256 px
- * resize, so the stored file is the render itself and the fast path (resize before tone) is held to
- * the old order (tone on full resolution, then resize). `full` cases render at full size and are
- * compared after shrinking both sides to 160 px in the test.
+ * The golden cases: each op on corpus photos, rendered by the renderer as it was BEFORE the
+ * read-at-output-size / one-tone-pass rewrite (commit fbccab4), stored as small lossless WebPs (see
+ * update-golden.ts). Most cases end in a 160 px resize, so the stored file is the render itself and
+ * the fast path (resize before tone) is held to the old order (tone on full resolution, then
+ * resize). `full` cases render at full size and are compared after shrinking both sides to 160 px.
  */
 export type GoldenCase = { name: string; photo: string; steps: RecipeStep[]; target?: ExportTarget; full?: boolean };
 
