@@ -30,6 +30,29 @@ export type SharpPass = (image: Sharp, size: PassSize) => Sharp;
 /** An in-place per-pixel pass over interleaved RGB samples (0..`maxValue`), for curves sharp lacks. */
 export type PixelPass = (samples: Uint16Array, size: PassSize) => void;
 
+/**
+ * A per-channel tone curve on encoded values in 0..1 (channel 0 = R, 1 = G, 2 = B). The renderer
+ * clips each curve's result to 0..1 (as a 16-bit pass would) and folds runs of curves into one
+ * lookup table per channel, so five sliders cost one table lookup per sample.
+ */
+export type ChannelCurve = (value: number, channel: 0 | 1 | 2) => number;
+
+/** Crop + straighten in fractions of the oriented original; see crop-geometry.ts. */
+export type CropSpec = { x: number; y: number; w: number; h: number; angle: number };
+export type OrientSpec = { turn: 'none' | 'cw90' | 'ccw90' | '180'; flipH: boolean; flipV: boolean };
+export type ResizeSpec =
+  | { mode: 'long-edge'; longEdge: number }
+  | { mode: 'box'; width?: number | undefined; height?: number | undefined; fit: 'inside' | 'cover' | 'contain' | 'fill' };
+
+/**
+ * Geometry is declared, not run, so the renderer can work out the output size before it decodes:
+ * it then reads the original straight at (about) output size and does the tone work on those pixels.
+ */
+export type GeometryStep =
+  | { kind: 'crop'; crop: CropSpec }
+  | { kind: 'orient'; orient: OrientSpec }
+  | { kind: 'resize'; resize: ResizeSpec; withoutEnlargement: boolean };
+
 export const OUTPUT_FORMATS = ['jpeg', 'webp', 'avif', 'tiff', 'png'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 export const COLOUR_SPACES = ['srgb', 'display-p3', 'adobe-rgb'] as const;
@@ -54,6 +77,13 @@ export interface RenderContext {
   readonly maxValue: number;
   sharp(stage: RenderStage, pass: SharpPass): void;
   pixels(stage: RenderStage, pass: PixelPass): void;
+  /**
+   * A curve in the `tone` stage (recipe order is kept among all tone steps). `perChannel` false
+   * (the default) promises the curve ignores its channel argument: one table then serves all three.
+   */
+  curve(curve: ChannelCurve, perChannel?: boolean): void;
+  /** Crop (stage `crop`), quarter turns/flips (`orient`) or output size (`resize`). */
+  geometry(step: GeometryStep): void;
   setOutput(spec: OutputSpec): void;
 }
 

@@ -7,3 +7,4 @@ export type { ExportTarget, ExportTargetId } from './export-targets.ts';
 export { buildXmpSidecar, cameraRawCrop } from './xmp-sidecar.ts';
 export type { CameraRawCrop, XmpSidecarInput } from './xmp-sidecar.ts';
 export { RenderError } from './render-error.ts';
+export { stopToneWorker, warmToneWorker } from './tone-split.ts';

@@ -1,8 +1,8 @@
-import { MAX_VALUE } from './pixels.ts';
+import { SQRT_STEPS, decodeTransfer, encodeBySqrtTable, linearTable } from '../recipes/colour-math.ts';
 
 /**
- * sRGB -> Display P3 at 16 bits, in place. Both spaces share the D65 white and the sRGB transfer
- * curve, so it is decode curve -> 3x3 matrix on linear light -> encode curve. Done here rather than
+ * sRGB -> Display P3 into 16-bit working samples. Both spaces share the D65 white and the sRGB
+ * transfer curve, so it is decode curve -> 3x3 matrix on linear light -> encode curve. Done here rather than
  * by sharp because sharp's ICC step on an 8-bit image writes 8-bit output: converting an untagged
  * JPEG to P3 there would quantise twice and cost up to 7 levels in dark, saturated channels.
  * Matrix = inverse(P3 RGB->XYZ) * (sRGB RGB->XYZ), from the published primaries.
@@ -13,29 +13,37 @@ const M = [
   [0.0170827, 0.0723974, 0.9105199],
 ] as const;
 
-const decode = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-const encode = (v: number) => (v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055);
-
-let tables: { toLinear: Float32Array; toEncoded: Uint16Array } | undefined;
-/** Linear light is indexed at 2^20 steps so the darkest encoded levels keep their precision. */
-const LINEAR_STEPS = 1 << 20;
-
-function lookupTables() {
-  if (tables) return tables;
-  const toLinear = new Float32Array(MAX_VALUE + 1);
-  for (let i = 0; i <= MAX_VALUE; i++) toLinear[i] = decode(i / MAX_VALUE);
-  const toEncoded = new Uint16Array(LINEAR_STEPS + 1);
-  for (let i = 0; i <= LINEAR_STEPS; i++) toEncoded[i] = Math.round(encode(i / LINEAR_STEPS) * MAX_VALUE);
-  return (tables = { toLinear, toEncoded });
+/** In place on 16-bit sRGB samples. */
+export function srgbToP3InPlace(px: Uint16Array): void {
+  convert(px, px, linearTable());
 }
 
-export function srgbToP3InPlace(px: Uint16Array): void {
-  const { toLinear, toEncoded } = lookupTables();
-  const q = (v: number) => toEncoded[Math.min(LINEAR_STEPS, Math.max(0, Math.round(v * LINEAR_STEPS)))]!;
-  for (let i = 0; i < px.length; i += 3) {
-    const r = toLinear[px[i]!]!, g = toLinear[px[i + 1]!]!, b = toLinear[px[i + 2]!]!;
-    px[i] = q(M[0][0] * r + M[0][1] * g + M[0][2] * b);
-    px[i + 1] = q(M[1][0] * r + M[1][1] * g + M[1][2] * b);
-    px[i + 2] = q(M[2][0] * r + M[2][1] * g + M[2][2] * b);
+let linear8: Float32Array | undefined;
+
+/** 8-bit sRGB samples (3 per pixel, e.g. sharp's raw output) -> new 16-bit P3 working samples. */
+export function srgb8ToP3(src: Uint8Array): Uint16Array {
+  // Shared memory: the tone stage may hand half of these pixels to its helper thread (tone-split.ts).
+  const out = new Uint16Array(new SharedArrayBuffer(src.length * 2));
+  srgb8ToP3Into(src, out);
+  return out;
+}
+
+/** The same into a given buffer of equal length (the tone helper converts its own rows). */
+export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array): void {
+  linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
+  convert(src, dst, linear8);
+}
+
+function convert(src: Uint8Array | Uint16Array, dst: Uint16Array, toLinear: Float32Array): void {
+  const E = encodeBySqrtTable();
+  const S = SQRT_STEPS;
+  const [m00, m01] = M[0], [m10, m11] = M[1], [m20, m21, m22] = M[2];
+  // Hot loop: both matrices' red and green rows have no blue term; no closures, lookups inlined.
+  for (let i = 0; i < src.length; i += 3) {
+    const r = toLinear[src[i]!]!, g = toLinear[src[i + 1]!]!, b = toLinear[src[i + 2]!]!;
+    const x = m00 * r + m01 * g, y = m10 * r + m11 * g, z = m20 * r + m21 * g + m22 * b;
+    dst[i] = E[x >= 1 ? S : (Math.sqrt(x) * S + 0.5) | 0]!;
+    dst[i + 1] = E[y >= 1 ? S : (Math.sqrt(y) * S + 0.5) | 0]!;
+    dst[i + 2] = E[z >= 1 ? S : (Math.sqrt(z) * S + 0.5) | 0]!;
   }
 }

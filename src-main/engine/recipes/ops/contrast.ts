@@ -23,7 +23,6 @@ export const contrastOp = defineOp<ContrastParams>({
   apply(ctx, p) {
     if (p.amount === 0) return;
     const k = contrastSlope(p.amount);
-    const pivot = ctx.maxValue / 2;
-    ctx.sharp('tone', (image) => image.linear(k, pivot * (1 - k)));
+    ctx.curve((v) => 0.5 + k * (v - 0.5));
   },
 });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineOp } from '../op-module.ts';
-import { resolveCrop, cropCorners } from '../crop-geometry.ts';
 
 /** Tolerance for x + w <= 1 etc.: fractions written from floats must not fail on 1e-16 overshoots. */
 const EDGE_EPSILON = 1e-9;
@@ -63,45 +62,9 @@ export const cropOp = defineOp<CropParams>({
   },
   defaults: { x: 0, y: 0, w: 1, h: 1, angle: 0 },
   apply(ctx, params) {
-    if (params.angle === 0) {
-      ctx.sharp('crop', (image, size) => {
-        const left = Math.min(size.width - 1, Math.round(params.x * size.width));
-        const top = Math.min(size.height - 1, Math.round(params.y * size.height));
-        const right = Math.max(left + 1, Math.min(size.width, Math.round((params.x + params.w) * size.width)));
-        const bottom = Math.max(top + 1, Math.min(size.height, Math.round((params.y + params.h) * size.height)));
-        return image.extract({ left, top, width: right - left, height: bottom - top });
-      });
-      return;
-    }
-    // Straighten: cut the frame's bounding box first (rotating the whole photo would waste time),
-    // rotate about the box, then cut the frame out of the rotated box around the moved crop centre.
-    let pending = { cx: 0, cy: 0, width: 0, height: 0, boxWidth: 0, boxHeight: 0 };
-    ctx.sharp('crop', (image, size) => {
-      const frame = resolveCrop(params, size.width, size.height);
-      const corners = cropCorners(frame);
-      const xs = corners.map((c) => c[0]);
-      const ys = corners.map((c) => c[1]);
-      const left = Math.max(0, Math.floor(Math.min(...xs)) - 2);
-      const top = Math.max(0, Math.floor(Math.min(...ys)) - 2);
-      const right = Math.min(size.width, Math.ceil(Math.max(...xs)) + 2);
-      const bottom = Math.min(size.height, Math.ceil(Math.max(...ys)) + 2);
-      const box = { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
-      pending = { cx: frame.cx - left, cy: frame.cy - top, width: frame.width, height: frame.height, boxWidth: box.width, boxHeight: box.height };
-      return image.extract(box);
-    });
-    // sharp turns clockwise for a positive angle; our angle turns the picture counter-clockwise.
-    ctx.sharp('crop', (image) => image.rotate(-params.angle, { background: '#000000' }));
-    ctx.sharp('crop', (image, size) => {
-      const rad = (params.angle * Math.PI) / 180;
-      const dx = pending.cx - pending.boxWidth / 2;
-      const dy = pending.cy - pending.boxHeight / 2;
-      const qx = size.width / 2 + dx * Math.cos(rad) + dy * Math.sin(rad);
-      const qy = size.height / 2 - dx * Math.sin(rad) + dy * Math.cos(rad);
-      const width = Math.max(1, Math.min(size.width, Math.floor(pending.width)));
-      const height = Math.max(1, Math.min(size.height, Math.floor(pending.height)));
-      const left = Math.min(size.width - width, Math.max(0, Math.round(qx - width / 2)));
-      const top = Math.min(size.height - height, Math.max(0, Math.round(qy - height / 2)));
-      return image.extract({ left, top, width, height });
-    });
+    // The renderer resolves the rectangle (or the straightened frame) with crop-geometry.ts, at
+    // whatever scale it reads the original: fractions make the crop independent of that scale.
+    if (params.x === 0 && params.y === 0 && params.w === 1 && params.h === 1 && params.angle === 0) return;
+    ctx.geometry({ kind: 'crop', crop: params });
   },
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeFast, encodeFast } from '../colour-math.ts';
 import { defineOp } from '../op-module.ts';
 
 /** v1 (legacy): whole thirds of a stop as an integer, -9..9 (the old UI's stepper). */
@@ -7,24 +8,15 @@ const v1 = z.object({ thirds: z.number().int().min(-9).max(9) }).strict();
 const v2 = z.object({ ev: z.number().min(-5).max(5) }).strict();
 export type ExposureParams = z.infer<typeof v2>;
 
-const toLinear = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-const toEncoded = (v: number) => (v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055);
-
 /**
- * Exposure multiplies LINEAR light by 2^ev. The working pixels carry the sRGB transfer curve, so a
- * 65,536-entry lookup table decodes with that curve, multiplies, clips at white (as a real
- * overexposure does) and re-encodes: exact for the curve, per channel. "Linear light" here is the
- * working space's, not the camera's: we start from an already rendered JPEG, whose tone curve baked
- * into the file we cannot undo, so +1 EV is a faithful doubling of the file's light, not a re-shoot.
- * (sharp's `linear()` alone could only do a power-law approximation: ~13% off at dark greys.)
+ * Exposure multiplies LINEAR light by 2^ev. The working pixels carry the sRGB transfer curve, so
+ * the curve decodes with it, multiplies, clips at white (as a real overexposure does) and
+ * re-encodes, per channel; the renderer folds it into its 65,536-entry lookup table. "Linear light"
+ * here is the working space's, not the camera's: we start from an already rendered JPEG, whose tone
+ * curve baked into the file we cannot undo, so +1 EV is a faithful doubling of the file's light,
+ * not a re-shoot. (sharp's `linear()` alone could only do a power-law approximation: ~13% off at
+ * dark greys.)
  */
-export function exposureTable(ev: number, max: number): Uint16Array {
-  const k = 2 ** ev;
-  const lut = new Uint16Array(max + 1);
-  for (let i = 0; i <= max; i++) lut[i] = Math.round(toEncoded(Math.min(1, toLinear(i / max) * k)) * max);
-  return lut;
-}
-
 export const exposureOp = defineOp<ExposureParams>({
   op: 'exposure',
   version: 2,
@@ -33,9 +25,7 @@ export const exposureOp = defineOp<ExposureParams>({
   defaults: { ev: 0 },
   apply(ctx, p) {
     if (p.ev === 0) return;
-    const lut = exposureTable(p.ev, ctx.maxValue);
-    ctx.pixels('tone', (px) => {
-      for (let i = 0; i < px.length; i++) px[i] = lut[px[i]!]!;
-    });
+    const k = 2 ** p.ev;
+    ctx.curve((v) => encodeFast(decodeFast(v) * k));
   },
 });

@@ -19,8 +19,9 @@ export type ResizeParams = z.infer<typeof v1>;
 
 /**
  * Output size, after geometry and tone. Never enlarges unless `allowUpscale` (and never in a
- * preview, which is already smaller than the original). `contain` pads with black. Lanczos3 is set
- * explicitly so a change of sharp's default cannot change our pixels.
+ * preview, which is already smaller than the original). `contain` pads with black. The renderer
+ * (render/geometry.ts) follows sharp's own size rules, reads the original at about this size when
+ * it is smaller, and resamples with Lanczos3, set explicitly so a sharp default cannot move our pixels.
  */
 export const resizeOp = defineOp<ResizeParams>({
   op: 'resize',
@@ -30,25 +31,7 @@ export const resizeOp = defineOp<ResizeParams>({
   defaults: { mode: 'long-edge', longEdge: 2048, allowUpscale: false },
   apply(ctx, p) {
     const withoutEnlargement = ctx.forPreview || !p.allowUpscale;
-    ctx.sharp('resize', (image, size) => {
-      if (p.mode === 'long-edge') {
-        const landscape = size.width >= size.height;
-        return image.resize({
-          width: landscape ? p.longEdge : undefined,
-          height: landscape ? undefined : p.longEdge,
-          withoutEnlargement,
-          kernel: 'lanczos3',
-        });
-      }
-      return image.resize({
-        width: p.width,
-        height: p.height,
-        fit: p.fit,
-        position: 'centre',
-        background: '#000000',
-        withoutEnlargement,
-        kernel: 'lanczos3',
-      });
-    });
+    const resize = p.mode === 'long-edge' ? { mode: p.mode, longEdge: p.longEdge } : { mode: p.mode, width: p.width, height: p.height, fit: p.fit };
+    ctx.geometry({ kind: 'resize', resize, withoutEnlargement });
   },
 });

@@ -15,8 +15,6 @@ const v1 = z
   .strict();
 export type RotateParams = z.infer<typeof v1>;
 
-const DEGREES = { none: 0, cw90: 90, ccw90: 270, '180': 180 } as const;
-
 export const rotateOp = defineOp<RotateParams>({
   op: 'rotate',
   version: 1,
@@ -24,10 +22,7 @@ export const rotateOp = defineOp<RotateParams>({
   migrate: {},
   defaults: { turn: 'none', flipH: false, flipV: false },
   apply(ctx, p) {
-    const degrees = DEGREES[p.turn];
-    // One pass each: sharp has its own fixed order for rotate/flip/flop inside one pipeline.
-    if (degrees !== 0) ctx.sharp('orient', (image) => image.rotate(degrees));
-    if (p.flipH) ctx.sharp('orient', (image) => image.flop());
-    if (p.flipV) ctx.sharp('orient', (image) => image.flip());
+    if (p.turn === 'none' && !p.flipH && !p.flipV) return;
+    ctx.geometry({ kind: 'orient', orient: p });
   },
 });

@@ -7,9 +7,8 @@ export type WhiteBalanceParams = z.infer<typeof v1>;
 /**
  * Channel gains, i.e. a diagonal colour matrix. Warmer (+temperature) raises red and lowers blue by up
  * to ±0.35 stop each; +tint lowers green (towards magenta) by up to 0.3 stop. The gains are then
- * normalised so a neutral grey keeps its luma. sharp's `recomb` works in 8 bits (it would throw
- * away our 16-bit intermediates), so the diagonal matrix is applied with per-channel `linear` gains,
- * which is the same arithmetic. The gains act on encoded values: a relative correction for the eye,
+ * normalised so a neutral grey keeps its luma. A diagonal matrix is a per-channel gain, so it
+ * folds into the renderer's per-channel lookup table with the other curves. The gains act on encoded values: a relative correction for the eye,
  * not a colour-temperature conversion in Kelvin.
  */
 export function whiteBalanceGains(p: WhiteBalanceParams): [number, number, number] {
@@ -30,6 +29,6 @@ export const whiteBalanceOp = defineOp<WhiteBalanceParams>({
   apply(ctx, p) {
     if (p.temperature === 0 && p.tint === 0) return;
     const gains = whiteBalanceGains(p);
-    ctx.sharp('tone', (image) => image.linear(gains, [0, 0, 0]));
+    ctx.curve((v, channel) => v * gains[channel], true);
   },
 });

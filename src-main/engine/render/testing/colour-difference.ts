@@ -42,3 +42,24 @@ export function dHash(grey9x8: Uint8Array): string {
 }
 
 export const hamming = (a: string, b: string): number => [...a].filter((c, i) => c !== b[i]).length;
+
+/**
+ * Mean, 99th percentile and max ΔE76 between two 8-bit sRGB rasters of the same size, and `shift`:
+ * the ΔE76 between their average colours, which resampling noise cannot move but a wrong op does.
+ */
+export function deltaE76Stats(a: Uint8Array, b: Uint8Array, channels = 3): { mean: number; p99: number; max: number; shift: number } {
+  if (a.length !== b.length) throw new Error(`raster sizes differ: ${a.length} vs ${b.length}`);
+  const d = new Float64Array(a.length / channels);
+  let sum = 0;
+  for (let i = 0, n = 0; i < a.length; i += channels, n++) {
+    const p = srgbToLab(a[i]!, a[i + 1]!, a[i + 2]!);
+    const q = srgbToLab(b[i]!, b[i + 1]!, b[i + 2]!);
+    d[n] = Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+    sum += d[n]!;
+  }
+  d.sort();
+  const [ma, mb] = [meanColour(a, channels), meanColour(b, channels)];
+  const [la, lb] = [srgbToLab(...ma), srgbToLab(...mb)];
+  const shift = Math.hypot(la[0] - lb[0], la[1] - lb[1], la[2] - lb[2]);
+  return { mean: sum / d.length, p99: d[Math.min(d.length - 1, Math.floor(d.length * 0.99))]!, max: d[d.length - 1]!, shift };
+}
