@@ -64,7 +64,7 @@ try {
   for (const source of SOURCES) {
     const file = path.join(work.path, `${source.width}x${source.height}.jpg`);
     await sharp(corpusPath(source.from)).resize(source.width, source.height, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(file);
-    const m: Record<string, number[]> = { open: [], decode: [], faces: [], quality: [], hash: [], crops: [], total: [], poolRun: [], bareRun: [] };
+    const m: Record<string, number[]> = { open: [], decode: [], faces: [], quality: [], hash: [], crops: [], total: [], poolRun: [], bareRun: [], objects: [] };
     let faces = 0;
     let passes = 0;
     for (let r = 0; r <= rounds; r++) {
@@ -82,6 +82,9 @@ try {
       const t5 = performance.now();
       await cropsFor(rgb, image.width, image.height, found, null);
       const t6 = performance.now();
+      // Objects (NanoDet on tfjs-wasm, its own worker) are timed apart from the faces+quality+crops target.
+      await pixelTasks.objects({ rgb, pool });
+      const t7 = performance.now();
       let bareMs = 0;
       for (const call of rec.calls) {
         const feeds = Object.fromEntries(Object.entries(call.feeds).map(([k, t]) => [k, new ort.Tensor('float32', t.data, t.dims)]));
@@ -99,6 +102,7 @@ try {
       m.hash!.push(t5 - t4);
       m.crops!.push(t6 - t5);
       m.total!.push(t6 - t0);
+      m.objects!.push(t7 - t6);
       m.poolRun!.push(rec.wall());
       m.bareRun!.push(bareMs);
     }
@@ -112,6 +116,7 @@ try {
       'hash ms': median(m.hash!),
       'crops ms': median(m.crops!),
       'total ms': median(m.total!),
+      'objects ms': median(m.objects!),
       [`pool.run ms (${passes} passes)`]: median(m.poolRun!),
       'bare session.run ms': median(m.bareRun!),
       'pool/bare': median(m.poolRun!) / median(m.bareRun!),

@@ -202,6 +202,13 @@ async function main() {
     } else {
       try {
         status = await obtainModel(model);
+        // A multi-file model (a tfjs graph: model.json + weight shards) lists its other files as
+        // companions: each is obtained and verified the same way; the licence is written once, above.
+        for (const c of model.companions ?? []) {
+          const part = { ...model, file: c.file, bytes: c.bytes, sha256: c.sha256, obtain: { ...model.obtain, paths: [c.path] } };
+          const s = await obtainModel(part);
+          if (s !== 'present') status = s;
+        }
       } catch (err) {
         status = 'FAILED';
         failures.push(err instanceof ModelError ? err.message : `${model.id}: ${err.stack ?? err}`);

@@ -26,8 +26,7 @@ async function analyseFile(file: string, pool: OnnxPool, subject: boolean): Prom
       height: a.height,
       faces: a.faces,
       subject: a.subject?.box ? { box: a.subject.box } : null,
-      // Object detection (COCO) is not in this build: always empty, so the shape is stable.
-      objects: [],
+      objects: a.objects.objects,
       quality: { score: a.quality.score, sharpness: a.quality.sharpness, exposure: a.quality.exposure, flags: a.quality.flags },
       crops: a.crops.proposals,
     });
@@ -43,6 +42,7 @@ function describe(r: AnalyzeFileResult): string {
   return [
     `${r.file}: ${r.width} x ${r.height}, ${r.faces.length} face${r.faces.length === 1 ? '' : 's'}`,
     r.subject ? ', subject found' : '',
+    r.objects.length ? `, objects: ${[...new Set(r.objects.map((o) => o.label))].join(', ')}` : '',
     `, quality ${q.score.toFixed(2)}${q.flags.length ? ` (${q.flags.join(', ')})` : ''}`,
     best ? `; best crop ${best.aspect}: ${best.reason} (${Math.round(best.confidence * 100)}%)` : '',
   ].join('');

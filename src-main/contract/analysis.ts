@@ -59,7 +59,14 @@ export const CropProposal = z.object({
 });
 export type CropProposal = z.infer<typeof CropProposal>;
 
-export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops']);
+/** A COCO object (objects task): label, box, detector confidence. */
+export const ObjectDetection = z.object({ label: z.string(), box: Box, confidence: fraction });
+export type ObjectDetection = z.infer<typeof ObjectDetection>;
+/** The objects task's stored result: detections (confidence >= 0.3) and the keywords they suggest. */
+export const ObjectsResult = z.object({ objects: z.array(ObjectDetection), keywords: z.array(z.string()) });
+export type ObjectsResult = z.infer<typeof ObjectsResult>;
+
+export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops', 'objects']);
 export type AnalysisTask = z.infer<typeof AnalysisTask>;
 export const AnalysisStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
@@ -94,6 +101,10 @@ export const PhotoAnalysis = z.object({
   proposals: z.array(CropProposal),
   /** The near-duplicate / burst group this photo belongs to, if any. */
   nearDuplicates: NearDuplicateGroup.nullable(),
+  /** COCO objects found; null until the objects analysis has completed. */
+  objects: z.array(ObjectDetection).nullable(),
+  /** Suggested keywords: distinct object labels the detector is fairly sure of (>= 0.5). */
+  keywords: z.array(z.string()),
 });
 export type PhotoAnalysis = z.infer<typeof PhotoAnalysis>;
 
@@ -109,7 +120,7 @@ export const AnalyzeFileResult = z.object({
   height: z.number().int().positive().nullable(),
   faces: z.array(DetectedFace),
   subject: z.object({ box: Box }).nullable(),
-  objects: z.array(z.object({ label: z.string(), box: Box, confidence: fraction })),
+  objects: z.array(ObjectDetection),
   quality: QualityResult.pick({ score: true, sharpness: true, exposure: true, flags: true }).nullable(),
   crops: z.array(CropProposal),
   error: AppError.optional(),

@@ -1,4 +1,5 @@
-import type { CropProposal, DetectedFace, QualityResult, SubjectResult } from '../../contract/analysis.ts';
+import type { CropProposal, DetectedFace, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
+import { suggestKeywords, type DetectedObject } from './objects/detect-objects.ts';
 import type { Face } from './faces.ts';
 import type { Quality } from './quality.ts';
 import type { Subject } from './subject.ts';
@@ -31,3 +32,7 @@ export function qualityResult(q: Quality): QualityResult {
 
 export type HashResult = { hash: string };
 export type CropsResult = { straighten: { angle: number; confidence: number }; proposals: CropProposal[] };
+
+export function objectsResult(objects: DetectedObject[]): ObjectsResult {
+  return { objects: objects.map((o) => ({ label: o.label, box: box(o.box), confidence: r3(o.confidence) })), keywords: suggestKeywords(objects) };
+}

@@ -1,6 +1,6 @@
 import type { AnalysisTask, DetectedFace, SubjectResult } from '../../contract/analysis.ts';
 import type { ErrorCode } from '../../contract/errors.ts';
-import { DetectedFace as DetectedFaceSchema, SubjectResult as SubjectSchema } from '../../contract/analysis.ts';
+import { DetectedFace as DetectedFaceSchema, ObjectsResult as ObjectsSchema, SubjectResult as SubjectSchema } from '../../contract/analysis.ts';
 import { z } from 'zod';
 import type { JobContext, JobData } from '../jobs/index.ts';
 import { PermanentJobError } from '../jobs/index.ts';
@@ -40,7 +40,7 @@ function errorOf(error: unknown): { code: ErrorCode; message: string } {
 export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'>, photoId: number): void {
   const photo = deps.library.photos.get(photoId);
   if (!photo?.sha256 || photo.error) return;
-  const tasks: AnalysisTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'crops'] : ['faces', 'quality', 'hash', 'crops'];
+  const tasks: AnalysisTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'objects', 'crops'] : ['faces', 'quality', 'hash', 'objects', 'crops'];
   for (const task of tasks) {
     const a = analyzerFor(task);
     const row = deps.library.analysis.get(photo.sha256, a.model);
@@ -63,7 +63,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath || !photo.sha256 || photo.error) return;
     const sha256 = photo.sha256;
-    const tasks: PixelTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash'] : ['faces', 'quality', 'hash'];
+    const tasks: PixelTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'objects'] : ['faces', 'quality', 'hash', 'objects'];
     const current = (task: AnalysisTask) => {
       const a = analyzerFor(task);
       const row = library.analysis.get(sha256, a.model);
@@ -100,7 +100,10 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       const subjectRow = deps.subjectEnabled() ? library.analysis.get(sha256, analyzerFor('subject').model) : null;
       const subject: SubjectResult | null = subjectRow?.status === 'completed' ? SubjectSchema.parse(subjectRow.result) : null;
       const faceList: DetectedFace[] = z.array(DetectedFaceSchema).parse(faces.result);
-      put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject));
+      // Objects are optional for crops: without them (failed, weights missing) proposals still come.
+      const objectsRow = library.analysis.get(sha256, analyzerFor('objects').model);
+      const objects = objectsRow?.status === 'completed' ? ObjectsSchema.parse(objectsRow.result).objects : [];
+      put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject, objects));
     } catch (error) {
       const e = errorOf(error);
       // An unreadable original fails every task that was waiting for its pixels.

@@ -1,6 +1,8 @@
-import type { AnalysisTask, CropProposal, DetectedFace, QualityResult, SubjectResult } from '../../contract/analysis.ts';
+import type { AnalysisTask, CropProposal, DetectedFace, ObjectDetection, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
 import type { OpenedImage } from '../media/decode.ts';
-import { facesResult, qualityResult, subjectResult, type CropsResult, type HashResult } from './analysis-results.ts';
+import { facesResult, objectsResult, qualityResult, subjectResult, type CropsResult, type HashResult } from './analysis-results.ts';
+import { detectObjects, OBJECT_MODEL_ID } from './objects/detect-objects.ts';
+import { mainObject } from './objects/main-object.ts';
 import { proposeCrops } from './crops/propose.ts';
 import { CROP_PROPOSER_ID, CROP_PROPOSER_VERSION } from './crops/to-crop-step.ts';
 import { detectFaces, FACE_MODEL_ID } from './faces.ts';
@@ -31,6 +33,8 @@ export function analyzerFor(task: AnalysisTask): { model: string; version: strin
       return { model: 'gradient-hash', version: '1', provider: 'local' };
     case 'crops':
       return { model: CROP_PROPOSER_ID, version: CROP_PROPOSER_VERSION, provider: 'local' };
+    case 'objects':
+      return { model: OBJECT_MODEL_ID, version: getModel(OBJECT_MODEL_ID).version, provider: 'local' };
   }
 }
 
@@ -58,12 +62,19 @@ export const pixelTasks = {
   subject: async ({ rgb, pool }: TaskContext): Promise<SubjectResult> => subjectResult(await detectSubject(rgb, { pool })),
   quality: async ({ rgb }: TaskContext): Promise<QualityResult> => qualityResult(await assessQualityRgb(rgb)),
   hash: async ({ rgb }: TaskContext): Promise<HashResult> => ({ hash: await gradientHash(rgb) }),
+  objects: async ({ rgb, pool }: TaskContext): Promise<ObjectsResult> => objectsResult(await detectObjects(rgb, { pool })),
 };
 
-/** Crop proposals (and the straighten they carry) from the faces and subject found. */
-export async function cropsFor(rgb: RgbImage, width: number, height: number, faces: DetectedFace[], subject: SubjectResult | null): Promise<CropsResult> {
+/**
+ * Crop proposals (and the straighten they carry) from the faces and subject found. Without a
+ * subject mask and without faces, the main detected object stands in for the subject.
+ */
+export async function cropsFor(rgb: RgbImage, width: number, height: number, faces: DetectedFace[], subject: SubjectResult | null, objects: ObjectDetection[] = []): Promise<CropsResult> {
   const straighten = await estimateStraighten(rgb);
-  const proposals: CropProposal[] = proposeCrops({ width, height, faces, subject: subject?.box ?? null, angle: straighten.angle });
+  const main = !subject?.box && faces.length === 0 ? mainObject(objects) : null;
+  const proposals: CropProposal[] = proposeCrops({
+    width, height, faces, subject: subject?.box ?? main?.box ?? null, subjectName: main ? `main object (${main.label})` : undefined, angle: straighten.angle,
+  });
   return { straighten: { angle: straighten.angle, confidence: Math.round(straighten.confidence * 1000) / 1000 }, proposals };
 }
 
@@ -74,6 +85,7 @@ export type ImageAnalysis = {
   subject: SubjectResult | null;
   quality: QualityResult;
   hash: string;
+  objects: ObjectsResult;
   crops: CropsResult;
 };
 
@@ -83,7 +95,8 @@ export async function analyzeOpenedImage(image: OpenedImage, options: { pool: On
   const ctx = { rgb, pool: options.pool };
   const faces = await pixelTasks.faces(ctx);
   const subject = options.subject ? await pixelTasks.subject(ctx) : null;
+  const objects = await pixelTasks.objects(ctx);
   const [quality, hash] = await Promise.all([pixelTasks.quality(ctx), pixelTasks.hash(ctx)]);
-  const crops = await cropsFor(rgb, image.width, image.height, faces, subject);
-  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, crops };
+  const crops = await cropsFor(rgb, image.width, image.height, faces, subject, objects.objects);
+  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops };
 }

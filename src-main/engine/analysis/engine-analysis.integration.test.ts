@@ -66,9 +66,13 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
       ['crops', 'crop-proposals', '1', 'local', 'completed', null],
       ['faces', 'blazeface-back-256', '1.2.0', 'local', 'completed', null],
       ['hash', 'gradient-hash', '1', 'local', 'completed', null],
+      ['objects', 'nanodet-m-416', '3.0.4', 'local', 'completed', null],
       ['quality', 'technical-quality', '1', 'local', 'completed', null],
     ]);
     expect(analysis.people!.subject).toBeNull();
+    // objects from analysis.get: both men, and the keywords they suggest
+    expect(analysis.people!.objects!.filter((o) => o.label === 'person' && o.confidence >= 0.5)).toHaveLength(2);
+    expect(analysis.people!.keywords).toContain('person');
   });
 
   it('finds the two faces and proposes crops that keep both, inside the photo', () => {

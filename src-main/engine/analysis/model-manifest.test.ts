@@ -8,7 +8,7 @@ import { requireWeights } from './test-weights.ts';
 describe('model manifest', () => {
   it('lists the npm-carried weights with size and checksum, and CLIP as a download without them', () => {
     const m = loadManifest();
-    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'clip-vit-b32']);
+    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416', 'clip-vit-b32']);
     expect(getModel('blazeface-back-256')).toMatchObject({ task: 'faces', bytes: 603_432, licence: 'Apache-2.0' });
     expect(getModel('isnet-small')).toMatchObject({ task: 'subject', bytes: 44_342_436, licence: 'MIT' });
     const clip = getModel('clip-vit-b32');

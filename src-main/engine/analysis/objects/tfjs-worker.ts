@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import type { RunReply, RunRequest, TensorData, WorkerInit } from '../onnx-protocol.ts';
+
+/**
+ * The tfjs twin of onnx-worker.ts: same messages, same "feeds in, named float32 outputs back"
+ * contract, one request at a time, so OnnxPool runs a tfjs graph model exactly like an ONNX one.
+ * Only the COCO detector needs it (no ONNX COCO weights can be had here; see detect-objects.ts).
+ *
+ * Backend: tfjs-backend-wasm (SIMD). Its threaded build needs the browser's cross-origin-isolated
+ * SharedArrayBuffer setup; under Node it reports no multithread support, so the model runs on one
+ * core whatever intraOpNumThreads says: fine on a 2-core machine, where the other core keeps the
+ * engine and the UI responsive. @tensorflow/tfjs-node is not used: it downloads libtensorflow at install.
+ */
+const init = workerData as WorkerInit;
+let model: Promise<GraphModel> | null = null;
+
+/** The .wasm binaries ship inside the package; pointing at them keeps tfjs from fetching anything. */
+function wasmDir(): string {
+  const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+  return path.dirname(entry) + path.sep;
+}
+
+type WeightGroup = { paths: string[]; weights: tf.io.WeightsManifestEntry[] };
+type ModelJson = {
+  modelTopology: object;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  signature?: object;
+  weightsManifest: WeightGroup[];
+};
+
+/** An IOHandler that reads model.json and its shards from disk (tfjs's own loaders use fetch). */
+function fileHandler(modelJsonPath: string): tf.io.IOHandler {
+  return {
+    load: async () => {
+      const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
+      const dir = path.dirname(modelJsonPath);
+      const shards: Buffer[] = [];
+      for (const group of json.weightsManifest) {
+        for (const p of group.paths) shards.push(await readFile(path.join(dir, path.basename(p))));
+      }
+      const all = Buffer.concat(shards);
+      return {
+        modelTopology: json.modelTopology,
+        format: json.format,
+        generatedBy: json.generatedBy,
+        convertedBy: json.convertedBy,
+        signature: json.signature,
+        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
+      };
+    },
+  };
+}
+
+async function load(): Promise<GraphModel> {
+  wasm.setWasmPaths(wasmDir());
+  wasm.setThreadsCount(Math.max(1, init.intraOpNumThreads));
+  if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend could not start');
+  await tf.ready();
+  return loadGraphModel(fileHandler(init.modelPath));
+}
+
+function getModel(): Promise<GraphModel> {
+  model ??= load().catch((err: unknown) => {
+    model = null; // the next request tries again (e.g. after `npm run models`)
+    throw err;
+  });
+  return model;
+}
+
+async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayBuffer[] }> {
+  const m = await getModel();
+  const inputs: Record<string, tf.Tensor> = {};
+  for (const [name, t] of Object.entries(req.feeds)) inputs[name] = tf.tensor(t.data, t.dims, 'float32');
+  const started = performance.now();
+  let results: tf.Tensor[] = [];
+  try {
+    const out = m.execute(inputs, req.outputNames);
+    results = Array.isArray(out) ? out : [out];
+    const outputs: Record<string, TensorData> = {};
+    const transfer: ArrayBuffer[] = [];
+    for (let i = 0; i < req.outputNames.length; i++) {
+      const t = results[i];
+      if (!t || t.dtype !== 'float32') throw new Error(`output ${req.outputNames[i]} is missing or not float32`);
+      // data() copies out of the wasm heap into a buffer this thread owns, so it can be transferred.
+      const data = (await t.data()) as Float32Array;
+      outputs[req.outputNames[i]!] = { data, dims: [...t.shape] };
+      transfer.push(data.buffer as ArrayBuffer);
+    }
+    const ms = performance.now() - started;
+    return { reply: { id: req.id, ok: true, outputs, ms }, transfer };
+  } finally {
+    for (const t of results) t.dispose();
+    for (const t of Object.values(inputs)) t.dispose();
+  }
+}
+
+let chain: Promise<void> = Promise.resolve();
+
+parentPort!.on('message', (req: RunRequest) => {
+  chain = chain.then(async () => {
+    try {
+      const { reply, transfer } = await run(req);
+      parentPort!.postMessage(reply, transfer);
+    } catch (err) {
+      const reply: RunReply = { id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) };
+      parentPort!.postMessage(reply);
+    }
+  });
+});
