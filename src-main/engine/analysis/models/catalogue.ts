@@ -59,6 +59,8 @@ export const CatalogueEntry = z
     licence: z.string().min(1),
     licenceUrl: z.url(),
     home: z.url(),
+    /** Why sizes or hashes are missing, or anything else a maintainer must know. */
+    note: z.string().optional(),
     files: z.array(DownloadFile).min(1),
     clip: ClipSpec.optional(),
   })
