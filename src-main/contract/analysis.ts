@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
+import { SemanticAnalysis } from './models.ts';
 
 /**
  * Local AI analysis of a photo: faces, salient subject, technical quality, a perceptual hash for
@@ -94,6 +95,8 @@ export const PhotoAnalysis = z.object({
   proposals: z.array(CropProposal),
   /** The near-duplicate / burst group this photo belongs to, if any. */
   nearDuplicates: NearDuplicateGroup.nullable(),
+  /** CLIP tags and caption; absent from engines without the model manager. */
+  semantic: SemanticAnalysis.optional(),
 });
 export type PhotoAnalysis = z.infer<typeof PhotoAnalysis>;
 

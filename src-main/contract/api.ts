@@ -5,6 +5,7 @@ import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, PhotoAnalysis } from './analysis.ts';
+import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput } from './models.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -30,6 +31,10 @@ export const commands = {
   'queue.discard': { input: Id, output: Ok },
   'analysis.get': { input: AnalysisGetInput, output: PhotoAnalysis },
   'analysis.rerun': { input: AnalysisRerunInput, output: AnalysisRerunOutput },
+  'models.list': { input: Empty, output: z.array(ModelInfo) },
+  'models.download': { input: ModelIdInput, output: ModelInfo },
+  'models.verify': { input: ModelIdInput, output: ModelVerification },
+  'photos.search': { input: PhotoSearchInput, output: PhotoSearchOutput },
 } as const;
 
 export const events = {
@@ -39,6 +44,7 @@ export const events = {
   'queue.stats': QueueStats,
   'job.progress': z.object({ kind: JobKind, subject: z.string().nullable(), state: z.enum(['started', 'done', 'failed', 'dead']) }),
   'analysis.changed': AnalysisChanged,
+  'models.progress': ModelsProgress,
 } as const;
 
 export type Commands = typeof commands;

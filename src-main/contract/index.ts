@@ -7,3 +7,4 @@ export * from './queue.ts';
 export * from './recipe.ts';
 export * from './settings.ts';
 export * from './analysis.ts';
+export * from './models.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from './errors.ts';
 
 /**
  * The model manager: models no npm package carries (CLIP, an aesthetic head), downloaded from
@@ -74,3 +75,15 @@ export type RemoteVisionSettings = z.infer<typeof RemoteVisionSettings>;
 
 export const CaptionResult = z.object({ text: z.string(), provider: z.enum(['local', 'remote']), model: z.string() });
 export type CaptionResult = z.infer<typeof CaptionResult>;
+
+/** The semantic part of analysis.get: CLIP tags and a caption, or why there are none. */
+export const SemanticAnalysis = z.object({
+  model: z.string(),
+  status: z.enum(['not-installed', 'pending', 'processing', 'completed', 'failed']),
+  /** Set when the model is not installed: what to do about it. */
+  message: z.string().nullable(),
+  error: AppError.nullable(),
+  tags: z.array(SemanticTag),
+  caption: CaptionResult.nullable(),
+});
+export type SemanticAnalysis = z.infer<typeof SemanticAnalysis>;

@@ -21,6 +21,8 @@ import { APP_VERSION } from './app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
+import { SemanticService } from './analysis/clip/semantic-service.ts';
+import { ModelManager } from './analysis/models/model-manager.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -39,6 +41,8 @@ export type EngineTuning = {
    * so it is on only when this says so or the library setting 'analysis.subject' is true.
    */
   analysis?: { enabled?: boolean; subject?: boolean };
+  /** The model manager's catalogue folder (manifest.json) and install folder (tests use temp dirs). */
+  models?: { dir?: string; installRoot?: string };
 };
 
 /** Wires the whole product minus windows. Both transports and the CLI start here. */
@@ -73,6 +77,18 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };
+  // Models no npm package carries (CLIP): downloaded on request, used once installed.
+  const semantic = new SemanticService({
+    library,
+    pool,
+    manager: new ModelManager({ modelsDir: config.tuning?.models?.dir, installRoot: config.tuning?.models?.installRoot }),
+    progress: (event) => bus.emit('models.progress', event),
+    installed: () => {
+      if (config.tuning?.analysis?.enabled === false) return;
+      for (const photoId of library.analysis.photosWithout(semantic.clipModelId)) enqueueAnalyze(photoId, false);
+    },
+    log: (message) => console.error(`[lightbox] ${message}`),
+  });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -87,6 +103,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       layout,
       pool,
       subjectEnabled,
+      extras: [semantic.analyzeExtra],
       changed: (photoId, status) => {
         bus.emit('analysis.changed', { photoId, status });
         photoChanged(photoId);
@@ -152,8 +169,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
-      'analysis.get': ({ photoId }) => analysis.get(photoId),
+      'analysis.get': async ({ photoId }) => ({ ...analysis.get(photoId), semantic: await semantic.status(photoId) }),
       'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
+      'models.list': () => semantic.listModels(),
+      'models.download': ({ id }) => semantic.download(id),
+      'models.verify': ({ id }) => semantic.verify(id),
+      'photos.search': ({ text, limit }) => semantic.search(text, limit),
     },
     bus,
   );

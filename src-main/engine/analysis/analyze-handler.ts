@@ -22,6 +22,8 @@ export type AnalyzeDeps = {
   /** Called when a photo's analysis starts and when it ends (for the analysis.changed event). */
   changed: (photoId: number, status: 'analysing' | 'completed' | 'failed') => void;
   maxPixels?: number;
+  /** Optional steps after the pixel tasks (CLIP embedding, captions), each deciding if it is due. */
+  extras?: Array<{ needed: (sha256: string) => Promise<boolean>; run: (input: { sha256: string; rgb: RgbImage }) => Promise<void> }>;
 };
 
 type PixelTask = keyof typeof pixelTasks;
@@ -68,7 +70,9 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       return !job.force && row?.status === 'completed' && row.version === a.version ? row : null;
     };
     const todo = tasks.filter((t) => !current(t));
-    if (todo.length === 0 && current('crops')) return;
+    const extras = [];
+    for (const extra of deps.extras ?? []) if (job.force || (await extra.needed(sha256))) extras.push(extra);
+    if (todo.length === 0 && current('crops') && extras.length === 0) return;
 
     const put = (task: AnalysisTask, status: 'processing' | 'completed' | 'failed', result: unknown = null, error: { code: string; message: string } | null = null) =>
       library.analysis.put({ sha256, task, ...analyzerFor(task), status, result, error });
@@ -99,6 +103,8 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       const subject: SubjectResult | null = subjectRow?.status === 'completed' ? SubjectSchema.parse(subjectRow.result) : null;
       const faceList: DetectedFace[] = z.array(DetectedFaceSchema).parse(faces.result);
       put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject));
+      // Extras record their own status and errors on their rows; they never fail the job.
+      for (const extra of extras) await extra.run({ sha256, rgb });
     } catch (error) {
       const e = errorOf(error);
       // An unreadable original fails every task that was waiting for its pixels.
