@@ -4,12 +4,14 @@ import { serveCommand } from './cli/serve-command.ts';
 import { doctorCommand } from './cli/doctor-command.ts';
 import { UsageError } from './cli/usage-error.ts';
 import { analyzeCommand } from './cli/analyze-command.ts';
+import { modelsCommand } from './cli/models-command.ts';
 
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
   lightbox doctor [--library DIR] [--json]
   lightbox analyze FILE... [--json] [--no-subject]
+  lightbox models list|download ID|verify [ID] [--json]
 
 The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.`;
 
@@ -18,6 +20,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   process: processCommand,
   doctor: doctorCommand,
   analyze: analyzeCommand,
+  models: modelsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
