@@ -5,7 +5,7 @@ import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, PhotoAnalysis } from './analysis.ts';
-import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput } from './models.ts';
+import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -35,6 +35,8 @@ export const commands = {
   'models.download': { input: ModelIdInput, output: ModelInfo },
   'models.verify': { input: ModelIdInput, output: ModelVerification },
   'photos.search': { input: PhotoSearchInput, output: PhotoSearchOutput },
+  'analysis.remoteVision.get': { input: Empty, output: RemoteVisionStatus },
+  'analysis.remoteVision.set': { input: RemoteVisionUpdate, output: RemoteVisionStatus },
 } as const;
 
 export const events = {

@@ -73,6 +73,11 @@ export const RemoteVisionSettings = z.object({
 });
 export type RemoteVisionSettings = z.infer<typeof RemoteVisionSettings>;
 
+/** What the UI shows: the settings plus whether LIGHTBOX_VISION_KEY is set (never the key). */
+export const RemoteVisionStatus = RemoteVisionSettings.extend({ keySet: z.boolean() });
+export type RemoteVisionStatus = z.infer<typeof RemoteVisionStatus>;
+export const RemoteVisionUpdate = RemoteVisionSettings.partial().strict();
+
 export const CaptionResult = z.object({ text: z.string(), provider: z.enum(['local', 'remote']), model: z.string() });
 export type CaptionResult = z.infer<typeof CaptionResult>;
 

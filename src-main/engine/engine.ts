@@ -175,6 +175,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'models.download': ({ id }) => semantic.download(id),
       'models.verify': ({ id }) => semantic.verify(id),
       'photos.search': ({ text, limit }) => semantic.search(text, limit),
+      'analysis.remoteVision.get': () => semantic.remoteVision(),
+      'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
     },
     bus,
   );

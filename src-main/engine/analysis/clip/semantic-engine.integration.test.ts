@@ -95,4 +95,35 @@ describe('semantic search through the engine (stand-in CLIP)', () => {
     expect(a.semantic?.tags).toEqual([]);
     expect(a.semantic?.caption).toBeNull();
   });
+
+  it('remote captions: off by default; once set, a rerun records the remote provider and model', async () => {
+    const calls: Array<{ auth: string | undefined; model: string }> = [];
+    const vision = http.createServer(async (req, res) => {
+      let body = '';
+      for await (const c of req) body += String(c);
+      calls.push({ auth: req.headers.authorization, model: JSON.parse(body).model });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ model: 'double-vision-1', choices: [{ message: { role: 'assistant', content: 'A plain red square.' } }] }));
+    });
+    vision.listen(0, '127.0.0.1');
+    await once(vision, 'listening');
+    const saved = process.env.LIGHTBOX_VISION_KEY;
+    process.env.LIGHTBOX_VISION_KEY = 'sk-engine-test';
+    try {
+      expect(await engine.api.call('analysis.remoteVision.get', {})).toMatchObject({ enabled: false, keySet: true });
+      await expect(engine.api.call('analysis.remoteVision.set', { enabled: true })).rejects.toMatchObject({ code: 'bad-request' });
+      const set = await engine.api.call('analysis.remoteVision.set', { enabled: true, baseUrl: `http://127.0.0.1:${(vision.address() as AddressInfo).port}/v1`, model: 'double-vision' });
+      expect(set).toMatchObject({ enabled: true, model: 'double-vision', keySet: true });
+      expect(JSON.stringify(set)).not.toContain('sk-engine-test');
+      await engine.api.call('analysis.rerun', { photoIds: [photo.red!.id] });
+      await engine.whenIdle();
+      expect(calls).toEqual([{ auth: 'Bearer sk-engine-test', model: 'double-vision' }]);
+      const a = await engine.api.call('analysis.get', { photoId: photo.red!.id });
+      expect(a.semantic?.caption).toEqual({ text: 'A plain red square.', provider: 'remote', model: 'double-vision-1' });
+      expect(a.runs.map((r) => r.task)).not.toContain('caption'); // stored beside, shown under semantic
+    } finally {
+      if (saved === undefined) delete process.env.LIGHTBOX_VISION_KEY;
+      else process.env.LIGHTBOX_VISION_KEY = saved;
+      vision.close();
+    }
+  });
 });

@@ -6,6 +6,7 @@ import {
   type ModelInfo,
   type ModelVerification,
   type PhotoSearchOutput,
+  type RemoteVisionStatus,
   type SemanticAnalysis,
   type SemanticTag,
 } from '../../../contract/index.ts';
@@ -13,7 +14,7 @@ import type { Library } from '../../library/index.ts';
 import { AnalysisError } from '../analysis-error.ts';
 import type { ModelManager, ProgressEvent } from '../models/model-manager.ts';
 import type { OnnxPool } from '../onnx-pool.ts';
-import { caption, remoteReady } from '../remote/caption-provider.ts';
+import { caption, KEY_ENV, remoteReady } from '../remote/caption-provider.ts';
 import type { RgbImage } from '../rgb-image.ts';
 import { ClipModel } from './clip-model.ts';
 import { embeddingFromBase64, embeddingToBase64 } from './clip-preprocess.ts';
@@ -104,6 +105,20 @@ export class SemanticService {
   private remoteSettings(): RemoteVisionSettings {
     const parsed = RemoteVisionSettings.safeParse(this.deps.library.settings.get(REMOTE_SETTINGS_KEY) ?? {});
     return parsed.success ? parsed.data : RemoteVisionSettings.parse({});
+  }
+
+  remoteVision(): RemoteVisionStatus {
+    return { ...this.remoteSettings(), keySet: Boolean((this.deps.env ?? process.env)[KEY_ENV]) };
+  }
+
+  /** Stores the remote caption settings (the key stays in the environment). */
+  setRemoteVision(update: Partial<RemoteVisionSettings>): RemoteVisionStatus {
+    const next = RemoteVisionSettings.parse({ ...this.remoteSettings(), ...update });
+    if (next.enabled && (next.baseUrl === null || next.model === null)) {
+      throw new ApiError('bad-request', 'To turn on remote captions, give the service\'s base URL and model name.');
+    }
+    this.deps.library.settings.set(REMOTE_SETTINGS_KEY, next);
+    return this.remoteVision();
   }
 
   /** The installed CLIP model, opened (and hashed) once; null when it is not installed. */
