@@ -113,6 +113,9 @@ describe('model manager downloads over HTTP (loopback)', () => {
     const last = events.filter((e) => e.file === 'b.bin').at(-1)!;
     expect(last).toMatchObject({ received: B.length, total: B.length, fileIndex: 1, fileCount: 2 });
     expect((await manager().verify('pair')).ok).toBe(true);
+    const requests = seen.length;
+    expect((await manager().download('pair')).state).toBe('installed');
+    expect(seen.length).toBe(requests); // intact: nothing fetched again
   });
 
   it('verify finds a damaged file, and says how to fix it', async () => {
@@ -125,6 +128,9 @@ describe('model manager downloads over HTTP (loopback)', () => {
     expect(check.files.map((f) => f.ok)).toEqual([false, true]);
     expect(check.message).toContain(`has SHA-256 ${sha(bytes)}, expected ${sha(A)}`);
     expect(check.message).toContain('lightbox models download pair');
+    // Downloading again repairs it.
+    await manager().download('pair');
+    expect((await manager().verify('pair')).ok).toBe(true);
   });
 
   it('a wrong hash fails clearly and installs nothing', async () => {

@@ -137,6 +137,8 @@ export class ModelManager {
   async download(id: string, onProgress?: (p: ProgressEvent) => void): Promise<ModelListing> {
     const entry = this.entry(id);
     const dir = this.dirOf(id);
+    // Already here and intact: nothing to fetch (a damaged install is fetched again).
+    if ((await this.state(id)) === 'installed' && (await this.verify(id)).ok) return (await this.list()).find((m) => m.id === id)!;
     await mkdir(dir, { recursive: true });
     const got: Installed['files'] = [];
     for (const [i, f] of entry.files.entries()) {
