@@ -6,6 +6,7 @@ import { renderCommand } from './cli/render-command.ts';
 import { presetsCommand } from './cli/presets-command.ts';
 import { UsageError } from './cli/usage-error.ts';
 import { analyzeCommand } from './cli/analyze-command.ts';
+import { modelsCommand } from './cli/models-command.ts';
 
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   lightbox presets apply NAME PHOTO... [--library DIR] [--json]
   lightbox presets import FILE [--library DIR]
   lightbox presets export NAME [--out FILE] [--library DIR]
+  lightbox models list|download ID|verify [ID] [--json]
 
 The library defaults to your user data folder; LIGHTBOX_LIBRARY or --library overrides it.
 The Immich API key is read from IMMICH_API_KEY.`;
@@ -29,6 +31,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   analyze: analyzeCommand,
   render: renderCommand,
   presets: presetsCommand,
+  models: modelsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
+import { SemanticAnalysis } from './models.ts';
 
 /**
  * Local AI analysis of a photo: faces, salient subject, technical quality, a perceptual hash for
@@ -105,6 +106,8 @@ export const PhotoAnalysis = z.object({
   objects: z.array(ObjectDetection).nullable(),
   /** Suggested keywords: distinct object labels the detector is fairly sure of (>= 0.5). */
   keywords: z.array(z.string()),
+  /** CLIP tags and caption; absent from engines without the model manager. */
+  semantic: SemanticAnalysis.optional(),
 });
 export type PhotoAnalysis = z.infer<typeof PhotoAnalysis>;
 

@@ -18,6 +18,7 @@ import {
   UploadProgress,
   UploadTotals,
 } from './immich.ts';
+import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -56,6 +57,12 @@ export const commands = {
   'immich.resume': { input: Empty, output: ImmichStatus },
   'folders.uploadSettings.get': { input: FolderUploadSettingsGetInput, output: FolderUploadSettingsOutput },
   'folders.uploadSettings.set': { input: FolderUploadSettingsSetInput, output: FolderUploadSettingsOutput },
+  'models.list': { input: Empty, output: z.array(ModelInfo) },
+  'models.download': { input: ModelIdInput, output: ModelInfo },
+  'models.verify': { input: ModelIdInput, output: ModelVerification },
+  'photos.search': { input: PhotoSearchInput, output: PhotoSearchOutput },
+  'analysis.remoteVision.get': { input: Empty, output: RemoteVisionStatus },
+  'analysis.remoteVision.set': { input: RemoteVisionUpdate, output: RemoteVisionStatus },
 } as const;
 
 export const events = {
@@ -69,6 +76,7 @@ export const events = {
   'upload.progress': UploadProgress,
   'upload.totals': UploadTotals,
   'immich.status': ImmichStatus,
+  'models.progress': ModelsProgress,
 } as const;
 
 export type Commands = typeof commands;

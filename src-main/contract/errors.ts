@@ -39,6 +39,11 @@ export const ErrorCode = z.enum([
   'bad-request',
   'not-found',
   'internal',
+  // model manager (downloads of models no package carries)
+  'download-failed',
+  'not-installed',
+  // remote vision provider
+  'remote-failed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -9,3 +9,4 @@ export * from './recipes-api.ts';
 export * from './settings.ts';
 export * from './analysis.ts';
 export * from './immich.ts';
+export * from './models.ts';

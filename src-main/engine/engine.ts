@@ -25,6 +25,8 @@ import { proposeCropIntoRecipe } from './ai-crop-to-recipe.ts';
 import { createRecipesFeature } from './recipes-feature.ts';
 import { approvedFromRecipes, processedFromRenders } from './uploads-from-renders.ts';
 import { createEngineUploads, type ImmichConfig, type UploadSummary } from './immich/engine-uploads.ts';
+import { SemanticService } from './analysis/clip/semantic-service.ts';
+import { ModelManager } from './analysis/models/model-manager.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -43,6 +45,8 @@ export type EngineTuning = {
    * so it is on only when this says so or the library setting 'analysis.subject' is true.
    */
   analysis?: { enabled?: boolean; subject?: boolean };
+  /** The model manager's catalogue folder (manifest.json) and install folder (tests use temp dirs). */
+  models?: { dir?: string; installRoot?: string };
 };
 
 export type { ImmichConfig, UploadSummary } from './immich/engine-uploads.ts';
@@ -93,6 +97,18 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   };
   const immichConfig = { processedSource: processedFromRenders(library, layout, requestRender), approval: approvedFromRecipes(library), ...config.immich };
   const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: immichConfig, appVersion: APP_VERSION });
+  // Models no npm package carries (CLIP): downloaded on request, used once installed.
+  const semantic = new SemanticService({
+    library,
+    pool,
+    manager: new ModelManager({ modelsDir: config.tuning?.models?.dir, installRoot: config.tuning?.models?.installRoot }),
+    progress: (event) => bus.emit('models.progress', event),
+    installed: () => {
+      if (config.tuning?.analysis?.enabled === false) return;
+      for (const photoId of library.analysis.photosWithout(semantic.clipModelId)) enqueueAnalyze(photoId, false);
+    },
+    log: (message) => console.error(`[lightbox] ${message}`),
+  });
   const handlers = {
     ingest: createIngestHandler({
       library,
@@ -107,6 +123,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       layout,
       pool,
       subjectEnabled,
+      extras: [semantic.analyzeExtra],
       changed: (photoId, status) => {
         bus.emit('analysis.changed', { photoId, status });
         photoChanged(photoId);
@@ -185,7 +202,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
-      'analysis.get': ({ photoId }) => analysis.get(photoId),
+      'analysis.get': async ({ photoId }) => ({ ...analysis.get(photoId), semantic: await semantic.status(photoId) }),
       'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
       ...recipesFeature.commands,
       'photos.counts': (input) => photos.counts(input),
@@ -193,6 +210,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'photos.rate': (input) => photos.rate(input),
       'photos.flag': (input) => photos.flag(input),
       ...uploads.commands,
+      'models.list': () => semantic.listModels(),
+      'models.download': ({ id }) => semantic.download(id),
+      'models.verify': ({ id }) => semantic.verify(id),
+      'photos.search': ({ text, limit }) => semantic.search(text, limit),
+      'analysis.remoteVision.get': () => semantic.remoteVision(),
+      'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
     },
     bus,
   );

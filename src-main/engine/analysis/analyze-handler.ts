@@ -24,6 +24,8 @@ export type AnalyzeDeps = {
   /** After a complete analysis, inside the job (so a drained queue means its effects are stored too). */
   completed?: (photoId: number) => Promise<void>;
   maxPixels?: number;
+  /** Optional steps after the pixel tasks (CLIP embedding, captions), each deciding if it is due. */
+  extras?: Array<{ needed: (sha256: string) => Promise<boolean>; run: (input: { sha256: string; rgb: RgbImage }) => Promise<void> }>;
 };
 
 type PixelTask = keyof typeof pixelTasks;
@@ -70,7 +72,9 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       return !job.force && row?.status === 'completed' && row.version === a.version ? row : null;
     };
     const todo = tasks.filter((t) => !current(t));
-    if (todo.length === 0 && current('crops')) return;
+    const extras = [];
+    for (const extra of deps.extras ?? []) if (job.force || (await extra.needed(sha256))) extras.push(extra);
+    if (todo.length === 0 && current('crops') && extras.length === 0) return;
 
     const put = (task: AnalysisTask, status: 'processing' | 'completed' | 'failed', result: unknown = null, error: { code: string; message: string } | null = null) =>
       library.analysis.put({ sha256, task, ...analyzerFor(task), status, result, error });
@@ -104,6 +108,8 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       const objectsRow = library.analysis.get(sha256, analyzerFor('objects').model);
       const objects = objectsRow?.status === 'completed' ? ObjectsSchema.parse(objectsRow.result).objects : [];
       put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject, objects));
+      // Extras record their own status and errors on their rows; they never fail the job.
+      for (const extra of extras) await extra.run({ sha256, rgb });
     } catch (error) {
       const e = errorOf(error);
       // An unreadable original fails every task that was waiting for its pixels.

@@ -4,16 +4,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getModel, loadManifest, ModelManifest, verifyModel, weightPath } from './model-manifest.ts';
 import { requireWeights } from './test-weights.ts';
+import { loadCatalogue } from './models/catalogue.ts';
 
 describe('model manifest', () => {
-  it('lists the npm-carried weights with size and checksum, and CLIP as a download without them', () => {
+  it('lists the npm-carried weights with size and checksum, and CLIP in the model manager\'s downloads', () => {
     const m = loadManifest();
-    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416', 'clip-vit-b32']);
+    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416']);
     expect(getModel('blazeface-back-256')).toMatchObject({ task: 'faces', bytes: 603_432, licence: 'Apache-2.0' });
     expect(getModel('isnet-small')).toMatchObject({ task: 'subject', bytes: 44_342_436, licence: 'MIT' });
-    const clip = getModel('clip-vit-b32');
-    expect(clip.obtain.kind).toBe('download');
-    expect([clip.bytes, clip.sha256]).toEqual([null, null]);
+    const clip = loadCatalogue(m.modelsDir).find((d) => d.id === 'clip-vit-b32');
+    expect(clip?.clip?.image).toMatchObject({ input: 'pixel_values', output: 'image_embeds', size: 224 });
+    expect(clip?.files.every((f) => f.url.startsWith('https://'))).toBe(true);
   });
 
   it('rejects an npm entry without a checksum and duplicate ids', () => {
@@ -77,8 +78,7 @@ describe('verifyModel', () => {
     expect(!check.ok && check.message).toContain('npm run models');
   });
 
-  it('reports a model without a recorded checksum (CLIP) as not available', async () => {
-    const check = await verifyModel('clip-vit-b32');
-    expect(check).toMatchObject({ ok: false, code: 'not-found' });
+  it('leaves downloaded models (CLIP) to the model manager', async () => {
+    await expect(verifyModel('clip-vit-b32')).rejects.toMatchObject({ code: 'not-found' });
   });
 });

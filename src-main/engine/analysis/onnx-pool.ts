@@ -2,9 +2,9 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
 import { defaultModelsDir, getModel, verifyModel, weightPath } from './model-manifest.ts';
-import type { RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
+import type { FeedData, RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
 
-export type { TensorData } from './onnx-protocol.ts';
+export type { FeedData, TensorData } from './onnx-protocol.ts';
 export type ModelOutputs = Record<string, TensorData>;
 
 export type PoolOptions = {
@@ -62,7 +62,7 @@ class ModelWorker {
     return !this.exited;
   }
 
-  run(feeds: Record<string, TensorData>, outputNames: string[]): Promise<ModelOutputs> {
+  run(feeds: Record<string, FeedData>, outputNames: string[]): Promise<ModelOutputs> {
     const id = this.nextId++;
     const req: RunRequest = { id, feeds, outputNames };
     const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
@@ -156,6 +156,24 @@ export class OnnxPool {
       );
       w = created;
       this.workers.set(modelId, w);
+    }
+    return w.run(feeds, outputNames);
+  }
+
+  /**
+   * Runs an ONNX file that is not in the npm-obtained model list (a model-manager download such as
+   * a CLIP encoder pair). The caller verifies the file (the model manager hashes it at install and
+   * on `verify`); `key` names the worker so each file keeps one cached session.
+   */
+  async runFile(key: string, modelPath: string, feeds: Record<string, FeedData>, outputNames: string[], options: { bytes?: number } = {}): Promise<ModelOutputs> {
+    let w = this.workers.get(key);
+    if (!w?.alive) {
+      const created: ModelWorker = new ModelWorker(
+        { modelPath, intraOpNumThreads: this.threads ?? defaultThreads(options.bytes ?? null) },
+        { idleMs: this.idleMs, onGone: () => this.workers.get(key) === created && this.workers.delete(key) },
+      );
+      w = created;
+      this.workers.set(key, w);
     }
     return w.run(feeds, outputNames);
   }

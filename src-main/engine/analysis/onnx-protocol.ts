@@ -1,6 +1,8 @@
 /** Messages between onnx-pool.ts (main thread) and onnx-worker.ts (one worker per model). */
 
+/** float32 for pixels; int64 for token ids (CLIP's text encoder takes `input_ids` as int64). */
 export type TensorData = { data: Float32Array; dims: number[] };
+export type FeedData = TensorData | { data: BigInt64Array; dims: number[] };
 
 export type WorkerInit = {
   modelPath: string;
@@ -11,7 +13,7 @@ export type WorkerInit = {
 
 export type RunRequest = {
   id: number;
-  feeds: Record<string, TensorData>;
+  feeds: Record<string, FeedData>;
   outputNames: string[];
 };
 

@@ -25,7 +25,7 @@ function getSession(): Promise<ort.InferenceSession> {
 async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayBuffer[] }> {
   const s = await getSession();
   const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(req.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+  for (const [name, t] of Object.entries(req.feeds)) feeds[name] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
   const started = performance.now();
   const results = await s.run(feeds, req.outputNames);
   const ms = performance.now() - started;

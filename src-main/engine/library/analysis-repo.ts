@@ -54,6 +54,8 @@ export class AnalysisRepo {
   #upsert;
   #setStatus;
   #hashed;
+  #byModel;
+  #withoutModel;
 
   constructor(db: Db) {
     this.#one = db.prepare<[string, string], Raw>('SELECT * FROM analysis_results WHERE sha256 = ? AND model = ?');
@@ -74,6 +76,23 @@ export class AnalysisRepo {
       FROM photos p JOIN analysis_results h ON h.sha256 = p.sha256 AND h.task = 'hash' AND h.status = 'completed'
       WHERE h.result_json IS NOT NULL
       ORDER BY p.id`);
+    // Semantic search: every photo's completed result for one model (CLIP embeddings), and the
+    // photos that have none yet (to enqueue after a model is installed, and to count as missing).
+    this.#byModel = db.prepare<[string], { photoId: number; result: string }>(`
+      SELECT p.id AS photoId, r.result_json AS result FROM photos p
+      JOIN analysis_results r ON r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed'
+      WHERE r.result_json IS NOT NULL ORDER BY p.id`);
+    this.#withoutModel = db.prepare<[string], number>(`
+      SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL AND NOT EXISTS (
+        SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed') ORDER BY p.id`).pluck();
+  }
+
+  completedByModel(model: string): Array<{ photoId: number; result: unknown }> {
+    return this.#byModel.all(model).map((r) => ({ photoId: r.photoId, result: JSON.parse(r.result) }));
+  }
+
+  photosWithout(model: string): number[] {
+    return this.#withoutModel.all(model);
   }
 
   get(sha256: string, model: string): AnalysisRow | null {

@@ -79,7 +79,11 @@ function getModel(): Promise<GraphModel> {
 async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayBuffer[] }> {
   const m = await getModel();
   const inputs: Record<string, tf.Tensor> = {};
-  for (const [name, t] of Object.entries(req.feeds)) inputs[name] = tf.tensor(t.data, t.dims, 'float32');
+  for (const [name, t] of Object.entries(req.feeds)) {
+    // The detector takes float pixels only; int64 feeds exist for CLIP's token ids (onnx worker).
+    if (!(t.data instanceof Float32Array)) throw new Error(`input ${name}: the tfjs runtime takes float32 tensors only`);
+    inputs[name] = tf.tensor(t.data, t.dims, 'float32');
+  }
   const started = performance.now();
   let results: tf.Tensor[] = [];
   try {
