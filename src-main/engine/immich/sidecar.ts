@@ -1,4 +1,5 @@
-import { escapeXml, type CameraRawCrop } from '../render/xmp-sidecar.ts';
+import type { CameraRawCrop } from '../render/xmp-sidecar.ts';
+import { xmpBag, xmpDescription, xmpNumber, xmpPacket, xmpRating } from '../render/xmp-packet.ts';
 
 export type UploadSidecarInput = {
   description?: string;
@@ -13,19 +14,8 @@ export type UploadSidecarInput = {
   crop?: CameraRawCrop;
 };
 
-/** Same formatting as render/xmp-sidecar.ts: 6 decimals, no exponent. */
-function num(v: number): string {
-  const s = (Math.abs(v) < 5e-7 ? 0 : v).toFixed(6).replace(/\.?0+$/, '');
-  return s === '-0' ? '0' : s;
-}
-
 const hierarchical = (keyword: string) => keyword.split(/[|/]/).map((p) => p.trim()).filter(Boolean).join('|');
 const leaf = (keyword: string) => keyword.split(/[|/]/).map((p) => p.trim()).filter(Boolean).at(-1) ?? '';
-
-function bag(tag: string, items: string[]): string {
-  const lis = items.map((i) => `     <rdf:li>${escapeXml(i)}</rdf:li>`).join('\n');
-  return `   <${tag}>\n    <rdf:Bag>\n${lis}\n    </rdf:Bag>\n   </${tag}>`;
-}
 
 /**
  * The XMP sent as `sidecarData` with an upload. Immich reads description, rating and tags from it
@@ -38,39 +28,17 @@ export function buildUploadSidecar(input: UploadSidecarInput): string {
   const attrs: Array<[string, string]> = [];
   if (input.crop?.hasCrop) {
     const c = input.crop;
-    attrs.push(['crs:HasCrop', 'True'], ['crs:CropTop', num(c.top)], ['crs:CropLeft', num(c.left)], ['crs:CropBottom', num(c.bottom)], ['crs:CropRight', num(c.right)], ['crs:CropAngle', num(c.angle)]);
+    attrs.push(['crs:HasCrop', 'True'], ['crs:CropTop', xmpNumber(c.top)], ['crs:CropLeft', xmpNumber(c.left)], ['crs:CropBottom', xmpNumber(c.bottom)], ['crs:CropRight', xmpNumber(c.right)], ['crs:CropAngle', xmpNumber(c.angle)]);
   }
-  if (input.rating !== undefined) {
-    if (!Number.isInteger(input.rating) || input.rating < -1 || input.rating > 5) throw new RangeError(`rating must be -1..5, got ${input.rating}`);
-    attrs.push(['xmp:Rating', String(input.rating)]);
-  }
+  if (input.rating !== undefined) attrs.push(['xmp:Rating', xmpRating(input.rating)]);
   const children: string[] = [];
-  if (input.description !== undefined && input.description !== '') {
-    children.push(`   <dc:description>\n    <rdf:Alt>\n     <rdf:li xml:lang="x-default">${escapeXml(input.description)}</rdf:li>\n    </rdf:Alt>\n   </dc:description>`);
-  }
+  if (input.description !== undefined && input.description !== '') children.push(xmpDescription(input.description));
   const keywords = [...new Set((input.keywords ?? []).map((k) => k.trim()).filter(Boolean))];
   if (keywords.length > 0) {
     // dc:subject holds flat keywords (every level of a hierarchy, as Lightroom exports them).
     const flat = [...new Set(keywords.flatMap((k) => k.split(/[|/]/).map((p) => p.trim()).filter(Boolean)))];
-    children.push(bag('dc:subject', flat.length ? flat : keywords.map(leaf)));
-    children.push(bag('lr:hierarchicalSubject', [...new Set(keywords.map(hierarchical))]));
+    children.push(xmpBag('dc:subject', flat.length ? flat : keywords.map(leaf)));
+    children.push(xmpBag('lr:hierarchicalSubject', [...new Set(keywords.map(hierarchical))]));
   }
-  const attrText = attrs.map(([k, v]) => `\n    ${k}="${escapeXml(v)}"`).join('');
-  return [
-    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
-    '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Lightbox">',
-    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
-    '  <rdf:Description rdf:about=""' +
-      '\n    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"' +
-      '\n    xmlns:xmp="http://ns.adobe.com/xap/1.0/"' +
-      '\n    xmlns:dc="http://purl.org/dc/elements/1.1/"' +
-      '\n    xmlns:lr="http://ns.adobe.com/lightroom/1.0/"' +
-      attrText +
-      (children.length ? '>' : '/>'),
-    ...(children.length ? [...children, '  </rdf:Description>'] : []),
-    ' </rdf:RDF>',
-    '</x:xmpmeta>',
-    '<?xpacket end="w"?>',
-    '',
-  ].join('\n');
+  return xmpPacket(['crs', 'xmp', 'dc', 'lr'], attrs, children);
 }

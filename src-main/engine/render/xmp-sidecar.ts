@@ -5,6 +5,7 @@ import { activeSteps } from '../recipes/history.ts';
 import type { RotateParams } from '../recipes/ops/rotate.ts';
 import { apply, compose, invert, isMirror, orientationFromMatrix, orientationMatrix, rotateStepMatrix, swapsAxes } from './orientation.ts';
 import type { Mat2 } from './orientation.ts';
+import { xmpBag, xmpDescription, xmpNumber, xmpPacket, xmpRating } from './xmp-packet.ts';
 
 export type XmpSidecarInput = {
   /** A parsed recipe (params at current versions). */
@@ -71,16 +72,6 @@ export function cameraRawCrop(recipe: Recipe, orientation = 1, imageSize?: { wid
   };
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
-/** Fixed 6 decimals (Lightroom writes 6), trailing zeros trimmed; never exponent notation. */
-function num(v: number): string {
-  const s = (Math.abs(v) < 5e-7 ? 0 : v).toFixed(6).replace(/\.?0+$/, '');
-  return s === '-0' ? '0' : s;
-}
-
 /** An XMP sidecar for the ORIGINAL: Camera Raw crop and angle, orientation, rating, caption, keywords. */
 export function buildXmpSidecar(input: XmpSidecarInput): string {
   const { user } = recipeGeometry(input.recipe);
@@ -89,43 +80,18 @@ export function buildXmpSidecar(input: XmpSidecarInput): string {
   const attrs: Array<[string, string]> = [['crs:HasCrop', crop.hasCrop ? 'True' : 'False']];
   if (crop.hasCrop) {
     attrs.push(
-      ['crs:CropTop', num(crop.top)],
-      ['crs:CropLeft', num(crop.left)],
-      ['crs:CropBottom', num(crop.bottom)],
-      ['crs:CropRight', num(crop.right)],
-      ['crs:CropAngle', num(crop.angle)],
+      ['crs:CropTop', xmpNumber(crop.top)],
+      ['crs:CropLeft', xmpNumber(crop.left)],
+      ['crs:CropBottom', xmpNumber(crop.bottom)],
+      ['crs:CropRight', xmpNumber(crop.right)],
+      ['crs:CropAngle', xmpNumber(crop.angle)],
       ['crs:CropConstrainToWarp', '0'],
     );
   }
   attrs.push(['tiff:Orientation', String(finalOrientation)]);
-  if (input.rating !== undefined) {
-    if (!Number.isInteger(input.rating) || input.rating < -1 || input.rating > 5) throw new RangeError(`rating must be -1..5, got ${input.rating}`);
-    attrs.push(['xmp:Rating', String(input.rating)]);
-  }
+  if (input.rating !== undefined) attrs.push(['xmp:Rating', xmpRating(input.rating)]);
   const children: string[] = [];
-  if (input.description !== undefined) {
-    children.push(`   <dc:description>\n    <rdf:Alt>\n     <rdf:li xml:lang="x-default">${escapeXml(input.description)}</rdf:li>\n    </rdf:Alt>\n   </dc:description>`);
-  }
-  if (input.keywords && input.keywords.length > 0) {
-    const items = input.keywords.map((k) => `     <rdf:li>${escapeXml(k)}</rdf:li>`).join('\n');
-    children.push(`   <dc:subject>\n    <rdf:Bag>\n${items}\n    </rdf:Bag>\n   </dc:subject>`);
-  }
-  const attrText = attrs.map(([k, v]) => `\n    ${k}="${escapeXml(v)}"`).join('');
-  return [
-    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
-    '<x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Lightbox">',
-    ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
-    '  <rdf:Description rdf:about=""' +
-      '\n    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"' +
-      '\n    xmlns:tiff="http://ns.adobe.com/tiff/1.0/"' +
-      '\n    xmlns:xmp="http://ns.adobe.com/xap/1.0/"' +
-      '\n    xmlns:dc="http://purl.org/dc/elements/1.1/"' +
-      attrText +
-      (children.length ? '>' : '/>'),
-    ...(children.length ? [...children, '  </rdf:Description>'] : []),
-    ' </rdf:RDF>',
-    '</x:xmpmeta>',
-    '<?xpacket end="w"?>',
-    '',
-  ].join('\n');
+  if (input.description !== undefined) children.push(xmpDescription(input.description));
+  if (input.keywords && input.keywords.length > 0) children.push(xmpBag('dc:subject', input.keywords));
+  return xmpPacket(['crs', 'tiff', 'xmp', 'dc'], attrs, children);
 }
