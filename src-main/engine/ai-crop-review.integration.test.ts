@@ -45,6 +45,8 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
     const box = recipe.steps[0]!.params as { w: number; h: number };
     const current = await engine.api.call('render.preview', { photoId });
     expect(current.width / current.height).toBeCloseTo((box.w * photo.width!) / (box.h * photo.height!), 1);
+    // The loupe's working size, whatever the preview file's.
+    expect(Math.max(current.width, current.height)).toBeLessThanOrEqual(1024);
     const decoded = await sharp(Buffer.from(current.dataUrl.split(',')[1]!, 'base64')).metadata();
     expect([decoded.format, decoded.width, decoded.height]).toEqual(['jpeg', current.width, current.height]);
 
