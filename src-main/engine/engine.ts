@@ -76,6 +76,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const bus = new EventBus();
 
   const photoChanged = (photoId: number) => {
+    // Reading a photo derives its stage from its jobs and recipe: not worth it when no one listens (CLI runs).
+    if (!bus.has('photo.changed')) return;
     const photo = library.photos.get(photoId);
     if (photo) bus.emit('photo.changed', photo);
   };

@@ -13,6 +13,11 @@ export class EventBus {
     return () => set.delete(listener as Listener<never>);
   }
 
+  /** Whether anyone listens: lets an emitter skip building a payload nobody reads. */
+  has(event: EventName): boolean {
+    return (this.#listeners.get(event)?.size ?? 0) > 0;
+  }
+
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     for (const listener of this.#listeners.get(event) ?? []) {
       try {
