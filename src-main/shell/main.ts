@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { installAppMenu } from './app-menu.ts';
+import { serveDrops } from './drop-ipc.ts';
 import { serveApiOverIpc } from './ipc-transport.ts';
 import { registerMediaScheme, serveMediaProtocol } from './media-protocol.ts';
 import { hardenAllWebContents, hardenSession } from './security.ts';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
 
   const win = await createWindow();
   const stopIpc = serveApiOverIpc({ api: engine.api, window: win, pageUrl: PAGE_URL });
+  const stopDrops = serveDrops({ api: engine.api, window: win, pageUrl: PAGE_URL });
   const getWindow = () => (win.isDestroyed() ? null : win);
   installAppMenu({ api: engine.api, window: getWindow, libraryDir: library });
   const stopNotifications = notifyFinishedBatches({ api: engine.api, getWindow });
@@ -84,6 +86,7 @@ async function main(): Promise<void> {
     event.preventDefault();
     closing = true;
     stopIpc();
+    stopDrops();
     stopNotifications();
     removeTray();
     engine
