@@ -18,6 +18,8 @@ const RENDERER_INDEX = path.join(app.getAppPath(), 'dist', 'renderer', 'index.ht
 const PAGE_URL = pathToFileURL(RENDERER_INDEX).href;
 const TRAY_ICON = path.join(app.getAppPath(), 'resources', 'icons', 'icon.png');
 
+// Every renderer sandboxed, whatever a future window's options say.
+app.enableSandbox();
 registerMediaScheme();
 hardenAllWebContents();
 
@@ -43,6 +45,8 @@ async function createWindow(): Promise<BrowserWindow> {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A middle click on a link would open a new window without going through will-navigate.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (state.maximized) win.maximize();
