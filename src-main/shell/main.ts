@@ -1,4 +1,6 @@
 import { app, BrowserWindow, session } from 'electron';
+// First of our modules: it points the engine at the unpacked model weights before the engine loads.
+import './packaged-paths.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/engine.ts';
