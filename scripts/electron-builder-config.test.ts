@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { glob } from 'node:fs/promises';
+import { cp, glob, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import asar from '@electron/asar';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -79,6 +81,52 @@ describe('electron-builder.yml', () => {
       expect(config.asarUnpack.some((p) => path.matchesGlob(`node_modules/${dir}/x.node`, p)), dir).toBe(true);
     }
   });
+
+  it('really unpacks the weights when electron-builder packs an app with this file (a miniature app, a stand-in Electron)', async () => {
+    // electron-builder --linux dir runs offline when given an Electron folder and version; the
+    // "Electron" here is a stub script, which is all a `dir` target copies.
+    const work = await mkdtemp(path.join(os.tmpdir(), 'lightbox-pack-'));
+    try {
+      const app = path.join(work, 'app');
+      const fakeElectron = path.join(work, 'electron-dist');
+      await mkdir(fakeElectron);
+      await writeFile(path.join(fakeElectron, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
+      const stub = async (file: string, text = 'x') => {
+        await mkdir(path.dirname(path.join(app, file)), { recursive: true });
+        await writeFile(path.join(app, file), text);
+      };
+      await stub('package.json', JSON.stringify({ name: 'lightbox', version: '0.0.1', description: 'test', author: 'test', main: config.extraMetadata.main }));
+      await stub(config.extraMetadata.main);
+      await stub('dist/src-main/shell/preload.cjs');
+      await stub('dist/src-main/shell/main.test.js');
+      await stub('dist/src-main/shell/main.js.map');
+      await stub('dist/renderer/index.html', '<!doctype html>');
+      await cp(path.join(root, 'electron-builder.yml'), path.join(app, 'electron-builder.yml'));
+      await cp(path.join(root, 'resources'), path.join(app, 'resources'), { recursive: true });
+      await cp(path.join(root, 'models', 'manifest.json'), path.join(app, 'models', 'manifest.json'));
+      for (const file of weightFiles()) await stub(file, `weights of ${file}`);
+
+      const electronVersion = (JSON.parse(readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
+      const out = path.join(work, 'out');
+      const result = spawnSync(bin('electron-builder'), ['--linux', 'dir', `-c.electronDist=${fakeElectron}`, `-c.electronVersion=${electronVersion}`, `-c.directories.output=${out}`], {
+        cwd: app,
+        encoding: 'utf8',
+      });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+
+      const resources = path.join(out, 'linux-unpacked', 'resources');
+      for (const file of ['models/manifest.json', ...weightFiles()]) {
+        expect(readFileSync(path.join(resources, 'app.asar.unpacked', file), 'utf8'), file).toBe(file === 'models/manifest.json' ? readFileSync(path.join(root, file), 'utf8') : `weights of ${file}`);
+      }
+      const packed = asar.listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((p) => p.split(path.sep).join('/'));
+      for (const file of ['/package.json', `/${config.extraMetadata.main}`, '/dist/src-main/shell/preload.cjs', '/dist/renderer/index.html', '/resources/icons/icon.png']) {
+        expect(packed, file).toContain(file);
+      }
+      expect(packed.filter((p) => p.startsWith('/dist/') && (p.includes('.test.') || p.endsWith('.map')))).toEqual([]);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   describe('after the build', () => {
     beforeAll(() => {
