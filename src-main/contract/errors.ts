@@ -44,6 +44,9 @@ export const ErrorCode = z.enum([
   'not-installed',
   // remote vision provider
   'remote-failed',
+  // Electron shell: files dropped on the window
+  'no-hot-folder',
+  'copy-failed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -5,6 +5,7 @@ import { defaultDispatchLog, dispatch, forwardEvents, type DispatchLog, type Dis
 /** The preload repeats these two names (it may import nothing but electron and contract types). */
 export const CALL_CHANNEL = 'lightbox:call';
 export const EVENT_CHANNEL = 'lightbox:event';
+export const DROP_CHANNEL = 'lightbox:drop';
 
 /**
  * Serves the contract Api to our own page over IPC, with exactly the validation of the WebSocket
@@ -37,7 +38,7 @@ export function serveApiOverIpc(opts: { api: Api; window: BrowserWindow; pageUrl
 }
 
 /** Only the top frame of our window, showing our built index.html, may call the engine. */
-function isOurPage(event: IpcMainInvokeEvent, window: BrowserWindow, pageUrl: string): boolean {
+export function isOurPage(event: IpcMainInvokeEvent, window: BrowserWindow, pageUrl: string): boolean {
   const frame = event.senderFrame;
   if (!frame || frame.parent !== null || event.sender !== window.webContents) return false;
   try {

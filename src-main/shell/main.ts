@@ -1,18 +1,27 @@
 import { app, BrowserWindow, session } from 'electron';
+// First of our modules: it points the engine at the unpacked model weights before the engine loads.
+import './packaged-paths.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createEngine } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
+import { installAppMenu } from './app-menu.ts';
+import { serveDrops } from './drop-ipc.ts';
 import { serveApiOverIpc } from './ipc-transport.ts';
 import { registerMediaScheme, serveMediaProtocol } from './media-protocol.ts';
 import { hardenAllWebContents, hardenSession } from './security.ts';
+import { notifyFinishedBatches } from './notifications.ts';
+import { installTray } from './tray.ts';
 import { loadWindowState, rememberWindowState } from './window-state.ts';
 
 // The preload is compiled beside this file; the UI is Vite's build under the app root (also inside an asar).
 const PRELOAD = path.join(import.meta.dirname, 'preload.cjs');
 const RENDERER_INDEX = path.join(app.getAppPath(), 'dist', 'renderer', 'index.html');
 const PAGE_URL = pathToFileURL(RENDERER_INDEX).href;
+const TRAY_ICON = path.join(app.getAppPath(), 'resources', 'icons', 'icon.png');
 
+// Every renderer sandboxed, whatever a future window's options say.
+app.enableSandbox();
 registerMediaScheme();
 hardenAllWebContents();
 
@@ -38,6 +47,8 @@ async function createWindow(): Promise<BrowserWindow> {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A middle click on a link would open a new window without going through will-navigate.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   if (state.maximized) win.maximize();
@@ -55,12 +66,18 @@ async function main(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession);
 
-  const engine: Engine = await createEngine({ libraryDir: libraryDir(), mode: 'electron' });
+  const library = libraryDir();
+  const engine: Engine = await createEngine({ libraryDir: library, mode: 'electron' });
   serveMediaProtocol((kind, id) => engine.resolveMedia(kind, id));
   await engine.start();
 
   const win = await createWindow();
   const stopIpc = serveApiOverIpc({ api: engine.api, window: win, pageUrl: PAGE_URL });
+  const stopDrops = serveDrops({ api: engine.api, window: win, pageUrl: PAGE_URL });
+  const getWindow = () => (win.isDestroyed() ? null : win);
+  installAppMenu({ api: engine.api, window: getWindow, libraryDir: library });
+  const stopNotifications = notifyFinishedBatches({ api: engine.api, getWindow });
+  const removeTray = await installTray({ api: engine.api, iconPath: TRAY_ICON, getWindow });
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();
     win.focus();
@@ -75,6 +92,9 @@ async function main(): Promise<void> {
     event.preventDefault();
     closing = true;
     stopIpc();
+    stopDrops();
+    stopNotifications();
+    removeTray();
     engine
       .close()
       .catch((error: unknown) => console.error('[lightbox] engine did not close cleanly:', error))

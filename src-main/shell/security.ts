@@ -1,19 +1,5 @@
 import { app, type Session } from 'electron';
-import { MEDIA_SCHEME } from './media-protocol.ts';
-
-/** No inline scripts or styles in the UI, so the policy can forbid both. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  `img-src 'self' data: blob: ${MEDIA_SCHEME}:`,
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 /** Strict CSP on every response and no permission (camera, notifications, ...) is ever granted. */
 export function hardenSession(session: Session): void {
@@ -21,6 +7,7 @@ export function hardenSession(session: Session): void {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
 }
 
 /**
