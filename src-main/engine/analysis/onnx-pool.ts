@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
 import { defaultModelsDir, getModel, verifyModel, weightPath } from './model-manifest.ts';
 import type { FeedData, RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
+import { siblingWorker } from '../worker-url.ts';
 
 export type { FeedData, TensorData } from './onnx-protocol.ts';
 export type ModelOutputs = Record<string, TensorData>;
@@ -46,8 +47,8 @@ class ModelWorker {
 
   constructor(init: WorkerInit, options: { idleMs: number; onGone: () => void }) {
     this.idleMs = options.idleMs;
-    const script = init.runtime === 'tfjs' ? './objects/tfjs-worker.ts' : './onnx-worker.ts';
-    this.worker = new Worker(new URL(script, import.meta.url), { workerData: init });
+    const script = init.runtime === 'tfjs' ? 'objects/tfjs-worker' : 'onnx-worker';
+    this.worker = new Worker(siblingWorker(script, import.meta.url), { workerData: init });
     this.worker.on('message', (reply: RunReply) => this.settle(reply));
     this.worker.on('error', (err) => this.fail(new AnalysisError('job-failed', `The model worker crashed: ${err.message}`, { cause: err })));
     this.worker.on('exit', (code) => {

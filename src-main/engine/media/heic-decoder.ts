@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { HeicRequest, HeicResponse } from './heic-protocol.ts';
 import { MediaError } from './media-error.ts';
+import { siblingWorker } from '../worker-url.ts';
 
 export type DecodedHeic = Omit<Extract<HeicResponse, { ok: true }>, 'tiff'> & { tiff: Buffer };
 
@@ -22,7 +23,7 @@ let nextId = 1;
 let idleTimer: NodeJS.Timeout | null = null;
 
 function startWorker(): Worker {
-  const w = new Worker(new URL('./heic-worker.ts', import.meta.url));
+  const w = new Worker(siblingWorker('heic-worker', import.meta.url));
   w.on('message', (response: HeicResponse) => {
     const job = inFlight;
     if (!job || job.request.id !== response.id) return;

@@ -7,6 +7,7 @@ import { srgb8ToP3Into } from './srgb-to-p3.ts';
 import { runTone, toneSteps } from './tone.ts';
 import type { ToneStep } from './tone.ts';
 import type { PassSize } from '../recipes/op-module.ts';
+import { siblingWorker } from '../worker-url.ts';
 
 export type ToneJob = {
   id: number;
@@ -54,7 +55,7 @@ function wakeWaiters(): void {
 }
 
 function startHelper(): Helper {
-  const worker = new Worker(new URL('./tone-worker.ts', import.meta.url));
+  const worker = new Worker(siblingWorker('tone-worker', import.meta.url));
   const helper: Helper = { worker, ready: false, busy: false, pending: null };
   worker.on('message', (reply: ToneReply) => {
     if ('ready' in reply) {
