@@ -10,6 +10,8 @@ export type LibraryLayout = {
   originalsDir: string;
   thumbPath(photoId: number): string;
   previewPath(photoId: number): string;
+  /** The 1024 px working copy the editing preview path renders from. */
+  editPreviewPath(photoId: number): string;
   absolute(relativePath: string): string;
   /** `processed/YYYY/MM/{sha8}_{rev}.{ext}`; an export target adds `_{target}` before the extension. */
   processedRelative(file: { yearMonth: string; sha256: string; revision: number; ext: string; target?: string }): string;
@@ -37,6 +39,7 @@ export function libraryLayout(root: string): LibraryLayout {
     originalsDir: path.join(resolved, 'originals'),
     thumbPath: (id) => path.join(resolved, 'cache', 'thumbs', shard(id), `${id}.jpg`),
     previewPath: (id) => path.join(resolved, 'cache', 'previews', shard(id), `${id}.jpg`),
+    editPreviewPath: (id) => path.join(resolved, 'cache', 'edit', shard(id), `${id}.jpg`),
     absolute: (relativePath) => path.join(resolved, relativePath),
     processedRelative: ({ yearMonth, sha256, revision, ext, target }) =>
       `processed/${yearMonth}/${sha256.slice(0, 8)}_${revision}${target && target !== 'main' ? `_${target}` : ''}.${ext}`,

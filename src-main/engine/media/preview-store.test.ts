@@ -55,4 +55,16 @@ describe.skipIf(!hasCorpus)('previews on demand', () => {
     expect((await engine.resolveMedia('preview', id))?.path).toBe(layout.previewPath(id));
     expect(await engine.resolveMedia('preview', ids.get('truncated-10000B.jpg')!)).toBeNull();
   });
+
+  it('keeps a 1024 px working copy for the editing preview path, made once from the preview', async () => {
+    const id = ids.get('Leica_T_Typ_701.jpg')!;
+    const a = await engine.resolveMedia('preview', id);
+    const layout = libraryLayout(library.path);
+    expect(a?.path).toBe(layout.previewPath(id));
+    const rendered = await engine.api.call('render.preview', { photoId: id });
+    expect(await exists(layout.editPreviewPath(id))).toBe(true);
+    const edit = await sharp(layout.editPreviewPath(id)).metadata();
+    expect(Math.max(edit.width, edit.height)).toBe(1024);
+    expect(Math.max(rendered.width, rendered.height)).toBe(1024);
+  });
 });

