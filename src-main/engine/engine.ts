@@ -50,6 +50,7 @@ export type EngineTuning = {
 };
 
 export type { ImmichConfig, UploadSummary } from './immich/engine-uploads.ts';
+export type { Sealer } from './immich/sealed-secret-store.ts';
 
 /** Wires the whole product minus windows. Both transports and the CLI start here. */
 export async function createEngine(config: EngineConfig & { tuning?: EngineTuning; immich?: ImmichConfig }): Promise<

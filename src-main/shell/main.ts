@@ -1,9 +1,9 @@
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, safeStorage, session } from 'electron';
 // First of our modules: it points the engine at the unpacked model weights before the engine loads.
 import './packaged-paths.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createEngine } from '../engine/engine.ts';
+import { createEngine, type Sealer } from '../engine/engine.ts';
 import type { Engine } from '../engine/engine-types.ts';
 import { installAppMenu } from './app-menu.ts';
 import { serveDrops } from './drop-ipc.ts';
@@ -57,6 +57,11 @@ async function createWindow(): Promise<BrowserWindow> {
   return win;
 }
 
+const osSealer: Sealer = {
+  seal: (plain) => safeStorage.encryptString(plain).toString('base64'),
+  unseal: (sealed) => safeStorage.decryptString(Buffer.from(sealed, 'base64')),
+};
+
 async function main(): Promise<void> {
   // One engine per library: a second instance would open the same SQLite file and double-ingest.
   if (!app.requestSingleInstanceLock()) {
@@ -67,7 +72,14 @@ async function main(): Promise<void> {
   hardenSession(session.defaultSession);
 
   const library = libraryDir();
-  const engine: Engine = await createEngine({ libraryDir: library, mode: 'electron' });
+  const engine: Engine = await createEngine({
+    libraryDir: library,
+    mode: 'electron',
+    // Immich keys sealed by the OS keychain where it has one; model downloads in the user's data
+    // folder (the app's own folder is read-only once packaged).
+    immich: safeStorage.isEncryptionAvailable() ? { sealer: osSealer } : {},
+    tuning: { models: { installRoot: path.join(app.getPath('userData'), 'models') } },
+  });
   serveMediaProtocol((kind, id) => engine.resolveMedia(kind, id));
   await engine.start();
 

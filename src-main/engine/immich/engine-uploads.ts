@@ -12,6 +12,7 @@ import type { ApprovalSource, ProcessedSource } from './processed-source.ts';
 import type { RetryOptions } from './retry.ts';
 import { createUploadHandler } from './upload-handler.ts';
 import { UploadService } from './upload-service.ts';
+import { SealedSecretStore, type Sealer } from './sealed-secret-store.ts';
 
 /** Engine configuration for Immich uploads. Everything is optional: without it uploads follow the stored settings. */
 export type ImmichConfig = {
@@ -20,6 +21,8 @@ export type ImmichConfig = {
   apiKey?: string;
   /** Where keys live. Default: a 0600 file in the library folder (Electron passes safeStorage). */
   keys?: SecretStore;
+  /** With the OS keychain (Electron's safeStorage): keys are sealed before they reach the key file. */
+  sealer?: Sealer;
   /** What to upload for photos from no hot folder (CLI runs). Default: nothing. */
   defaultUpload?: Partial<FolderUploadSettings>;
   processedSource?: ProcessedSource;
@@ -44,6 +47,11 @@ export type UploadSummary = {
   waiting: number;
 };
 
+function keyStore(file: string, sealer: Sealer | undefined): SecretStore {
+  const onWarning = (m: string) => console.error(`[lightbox] ${m}`);
+  return sealer ? new SealedSecretStore(file, sealer, { onWarning }) : new FileSecretStore(file, { onWarning });
+}
+
 /** Builds the upload service, its job handler and its API commands for createEngine. */
 export function createEngineUploads(deps: { library: Library; layout: LibraryLayout; bus: EventBus; queue: () => JobQueue; config: ImmichConfig; appVersion: string }) {
   const { library, layout, bus, config } = deps;
@@ -52,7 +60,7 @@ export function createEngineUploads(deps: { library: Library; layout: LibraryLay
   const service = new UploadService({
     library,
     uploads,
-    keys: config.keys ?? new FileSecretStore(path.join(layout.root, 'immich-keys.json'), { onWarning: (m) => console.error(`[lightbox] ${m}`) }),
+    keys: config.keys ?? keyStore(path.join(layout.root, 'immich-keys.json'), config.sealer),
     events: {
       progress: (event) => bus.emit('upload.progress', event),
       totals: (event) => bus.emit('upload.totals', event),

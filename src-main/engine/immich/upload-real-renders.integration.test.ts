@@ -50,6 +50,7 @@ describe.skipIf(!hasCorpus)('uploads with the engine’s own renders', () => {
     try {
       const client = server.client();
       for (const photo of lib.photos.list({ limit: 10, offset: 0 }).photos) {
+        expect(photo.stage, photo.fileName).toBe('uploaded');
         const recipe = lib.recipes.get(photo.id)!;
         const render = lib.renders.forPhoto(photo.id).find((r) => r.revision === recipe.revision && r.target === 'main')!;
         expect(render, `${photo.fileName} has a render of its current revision`).toBeDefined();

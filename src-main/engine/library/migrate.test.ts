@@ -139,8 +139,9 @@ describe('migrations', () => {
           originalPath: 'originals/2024/01/aaaaaaaa_a.jpg',
           width: 640,
           captureDate: { local: '2024-01-01T10:00:00', offset: '+01:00', source: 'exif' },
-          // From version 3 the seeded recipe's current revision has a main render.
-          stage: version >= 3 ? 'rendered' : 'ingested',
+          // From version 3 the seeded recipe's current revision has a main render; from the uploads
+          // version on, its seeded upload finished.
+          stage: version >= UPLOADS_VERSION ? 'uploaded' : version >= 3 ? 'rendered' : 'ingested',
           duplicates: 1,
         });
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });

@@ -6,6 +6,7 @@
  *   failed       the photo has an error, or one of its jobs is dead
  *   analysing    its analyze job is queued, running, or failed and waiting to retry
  *   processing   one of its other jobs is queued, running, or failed and waiting to retry
+ *   uploaded     its upload to Immich finished (original and/or processed, as its folder asks)
  *   rendered     the CURRENT revision of its recipe has a main render (an edit makes it processing again)
  *   needs-review its recipe has an active step waiting for review (an AI crop proposal)
  *   ingested     its derive job is done
@@ -20,6 +21,8 @@ export const PHOTO_STAGE_SQL = `
       THEN 'analysing'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.state IN ('queued', 'running', 'failed'))
       THEN 'processing'
+    WHEN EXISTS (SELECT 1 FROM uploads u WHERE u.photo_id = p.id AND u.state = 'uploaded')
+      THEN 'uploaded'
     WHEN EXISTS (SELECT 1 FROM recipes r JOIN renders x ON x.photo_id = r.photo_id AND x.revision = r.revision AND x.target = 'main'
                  WHERE r.photo_id = p.id)
       THEN 'rendered'
