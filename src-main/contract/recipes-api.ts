@@ -85,6 +85,11 @@ export const recipeCommands = {
     input: z.object({ photoId: z.number().int().positive(), steps: z.array(z.unknown()).optional(), end: z.number().int().nonnegative().optional() }).strict(),
     output: z.object({ dataUrl: z.string().startsWith('data:image/jpeg;base64,'), width: z.number().int().positive(), height: z.number().int().positive(), ms: z.number().nonnegative() }),
   },
+  /**
+   * An XMP sidecar for the ORIGINAL with the current recipe's Camera Raw crop (crs:), orientation,
+   * rating, caption and keywords: Lightroom and other editors open the original framed as here.
+   */
+  'recipe.sidecar': { input: PhotoRef, output: z.object({ fileName: z.string(), xmp: z.string() }) },
   /** Renders the current revision (main output plus any export targets). */
   'render.request': {
     input: z.object({ photoId: z.number().int().positive(), targets: z.array(RenderTarget).max(10).optional() }).strict(),

@@ -73,6 +73,13 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
     const box = approved.recipe.steps[0]!.params as { w: number; h: number };
     // The processed file has the crop's shape (of the oriented original).
     expect(meta.width / meta.height).toBeCloseTo((box.w * before.width!) / (box.h * before.height!), 1);
+    // The original's sidecar carries the approved crop for Lightroom (Camera Raw crs: fields).
+    const sidecar = await engine.api.call('recipe.sidecar', { photoId });
+    expect(sidecar.fileName).toBe('obama.xmp');
+    // (render/xmp-sidecar.test.ts reads these fields back with exifr and exiftool.)
+    const attr = (name: string) => Number(new RegExp(`crs:${name}="([^"]+)"`).exec(sidecar.xmp)?.[1]);
+    expect(sidecar.xmp).toContain('crs:HasCrop="True"');
+    expect(attr('CropRight') - attr('CropLeft')).toBeCloseTo(box.w, 2);
     // Approving again changes nothing: no new revision.
     expect((await engine.api.call('recipe.approve', { photoId })).revision).toBe(approved.revision);
   });

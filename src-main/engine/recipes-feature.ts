@@ -7,6 +7,7 @@ import type { Library } from './library/index.ts';
 import { needsReview } from './recipes/ai-review.ts';
 import type { PreviewStore } from './media/preview-store.ts';
 import { renderEditPreview } from './rendering/preview-render.ts';
+import { originalSidecar } from './rendering/original-sidecar.ts';
 import { DEFAULT_KEEP_REVISIONS } from './rendering/prune-renders.ts';
 import { writeRecipeCopy } from './rendering/recipe-copy.ts';
 import { createRenderHandler } from './rendering/render-handler.ts';
@@ -19,7 +20,7 @@ import type { CommandHandlers } from './services/engine-api.ts';
 export const KEEP_REVISIONS_SETTING = 'render.keepRevisions';
 
 type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'recipe.approve' | 'presets.list' | 'presets.create' | 'presets.rename'
-  | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request' | 'render.preview';
+  | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request' | 'render.preview' | 'recipe.sidecar';
 
 export type RecipesFeatureDeps = {
   library: Library;
@@ -110,6 +111,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'presets.import': ({ json }) => presets.import(json),
     'presets.export': ({ id }) => ({ json: presets.export(id) }),
     'presets.apply': ({ presetId, photoIds }) => ({ queued: presets.apply(presetId, photoIds) }),
+    'recipe.sidecar': ({ photoId }) => originalSidecar(recipes, photoId),
     'render.preview': (input) => renderEditPreview({ recipes, previews: deps.previews }, input),
     'render.request': async ({ photoId, targets }) => {
       const revision = await recipes.ensureSaved(photoId);
