@@ -146,21 +146,23 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     const box = (await slider.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
-    for (let i = 1; i <= 5; i++) await page.mouse.move(box.x + box.width * (0.5 + 0.06 * i), box.y + box.height / 2);
+    for (let i = 1; i <= 5; i++) await page.mouse.move(box.x + box.width * (0.5 + 0.025 * i), box.y + box.height / 2);
     await page.mouse.up();
-    await expect.poll(async () => Number(await value.inputValue()), { timeout: 10_000 }).toBeGreaterThan(1);
+    await expect.poll(async () => Number(await value.inputValue()), { timeout: 10_000 }).toBeGreaterThan(0.5);
     const ev = Number(await value.inputValue());
-    await expect.poll(() => editedBrightness(page), { timeout: 30_000 }).toBeGreaterThan(base + 20);
+    await expect.poll(() => editedBrightness(page), { timeout: 30_000 }).toBeGreaterThan(base + 15);
     const bright = await editedBrightness(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'editor-recipe.png') });
 
+    // Undo works on steps (the recipe's end pointer): the exposure step goes, and comes back with its value.
     await panel.getByRole('button', { name: 'Undo' }).click();
-    await expect.poll(async () => Number(await value.inputValue())).toBe(0);
+    await expect.poll(() => step.count()).toBe(0);
     await expect.poll(() => editedBrightness(page), { timeout: 30_000 }).toBeLessThan(base + 3);
+    expect(await panel.getByRole('button', { name: 'Redo' }).isEnabled()).toBe(true);
     // Redo from the keyboard (focus off the inputs).
     await loupe.focus();
     await page.keyboard.press('Shift+Control+z');
-    await expect.poll(async () => Number(await value.inputValue())).toBe(ev);
+    await expect.poll(async () => (await step.count()) > 0 && Number(await value.inputValue())).toBe(ev);
     await expect.poll(() => editedBrightness(page), { timeout: 30_000 }).toBeCloseTo(bright, 0);
     const { recipe } = await api.call('recipe.get', { photoId: (await api.call('photos.list', { text: 'j1-' })).photos[0]!.id });
     expect(recipe.steps.slice(0, recipe.end).find((s) => s.op === 'exposure')?.params).toEqual({ ev });

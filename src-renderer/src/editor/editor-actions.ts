@@ -54,8 +54,8 @@ function createPreviewer(transport: Transport) {
 
 function applyStored(result: PhotoRecipe): void {
   const state = useEditor.getState();
+  // No revision ordering here: undo legitimately answers with an older revision.
   if (state.photoId !== result.photoId) return;
-  if (state.stored && state.stored.revision > result.revision) return;
   state.set({ stored: result, draft: null, error: null });
 }
 
