@@ -1,20 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
 import { mediaUrl, type Box, type Photo } from '../contract.ts';
 import { CropOverlay } from './CropOverlay.tsx';
 import { useEditor } from './editor-store.ts';
-
-/** Size of an element, followed as the window or the side panel changes. */
-function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
-  const [size, setSize] = useState({ width: 0, height: 0 });
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const observer = new ResizeObserver(() => setSize({ width: el.clientWidth, height: el.clientHeight }));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, [ref]);
-  return size;
-}
 
 const PAD = 16;
 const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
@@ -37,24 +23,21 @@ function Boxes({ boxes }: { boxes: Array<{ box: Box; label: string }> }) {
  * fitted rectangle, so fractions of the photo are fractions of that rectangle.
  */
 export function EditorStage({ photo, mediaBase }: { photo: Photo; mediaBase: string }) {
-  const stage = useRef<HTMLDivElement>(null);
-  const size = useSize(stage);
   const { preview, cropMode, cropDraft, aspect, before, split, boxes, analysis, busy } = useEditor();
   const set = useEditor((s) => s.set);
   const original = mediaUrl(mediaBase, photo.id, 'preview', photo.mediaRev);
 
   if (!preview || preview.photoId !== photo.id) {
     return (
-      <div ref={stage} className="loupe-stage editor-stage" data-zoomed="false">
+      <div className="loupe-stage editor-stage" data-zoomed="false">
         <img className="loupe-img" src={original} alt={photo.fileName} />
         <p className="loupe-note">Making the edited preview…</p>
       </div>
     );
   }
-  const scale = Math.min((size.width - 2 * PAD) / preview.width, (size.height - 2 * PAD) / preview.height);
-  const w = Math.max(0, preview.width * scale);
-  const h = Math.max(0, preview.height * scale);
-  const frame = { left: (size.width - w) / 2, top: (size.height - h) / 2, width: w, height: h };
+  // Fitted by CSS alone (the stage is a size container): no measuring, so no frame of a stale size.
+  const ratio = preview.width / preview.height;
+  const frame = { width: `min(calc(100cqw - ${2 * PAD}px), calc((100cqh - ${2 * PAD}px) * ${ratio}))`, aspectRatio: `${preview.width} / ${preview.height}` };
   // Crop and split show the whole frame (geometry off), so the unedited preview lines up with it.
   const wholeFrame = cropMode || split !== null || boxes;
   const detections = boxes && wholeFrame
@@ -62,7 +45,7 @@ export function EditorStage({ photo, mediaBase }: { photo: Photo; mediaBase: str
     : [];
 
   return (
-    <div ref={stage} className="loupe-stage editor-stage" data-zoomed="false" data-busy={busy}>
+    <div className="loupe-stage editor-stage" data-zoomed="false" data-busy={busy}>
       {before && !cropMode ? (
         <img className="loupe-img" src={original} alt={`${photo.fileName}, before`} />
       ) : (

@@ -95,10 +95,10 @@ export function RecipePanel({ transport, onSavePreset }: { transport: Transport;
     <aside className="recipe-panel" aria-label="Recipe">
       <div className="recipe-head">
         <h3>Recipe</h3>
-        <button type="button" aria-label="Undo" title="Undo (Ctrl/⌘+Z)" disabled={!stored?.canUndo} onClick={() => void undoRedo(transport, 'recipe.undo')}>
+        <button type="button" className="button" aria-label="Undo" title="Undo (Ctrl/⌘+Z)" disabled={!stored?.canUndo} onClick={() => void undoRedo(transport, 'recipe.undo')}>
           ↶
         </button>
-        <button type="button" aria-label="Redo" title="Redo (Shift+Ctrl/⌘+Z)" disabled={!stored?.canRedo} onClick={() => void undoRedo(transport, 'recipe.redo')}>
+        <button type="button" className="button" aria-label="Redo" title="Redo (Shift+Ctrl/⌘+Z)" disabled={!stored?.canRedo} onClick={() => void undoRedo(transport, 'recipe.redo')}>
           ↷
         </button>
       </div>
