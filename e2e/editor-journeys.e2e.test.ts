@@ -151,6 +151,8 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     await expect.poll(async () => Number(await value.inputValue()), { timeout: 10_000 }).toBeGreaterThan(0.5);
     const ev = Number(await value.inputValue());
     await expect.poll(() => editedBrightness(page), { timeout: 30_000 }).toBeGreaterThan(base + 15);
+    // The poll may have passed on a preview of an earlier drag position: measure once nothing is in flight.
+    await waitForEditedPreview(page);
     const bright = await editedBrightness(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'editor-recipe.png') });
 
