@@ -9,6 +9,8 @@ import type { Transport } from '../transport/index.ts';
 import { useUi } from '../ui-state.ts';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
+import { PresetsDialog } from '../presets/PresetsDialog.tsx';
+import { followApplyProgress } from '../presets/preset-store.ts';
 
 /** "?" anywhere (but in a text field) toggles the key list; Esc closes it before anything else. */
 function useHelpKey() {
@@ -45,6 +47,7 @@ export function App({ transport, loader }: { transport: Transport; loader: GridL
   const view = useUi((s) => s.view);
   useHelpKey();
   useReviewKeys(transport);
+  useEffect(() => followApplyProgress(transport), [transport]);
   return (
     <div className="app">
       <Header />
@@ -54,6 +57,7 @@ export function App({ transport, loader }: { transport: Transport; loader: GridL
         {view === 'settings' && <SettingsView transport={transport} />}
       </main>
       <HelpOverlay />
+      <PresetsDialog transport={transport} />
     </div>
   );
 }

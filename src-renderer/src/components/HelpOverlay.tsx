@@ -11,6 +11,11 @@ const KEYS: Array<[string, string]> = [
   ['Z', 'Zoom to 100 % and back'],
   ['1 – 5 / 0', 'Set stars / clear them (loupe photo, selection or focused photo)'],
   ['P / X / U', 'Pick / reject / unflag'],
+  ['C  (loupe)', 'Crop mode on / off: drag the handles, pick an aspect or an AI proposal'],
+  ['Enter  (loupe)', 'Approve the photo (stores an edited crop first); its final render is queued'],
+  ['⌫ / Delete  (loupe)', 'Reject the AI crop waiting for review'],
+  ['\\', 'Before / after'],
+  ['Ctrl/⌘ + Z, Shift + Ctrl/⌘ + Z', 'Undo / redo the recipe'],
   ['Esc', 'Back to the grid, or clear the selection'],
   ['?', 'Show or hide this list'],
 ];

@@ -1,4 +1,5 @@
 import { useCallback } from 'react';
+import { BatchBar } from '../presets/BatchBar.tsx';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 import { useUi } from '../ui-state.ts';
@@ -92,6 +93,7 @@ export function LibraryView({ transport, loader }: { transport: Transport; loade
       <div className="library-main" data-hidden={loupeOpen}>
         <FilterBar />
         <StatusLine loader={loader} />
+        <BatchBar transport={transport} />
         {listError && (
           <p className="form-error banner" role="alert">
             {listError}{' '}

@@ -3,6 +3,13 @@ import { ApiError, mediaUrl, type Photo } from '../contract.ts';
 import { isTypingTarget } from '../format.ts';
 import { useUi } from '../ui-state.ts';
 import type { Transport } from '../transport/index.ts';
+import { CropTools } from '../editor/CropTools.tsx';
+import { followEditor, approve, toggleCropMode } from '../editor/editor-actions.ts';
+import { needsReview, useEditor } from '../editor/editor-store.ts';
+import { EditorStage } from '../editor/EditorStage.tsx';
+import { RecipePanel } from '../editor/RecipePanel.tsx';
+import { useEditorKeys } from '../editor/useEditorKeys.ts';
+import { usePresets } from '../presets/preset-store.ts';
 import { ExifPanel } from './ExifPanel.tsx';
 import type { GridLoader } from './grid-loader.ts';
 import { useLibrary } from './library-store.ts';
@@ -52,6 +59,9 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
   const total = useLibrary((s) => s.total);
   const [error, setError] = useState<string | null>(null);
   const root = useRef<HTMLElement>(null);
+  const editor = useEditor();
+  useEditorKeys(transport, loupeId !== null);
+  useEffect(() => (loupeId === null ? undefined : followEditor(transport, loupeId)), [loupeId, transport]);
 
   // After a reload the open photo may not be in a loaded page: fetch it on its own.
   useEffect(() => {
@@ -85,7 +95,7 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
   useEffect(() => {
     if (loupeId === null) return;
     const onKey = (event: KeyboardEvent) => {
-      if (isTypingTarget(event.target) || useUi.getState().help || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTypingTarget(event.target) || useUi.getState().help || usePresets.getState().dialog || event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === 'ArrowRight') void step(1);
       else if (event.key === 'ArrowLeft') void step(-1);
       else if (event.key === 'Escape') close();
@@ -115,11 +125,39 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
           <button type="button" aria-pressed={zoomed} onClick={() => useLibrary.getState().setZoomed(!zoomed)}>
             {zoomed ? 'Fit' : '100 %'} <kbd>Z</kbd>
           </button>
+          <button type="button" aria-pressed={editor.cropMode} onClick={() => void toggleCropMode(transport)}>
+            Crop <kbd>C</kbd>
+          </button>
+          <button type="button" aria-pressed={editor.before} onClick={() => editor.set({ before: !editor.before })}>
+            Before <kbd>\</kbd>
+          </button>
+          <button type="button" aria-pressed={editor.split !== null} onClick={() => editor.set({ split: editor.split === null ? 0.5 : null })}>
+            Split
+          </button>
+          <button type="button" aria-pressed={editor.boxes} onClick={() => editor.set({ boxes: !editor.boxes })}>
+            Faces &amp; objects
+          </button>
+          {needsReview(editor.stored) && (
+            <button type="button" className="primary" onClick={() => void approve(transport)}>
+              Approve <kbd>Enter</kbd>
+            </button>
+          )}
         </div>
       </div>
       <div className="loupe-body">
-        {photo ? <LoupeImage key={photo.id} photo={photo} mediaBase={transport.mediaBase} zoomed={zoomed} /> : <p className="loupe-pending muted">{error ?? 'Loading…'}</p>}
-        {photo && <ExifPanel photo={photo} />}
+        {!photo ? (
+          <p className="loupe-pending muted">{error ?? 'Loading…'}</p>
+        ) : zoomed || photo.mediaRev === 0 ? (
+          <LoupeImage key={photo.id} photo={photo} mediaBase={transport.mediaBase} zoomed={zoomed} />
+        ) : (
+          <EditorStage photo={photo} mediaBase={transport.mediaBase} />
+        )}
+        {photo && (
+          <div className="loupe-side">
+            {editor.cropMode ? <CropTools transport={transport} /> : <RecipePanel transport={transport} onSavePreset={() => usePresets.getState().set({ dialog: 'save', error: null })} />}
+            <ExifPanel photo={photo} />
+          </div>
+        )}
       </div>
     </section>
   );

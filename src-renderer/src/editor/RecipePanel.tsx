@@ -1,0 +1,144 @@
+import type { RecipeStep, RecipeStepInput } from '../contract.ts';
+import type { Transport } from '../transport/index.ts';
+import { editSteps, undoRedo } from './editor-actions.ts';
+import { activeSteps, useEditor } from './editor-store.ts';
+import { ADDABLE, isEditable, newUserStep, opLabel, opSpec, paramValue, sourceKind, type Slider } from './op-table.ts';
+
+const BADGE = { user: 'User', preset: 'Preset', ai: 'AI' } as const;
+
+function withParam(steps: RecipeStepInput[], index: number, key: string, value: number): RecipeStepInput[] {
+  return steps.map((s, i) => (i === index ? { ...s, params: { ...(s.params as object), [key]: value } } : s));
+}
+
+/** One slider with its number field: dragging only previews, letting go (or typing) stores. */
+function SliderControl({ transport, index, step, slider }: { transport: Transport; index: number; step: RecipeStep | RecipeStepInput; slider: Slider }) {
+  const value = paramValue(step, slider.key);
+  const label = `${opLabel(step.op)} ${slider.label}`.replace(/^(\w+) \1$/, '$1');
+  const clamp = (v: number) => Math.min(slider.max, Math.max(slider.min, v));
+  const commit = () => {
+    const { draft } = useEditor.getState();
+    if (draft) void editSteps.commit(transport, draft);
+  };
+  return (
+    <label className="control">
+      <span>{slider.label}</span>
+      <input
+        type="range"
+        min={slider.min}
+        max={slider.max}
+        step={slider.step}
+        value={value}
+        aria-label={label}
+        onChange={(e) => editSteps.draft(withParam(editSteps.current(), index, slider.key, Number(e.target.value)))}
+        onPointerUp={commit}
+        onKeyUp={commit}
+      />
+      <input
+        type="number"
+        min={slider.min}
+        max={slider.max}
+        step={slider.step}
+        value={Number(value.toFixed(2))}
+        aria-label={`${label} value${slider.unit ? ` (${slider.unit})` : ''}`}
+        onChange={(e) => {
+          const typed = Number(e.target.value);
+          if (e.target.value !== '' && Number.isFinite(typed)) void editSteps.commit(transport, withParam(editSteps.current(), index, slider.key, clamp(typed)));
+        }}
+      />
+    </label>
+  );
+}
+
+function StepRow({ transport, index, step }: { transport: Transport; index: number; step: RecipeStep | RecipeStepInput }) {
+  const spec = opSpec(step.op);
+  const kind = sourceKind(step.source);
+  const change = (next: RecipeStepInput[]) => void editSteps.commit(transport, next);
+  const editable = isEditable(step) && step.op !== 'crop';
+  return (
+    <li className="step" data-enabled={step.enabled} aria-label={`${opLabel(step.op)} step`}>
+      <div className="step-head">
+        <input
+          type="checkbox"
+          checked={step.enabled}
+          aria-label={`Enable ${opLabel(step.op)}`}
+          onChange={(e) => change(editSteps.current().map((s, i) => (i === index ? { ...s, enabled: e.target.checked } : s)))}
+        />
+        <span className="step-name">{opLabel(step.op)}</span>
+        <span className={`badge source-${kind}`} title={step.source}>
+          {BADGE[kind]}
+        </span>
+        {step.needsReview && <span className="badge review">Review</span>}
+        <span className="step-buttons">
+          {spec && step.op !== 'crop' && (
+            <button type="button" className="link" aria-label={`Reset ${opLabel(step.op)}`} onClick={() => change(editSteps.current().map((s, i) => (i === index ? { ...s, v: spec.v, params: { ...spec.defaults } } : s)))}>
+              Reset
+            </button>
+          )}
+          <button type="button" className="link" aria-label={`Remove ${opLabel(step.op)}`} onClick={() => change(editSteps.current().filter((_, i) => i !== index))}>
+            Remove
+          </button>
+        </span>
+      </div>
+      {editable && spec?.sliders.map((slider) => <SliderControl key={slider.key} transport={transport} index={index} step={step} slider={slider} />)}
+      {step.op === 'crop' && <p className="muted step-note">Press C to edit the crop.</p>}
+      {!spec && <p className="muted step-note">Set by a preset; remove it here or change the preset.</p>}
+    </li>
+  );
+}
+
+/** The loupe's side panel: the recipe's steps with their controls, undo/redo, add an adjustment. */
+export function RecipePanel({ transport, onSavePreset }: { transport: Transport; onSavePreset(): void }) {
+  const state = useEditor();
+  const steps = activeSteps(state);
+  const { stored, error, busy, preview } = state;
+  return (
+    <aside className="recipe-panel" aria-label="Recipe">
+      <div className="recipe-head">
+        <h3>Recipe</h3>
+        <button type="button" className="button" aria-label="Undo" title="Undo (Ctrl/⌘+Z)" disabled={!stored?.canUndo} onClick={() => void undoRedo(transport, 'recipe.undo')}>
+          ↶
+        </button>
+        <button type="button" className="button" aria-label="Redo" title="Redo (Shift+Ctrl/⌘+Z)" disabled={!stored?.canRedo} onClick={() => void undoRedo(transport, 'recipe.redo')}>
+          ↷
+        </button>
+      </div>
+      <p className="muted recipe-status" role="status">
+        {stored ? `Revision ${stored.revision}` : 'Loading…'}
+        {stored?.renderedRevision ? ` · rendered ${stored.renderedRevision}` : ''}
+        {busy ? ' · previewing…' : preview ? ` · preview ${Math.round(preview.ms)} ms` : ''}
+      </p>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {steps.length === 0 ? <p className="muted">No edits yet. Add an adjustment below, press C to crop, or apply a preset.</p> : null}
+      <ol className="steps">
+        {steps.map((step, i) => (
+          <StepRow key={i} transport={transport} index={i} step={step} />
+        ))}
+      </ol>
+      <label className="control add-step">
+        <span>Add</span>
+        <select
+          aria-label="Add adjustment"
+          value=""
+          onChange={(e) => {
+            const spec = ADDABLE.find((s) => s.op === e.target.value);
+            if (spec) void editSteps.commit(transport, [...editSteps.current(), newUserStep(spec)]);
+          }}
+        >
+          <option value="">Adjustment…</option>
+          {ADDABLE.map((s) => (
+            <option key={s.op} value={s.op}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" className="button" disabled={steps.length === 0} onClick={onSavePreset}>
+        Save as preset…
+      </button>
+    </aside>
+  );
+}
