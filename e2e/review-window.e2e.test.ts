@@ -220,6 +220,15 @@ describe.skipIf(!hasCorpus)('review window (headless server, Chromium)', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'review-settings.png'), fullPage: true });
 
     const extraForm = page.getByRole('form', { name: extra });
+    // The drive goes away (a card pulled out): the folder says so, and picks up again when it is back.
+    await rm(extra, { recursive: true });
+    const away = extraForm.getByRole('status').filter({ hasText: 'Not available' });
+    await away.waitFor({ timeout: 30_000 });
+    expect(await away.innerText()).toMatch(/disappeared .*looks for it again at/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'review-folder-unavailable.png') });
+    await mkdir(extra);
+    await away.waitFor({ state: 'detached', timeout: 30_000 });
+
     await extraForm.getByRole('button', { name: 'Remove…' }).click();
     await extraForm.getByRole('button', { name: 'Remove folder' }).click();
     await extraForm.waitFor({ state: 'detached' });

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
-import type { AppInfo, DeadLetter, HotFolder, QueueStats } from './contract.ts';
+import type { AppInfo, DeadLetter, FolderStatus, HotFolder, QueueStats } from './contract.ts';
 import type { ConnectionState } from './transport/index.ts';
 
-export type Snapshot = { appInfo: AppInfo; folders: HotFolder[]; queue: QueueStats; deadLetters: DeadLetter[] };
+export type Snapshot = { appInfo: AppInfo; folders: HotFolder[]; folderStatus: Record<number, FolderStatus>; queue: QueueStats; deadLetters: DeadLetter[] };
 
 /** Everything outside the grid: connection, library info, folders, queue. The grid has its own store. */
 export type LightboxState = {
@@ -11,6 +11,8 @@ export type LightboxState = {
   loaded: boolean;
   appInfo: AppInfo | null;
   folders: HotFolder[];
+  /** Per folder id: is its root there (a card or share may be away)? */
+  folderStatus: Record<number, FolderStatus>;
   queue: QueueStats | null;
   deadLetters: DeadLetter[];
   /** Why the last snapshot failed, in words for the header. */
@@ -19,6 +21,7 @@ export type LightboxState = {
   setConnection(state: ConnectionState): void;
   applySnapshot(snapshot: Snapshot): void;
   setFolders(folders: HotFolder[]): void;
+  setFolderStatus(status: FolderStatus): void;
   setQueue(queue: QueueStats): void;
   setDeadLetters(deadLetters: DeadLetter[]): void;
   setSyncError(message: string | null): void;
@@ -29,6 +32,7 @@ export const useLightbox = create<LightboxState>()((set) => ({
   loaded: false,
   appInfo: null,
   folders: [],
+  folderStatus: {},
   queue: null,
   deadLetters: [],
   syncError: null,
@@ -36,6 +40,7 @@ export const useLightbox = create<LightboxState>()((set) => ({
   setConnection: (connection) => set({ connection }),
   applySnapshot: (snapshot) => set({ loaded: true, ...snapshot, syncError: null }),
   setFolders: (folders) => set({ folders }),
+  setFolderStatus: (status) => set((state) => ({ folderStatus: { ...state.folderStatus, [status.folderId]: status } })),
   setQueue: (queue) => set({ queue }),
   setDeadLetters: (deadLetters) => set({ deadLetters }),
   setSyncError: (syncError) => set({ syncError }),

@@ -25,6 +25,7 @@ export function syncStore(transport: Transport, grid: GridLoader): Unsubscribe {
   const apply = (item: Buffered) => {
     if (item.event === 'photo.changed') grid.photoChanged(item.payload);
     else if (item.event === 'folder.changed') store.setFolders(item.payload.folders);
+    else if (item.event === 'folder.status') store.setFolderStatus(item.payload);
     else if (item.event === 'queue.stats') {
       const before = deadCount(useLightbox.getState().queue);
       store.setQueue(item.payload);
@@ -39,6 +40,7 @@ export function syncStore(transport: Transport, grid: GridLoader): Unsubscribe {
   const unsubscribes = [
     transport.on('photo.changed', (payload) => receive({ event: 'photo.changed', payload })),
     transport.on('folder.changed', (payload) => receive({ event: 'folder.changed', payload })),
+    transport.on('folder.status', (payload) => receive({ event: 'folder.status', payload })),
     transport.on('queue.stats', (payload) => receive({ event: 'queue.stats', payload })),
     grid.followQuery(),
   ];
@@ -48,14 +50,16 @@ export function syncStore(transport: Transport, grid: GridLoader): Unsubscribe {
     buffer = [];
     void grid.reload();
     try {
-      const [appInfo, folders, queue, deadLetters] = await Promise.all([
+      const [appInfo, folders, statuses, queue, deadLetters] = await Promise.all([
         transport.call('app.info', {}),
         transport.call('folders.list', {}),
+        transport.call('folders.status', {}),
         transport.call('queue.stats', {}),
         transport.call('queue.deadLetters', {}),
       ]);
       if (mine !== generation) return;
-      const snapshot: Snapshot = { appInfo, folders, queue, deadLetters };
+      const folderStatus = Object.fromEntries(statuses.map((s) => [s.folderId, s]));
+      const snapshot: Snapshot = { appInfo, folders, folderStatus, queue, deadLetters };
       const replay = buffer.filter((item) => item.event !== 'photo.changed');
       buffer = null;
       store.applySnapshot(snapshot);

@@ -1,9 +1,18 @@
 import { useState } from 'react';
-import { ApiError, type DeadLetter, type KindStats } from '../contract.ts';
+import { ApiError, type DeadLetter, type JobKind, type KindStats } from '../contract.ts';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 
-const KIND_TEXT: Record<string, string> = { ingest: 'Ingest (copy and hash)', derive: 'Thumbnails and metadata' };
+/** Every job kind in words; a Record over JobKind so a new kind cannot ship without its label. */
+const KIND_TEXT: Record<JobKind, string> = {
+  ingest: 'Ingest (copy and hash)',
+  derive: 'Thumbnails and metadata',
+  analyze: 'Analysis (faces, objects, quality, crops)',
+  render: 'Rendering processed files',
+  'apply-preset': 'Applying presets',
+  upload: 'Uploading to Immich',
+};
+const kindText = (kind: string): string => (KIND_TEXT as Record<string, string>)[kind] ?? kind;
 
 function KindRow({ kind, stats }: { kind: string; stats: KindStats }) {
   const total = stats.queued + stats.running + stats.done + stats.failed + stats.dead;
@@ -13,10 +22,10 @@ function KindRow({ kind, stats }: { kind: string; stats: KindStats }) {
   return (
     <li className="kind">
       <div className="kind-head">
-        <span className="kind-name">{KIND_TEXT[kind] ?? kind}</span>
+        <span className="kind-name">{kindText(kind)}</span>
         <span className="muted">{parts.join(' · ')}</span>
       </div>
-      <div className="progress" role="progressbar" aria-label={`${KIND_TEXT[kind] ?? kind} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div className="progress" role="progressbar" aria-label={`${kindText(kind)} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
         <span className="progress-fill" style={{ width: `${percent}%` }} data-dead={stats.dead > 0} />
       </div>
     </li>
@@ -41,7 +50,7 @@ function DeadLetterRow({ letter, transport }: { letter: DeadLetter; transport: T
   return (
     <li className="dead-letter" aria-label={`Failed ${letter.kind} job ${letter.id}`}>
       <div className="dead-head">
-        <span className="kind-name">{KIND_TEXT[letter.kind] ?? letter.kind}</span>
+        <span className="kind-name">{kindText(letter.kind)}</span>
         <span className="muted">
           {letter.attempts} attempt{letter.attempts === 1 ? '' : 's'} · {new Date(letter.updatedAt).toLocaleString()}
         </span>

@@ -1,3 +1,4 @@
+import { useLightbox } from '../store.ts';
 import { useState, type FormEvent } from 'react';
 import { ApiError, AfterIngest, type HotFolder } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
@@ -47,6 +48,7 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
       <h3 id={titleId} className="folder-path" title={folder.path}>
         {folder.path}
       </h3>
+      <FolderAvailability folderId={folder.id} />
       <div className="checks">
         <label>
           <input type="checkbox" checked={draft.enabled} onChange={(e) => setDraft({ ...draft, enabled: e.target.checked })} /> Watching (untick to pause)
@@ -108,5 +110,18 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
         </p>
       )}
     </form>
+  );
+}
+
+/** A card reader unplugged or a share gone: say so, and when Lightbox looks again. */
+function FolderAvailability({ folderId }: { folderId: number }) {
+  const status = useLightbox((state) => state.folderStatus[folderId]);
+  if (status?.state !== 'unavailable') return null;
+  const retry = status.retryAt ? new Date(status.retryAt).toLocaleTimeString() : null;
+  return (
+    <p className="folder-unavailable" role="status">
+      Not available: {status.message}
+      {retry ? ` Lightbox looks for it again at ${retry}; nothing is lost meanwhile.` : ''}
+    </p>
   );
 }
