@@ -8,7 +8,7 @@
  *   processing   one of its other jobs is queued, running, or failed and waiting to retry
  *   uploaded     its upload to Immich finished (original and/or processed, as its folder asks)
  *   rendered     the CURRENT revision of its recipe has a main render (an edit makes it processing again)
- *   needs-review its recipe has an active step waiting for review (an AI crop proposal)
+ *   needs-review its recipe has an active, enabled step waiting for review (an AI crop proposal)
  *   ingested     its derive job is done
  *   new          none of the above (stored, nothing queued yet)
  */
@@ -27,7 +27,8 @@ export const PHOTO_STAGE_SQL = `
                  WHERE r.photo_id = p.id)
       THEN 'rendered'
     WHEN EXISTS (SELECT 1 FROM recipes r, json_each(r.recipe_json, '$.steps') s
-                 WHERE r.photo_id = p.id AND s.key < json_extract(r.recipe_json, '$.end') AND json_extract(s.value, '$.needsReview') = 1)
+                 WHERE r.photo_id = p.id AND s.key < json_extract(r.recipe_json, '$.end') AND json_extract(s.value, '$.needsReview') = 1
+                   AND json_extract(s.value, '$.enabled') = 1)
       THEN 'needs-review'
     WHEN EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
       THEN 'ingested'

@@ -43,4 +43,10 @@ describe('AI crops in a recipe', () => {
     expect(approved.steps[0]!.params).toEqual(waiting.steps[0]!.params);
     expect(approveAll(approved)).toBeNull();
   });
+
+  it('lets a disabled step waiting for review (a preset’s AI step to recompute) hold nothing up', () => {
+    const disabled = { ...aiCrop(0.1), enabled: false };
+    expect(needsReview({ ...newRecipe(SHA), steps: [disabled], end: 1 })).toBe(false);
+    expect(approveAll({ ...newRecipe(SHA), steps: [disabled], end: 1 })).toBeNull();
+  });
 });

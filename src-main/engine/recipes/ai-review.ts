@@ -19,13 +19,16 @@ export function withAiCrop(recipe: Recipe, step: RecipeStep): Recipe | null {
 
 /** Every active step that waited for review, approved; null when nothing waited. */
 export function approveAll(recipe: Recipe): Recipe | null {
-  const waiting = recipe.steps.slice(0, recipe.end).some((s) => s.needsReview);
+  const waiting = needsReview(recipe);
   if (!waiting) return null;
-  const steps = recipe.steps.map((s, i) => (i < recipe.end && s.needsReview ? { ...s, needsReview: false } : s));
+  const steps = recipe.steps.map((s, i) => (i < recipe.end && s.enabled && s.needsReview ? { ...s, needsReview: false } : s));
   return { ...recipe, steps };
 }
 
-/** Steps still waiting for the photographer's eye. */
+/**
+ * Steps still waiting for the photographer's eye. A disabled step (an AI step a preset brought,
+ * waiting to be recomputed for this photo) changes no pixels, so it holds nothing up.
+ */
 export function needsReview(recipe: Recipe): boolean {
-  return recipe.steps.slice(0, recipe.end).some((s) => s.needsReview === true);
+  return recipe.steps.slice(0, recipe.end).some((s) => s.enabled && s.needsReview === true);
 }
