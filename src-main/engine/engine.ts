@@ -93,13 +93,13 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     return created;
   };
   const previews = createPreviewStore({ library, layout });
-  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
+  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
   // Processed files come from the renders of the current recipe; approval from its review state.
   const requestRender = (photoId: number) => {
-    void Promise.resolve().then(() => recipesFeature.commands['render.request']({ photoId })).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));
+    recipesFeature.requestRender(photoId).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));
   };
   const immichConfig = { processedSource: processedFromRenders(library, layout, requestRender), approval: approvedFromRecipes(library), ...config.immich };
-  const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: immichConfig, appVersion: APP_VERSION });
+  const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: immichConfig, appVersion: APP_VERSION, photoChanged });
   // Models no npm package carries (CLIP): downloaded on request, used once installed.
   const semantic = new SemanticService({
     library,
@@ -224,16 +224,19 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   );
 
 
+  /**
+   * Where a photo's media file is. Both transports answer 404 for a path with no file, so nothing
+   * is checked twice here: a thumbnail (one request per grid tile) costs no database read at all.
+   */
   async function resolveMedia(kind: MediaKind, photoId: number): Promise<ResolvedMedia | null> {
-    const photo = library.photos.get(photoId);
-    if (!photo) return null;
-    if (kind === 'original') {
-      if (!photo.originalPath) return null;
-      return { path: layout.absolute(photo.originalPath), contentType: contentTypeOf(photo.originalPath) };
+    if (kind === 'thumb') return { path: layout.thumbPath(photoId), contentType: 'image/jpeg' };
+    if (kind === 'preview') {
+      const file = await previews.ensure(photoId);
+      return file ? { path: file, contentType: 'image/jpeg' } : null;
     }
-    const file = kind === 'thumb' ? layout.thumbPath(photoId) : await previews.ensure(photoId);
-    if (!file) return null;
-    return (await access(file).then(() => true, () => false)) ? { path: file, contentType: 'image/jpeg' } : null;
+    const photo = library.photos.get(photoId);
+    if (!photo?.originalPath) return null;
+    return { path: layout.absolute(photo.originalPath), contentType: contentTypeOf(photo.originalPath) };
   }
 
   async function start(): Promise<void> {

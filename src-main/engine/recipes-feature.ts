@@ -29,6 +29,8 @@ export type RecipesFeatureDeps = {
   /** The queue is built after its handlers, so it is reached through a getter. */
   queue(): JobQueue;
   previews: PreviewStore;
+  /** The engine's one way of announcing a photo's new state (its stage derives from recipes too). */
+  photoChanged(photoId: number): void;
   /** The photographer approved the photo's recipe (uploads that wait for approval may go). */
   approved?: (photoId: number) => void;
 };
@@ -39,12 +41,7 @@ export type RecipesFeatureDeps = {
  * `recipe.changed` and queues a render (deduped per photo).
  */
 export function createRecipesFeature(deps: RecipesFeatureDeps) {
-  const { library, layout, bus } = deps;
-
-  const photoChanged = (photoId: number) => {
-    const photo = library.photos.get(photoId);
-    if (photo) bus.emit('photo.changed', photo);
-  };
+  const { library, layout, bus, photoChanged } = deps;
 
   const queueRender = (photoId: number, revision: number, targets?: RenderTarget[]): boolean => {
     const extra = targets?.length ? `:${targets.map(targetKey).join(',')}` : '';
@@ -94,6 +91,12 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     }
   };
 
+  /** Renders the current revision (saving an empty recipe first when there is none). */
+  async function requestRender(photoId: number, targets?: RenderTarget[]): Promise<{ revision: number; queued: boolean }> {
+    const revision = await recipes.ensureSaved(photoId);
+    return { revision, queued: queueRender(photoId, revision, targets) };
+  }
+
   const commands: Pick<CommandHandlers, RecipeCommand> = {
     'recipe.get': ({ photoId }) => recipes.get(photoId),
     'recipe.update': ({ photoId, steps, end }) => recipes.update(photoId, steps, end),
@@ -113,10 +116,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'presets.apply': ({ presetId, photoIds }) => ({ queued: presets.apply(presetId, photoIds) }),
     'recipe.sidecar': ({ photoId }) => originalSidecar(recipes, photoId),
     'render.preview': (input) => renderEditPreview({ recipes, previews: deps.previews }, input),
-    'render.request': async ({ photoId, targets }) => {
-      const revision = await recipes.ensureSaved(photoId);
-      return { revision, queued: targets?.length ? queueRender(photoId, revision, targets) : queueRender(photoId, revision) };
-    },
+    'render.request': ({ photoId, targets }) => requestRender(photoId, targets),
   };
 
   const waitsForReview = (photoId: number): boolean => {
@@ -149,5 +149,5 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     return queued;
   }
 
-  return { recipes, presets, handlers: { render, 'apply-preset': applyPresetJob }, commands, onJob, resume };
+  return { recipes, presets, handlers: { render, 'apply-preset': applyPresetJob }, commands, requestRender, onJob, resume };
 }

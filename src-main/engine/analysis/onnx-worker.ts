@@ -1,6 +1,7 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
+import { serveModelRuns } from './model-worker-loop.ts';
 
 // One model per worker. The session is created on the first request and kept: loading ISNet
 // takes about a second, BlazeFace a few milliseconds.
@@ -42,18 +43,4 @@ async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayB
   return { reply: { id: req.id, ok: true, outputs, ms }, transfer };
 }
 
-// Requests run one at a time: it bounds memory (ISNet peaks near 2 GB per run) and on a
-// 2-core machine parallel runs of one model only fight over the same cores.
-let chain: Promise<void> = Promise.resolve();
-
-parentPort!.on('message', (req: RunRequest) => {
-  chain = chain.then(async () => {
-    try {
-      const { reply, transfer } = await run(req);
-      parentPort!.postMessage(reply, transfer);
-    } catch (err) {
-      const reply: RunReply = { id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) };
-      parentPort!.postMessage(reply);
-    }
-  });
-});
+serveModelRuns(run);

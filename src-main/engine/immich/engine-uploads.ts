@@ -53,7 +53,7 @@ function keyStore(file: string, sealer: Sealer | undefined): SecretStore {
 }
 
 /** Builds the upload service, its job handler and its API commands for createEngine. */
-export function createEngineUploads(deps: { library: Library; layout: LibraryLayout; bus: EventBus; queue: () => JobQueue; config: ImmichConfig; appVersion: string }) {
+export function createEngineUploads(deps: { library: Library; layout: LibraryLayout; bus: EventBus; queue: () => JobQueue; config: ImmichConfig; appVersion: string; photoChanged(photoId: number): void }) {
   const { library, layout, bus, config } = deps;
   const uploads = new UploadsRepo(library.db);
   const override = config.serverUrl ? { serverUrl: config.serverUrl, apiKey: config.apiKey ?? '' } : undefined;
@@ -65,10 +65,7 @@ export function createEngineUploads(deps: { library: Library; layout: LibraryLay
       progress: (event) => bus.emit('upload.progress', event),
       totals: (event) => bus.emit('upload.totals', event),
       status: (event) => bus.emit('immich.status', event),
-      photoChanged: (photoId) => {
-        const photo = library.photos.get(photoId);
-        if (photo) bus.emit('photo.changed', photo);
-      },
+      photoChanged: deps.photoChanged,
     },
     enqueue: (photoId) => deps.queue().enqueue('upload', { photoId }, { subject: String(photoId), dedupeKey: `upload:${photoId}` }),
     ...(config.processedSource ? { processedSource: config.processedSource } : {}),

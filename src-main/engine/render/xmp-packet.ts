@@ -1,11 +1,9 @@
-/**
- * The XMP text both sidecars share (the one kept next to processed files and the one sent to
- * Immich with an upload): escaping, number format, the packet around one rdf:Description.
- */
+import { escapeXml } from '../xml-escape.ts';
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
+/*
+ * The XMP text both sidecars share (the one kept next to processed files and the one sent to
+ * Immich with an upload): number format, the packet around one rdf:Description.
+ */
 
 /** Fixed 6 decimals (Lightroom writes 6), trailing zeros trimmed; never exponent notation. */
 export function xmpNumber(v: number): string {

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import type { RunReply, RunRequest, TensorData, WorkerInit } from '../onnx-protocol.ts';
+import { serveModelRuns } from '../model-worker-loop.ts';
 
 /**
  * The tfjs twin of onnx-worker.ts: same messages, same "feeds in, named float32 outputs back"
@@ -107,16 +108,4 @@ async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayB
   }
 }
 
-let chain: Promise<void> = Promise.resolve();
-
-parentPort!.on('message', (req: RunRequest) => {
-  chain = chain.then(async () => {
-    try {
-      const { reply, transfer } = await run(req);
-      parentPort!.postMessage(reply, transfer);
-    } catch (err) {
-      const reply: RunReply = { id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) };
-      parentPort!.postMessage(reply);
-    }
-  });
-});
+serveModelRuns(run);

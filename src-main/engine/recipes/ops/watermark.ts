@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineOp } from '../op-module.ts';
+import { escapeXml } from '../../xml-escape.ts';
 
 export const WATERMARK_POSITIONS = [
   'top-left', 'top', 'top-right',
@@ -24,10 +25,6 @@ const PLACEMENT: Record<WatermarkParams['position'], ['top' | 'middle' | 'bottom
   left: ['middle', 'left'], center: ['middle', 'center'], right: ['middle', 'right'],
   'bottom-left': ['bottom', 'left'], bottom: ['bottom', 'center'], 'bottom-right': ['bottom', 'right'],
 };
-
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
 
 /**
  * The text as a full-canvas SVG (rendered by librsvg inside sharp). The margin is half the font
