@@ -104,7 +104,12 @@ describe('model manager downloads over HTTP (loopback)', () => {
     const flaky = seen.filter((s) => s.path === '/flaky/b.bin');
     expect(flaky).toHaveLength(2);
     expect(flaky[0]!.range).toBeUndefined();
-    expect(flaky[1]!.range).toBe(`bytes=${Math.floor(B.length * 0.4)}-`);
+    // From the end of what reached the .part file: at most the 40 % sent (bytes still in flight when
+    // the connection broke are lost, more of them on a loaded machine), never from 0. The SHA-256
+    // check above proves the pieces joined up.
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(flaky[1]!.range ?? '')?.[1]);
+    expect(resumedAt).toBeGreaterThan(0);
+    expect(resumedAt).toBeLessThanOrEqual(Math.floor(B.length * 0.4));
     expect(seen.some((s) => s.path === '/files/a.bin')).toBe(true);
     const licence = await readFile(path.join(installed, 'LICENCE.txt'), 'utf8');
     expect(licence).toContain('Licence: MIT');
