@@ -67,6 +67,26 @@ describe('JobQueue failures', () => {
     expect(lib.jobs.get(id)).toMatchObject({ state: 'done', attempts: 3, lastError: 'flaky 2' });
   });
 
+  it('runs again a retry already due when its job finishes (a zero backoff)', async () => {
+    // Full jitter can draw a delay of 0: the retry is due before the queue looks for work again, so
+    // no wake timer covers it and only the finishing job's own pump can claim it.
+    const attempts: number[] = [];
+    const queue = makeQueue(
+      {
+        derive: (_data, ctx) => {
+          attempts.push(ctx.attempt);
+          if (ctx.attempt < 3) throw new Error(`flaky ${ctx.attempt}`);
+        },
+      },
+      // Two slots: after launching the one job the queue looks for a second and finds none.
+      { backoff: { baseMs: 40, capMs: 10_000 }, random: () => 0, concurrency: { derive: 2 } },
+    );
+    const { id } = queue.enqueue('derive', { photoId: 1 });
+    queue.start();
+    await until(() => lib.jobs.get(id)?.state === 'done', 3000);
+    expect(attempts).toEqual([1, 2, 3]);
+  });
+
   it('does not lose a retry that falls due while the queue is looking for work', async () => {
     // A clock that ticks on every read makes "due between the claim and the timer" happen for some delay.
     let clock = Date.now();

@@ -79,12 +79,6 @@ export class JobQueue {
   #inFlight = new Set<Promise<void>>();
   #controllers = new Set<AbortController>();
   #pumpQueued = false;
-  /**
-   * Kinds that may have a runnable job. A claim is a write transaction; with a kind per feature,
-   * asking every kind after every finished job cost more SQL than the jobs' own bookkeeping.
-   * Cleared when a claim finds nothing; set by anything that can make a job runnable.
-   */
-  #maybeWork = new Set<JobKind>(JobKind.options);
   #wakeTimer: NodeJS.Timeout | null = null;
   #idleWaiters: Array<() => void> = [];
   #statsTimer: NodeJS.Timeout | null = null;
@@ -123,8 +117,7 @@ export class JobQueue {
       this.#now(),
     );
     if (result.created) {
-      this.#maybeWork.add(kind);
-      this.#wakeQueued();
+      this.wake();
       this.#statsChanged();
     }
     return result;
@@ -132,11 +125,6 @@ export class JobQueue {
 
   /** Look for work now (after a dead letter was retried, say). Cheap; calls coalesce. */
   wake(): void {
-    for (const kind of JobKind.options) this.#maybeWork.add(kind);
-    this.#wakeQueued();
-  }
-
-  #wakeQueued(): void {
     if (!this.#started || this.#stopping || this.#pumpQueued) return;
     this.#pumpQueued = true;
     queueMicrotask(() => this.#pump());
@@ -147,7 +135,6 @@ export class JobQueue {
     if (this.#started && !this.#stopping) return;
     this.#started = true;
     this.#stopping = false;
-    for (const kind of JobKind.options) this.#maybeWork.add(kind);
     const now = this.#now();
     this.#repo.requeueExpired(now);
     this.#repo.deadLetterUnknownKinds(
@@ -202,12 +189,9 @@ export class JobQueue {
     // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
     const now = this.#now();
     for (const kind of JobKind.options) {
-      while (this.#maybeWork.has(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+      while ((this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
         const row = this.#repo.claim(kind, now, this.#leaseMs);
-        if (!row) {
-          this.#maybeWork.delete(kind);
-          break;
-        }
+        if (!row) break;
         this.#launch(kind, row);
       }
     }
@@ -277,8 +261,6 @@ export class JobQueue {
     this.#wakeTimer = setTimeout(() => {
       this.#wakeTimer = null;
       if (this.#repo.requeueExpired(this.#now()) > 0) this.#statsChanged();
-      // A retry fell due or a lease ran out: any kind may have work again.
-      for (const kind of JobKind.options) this.#maybeWork.add(kind);
       this.#pump();
     }, Math.min(MAX_TIMER_MS, Math.max(0, at - now)));
   }
