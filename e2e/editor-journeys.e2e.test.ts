@@ -189,7 +189,9 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
 
     await page.getByRole('searchbox', { name: 'Search file names' }).fill('j2-');
     const grid = page.getByRole('grid', { name: 'Photos' });
-    await expect.poll(() => page.getByRole('heading', { name: /Photos/ }).innerText(), { timeout: 30_000 }).toMatch(/20$/);
+    // The filter has applied: journey 1's photo left the grid and the count is the filtered one.
+    await expect.poll(() => grid.getByRole('gridcell', { name: /^j1-/ }).count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByRole('heading', { name: /Photos/ }).innerText(), { timeout: 30_000 }).toMatch(/\s20$/);
     await grid.focus();
     await page.keyboard.press('Control+a');
     await page.getByRole('status').filter({ hasText: '20 selected' }).waitFor();

@@ -55,6 +55,7 @@ export class GridLoader {
       );
       // The view was scrolled past the end of a shorter list: load what is there now.
       if (offsets[0] !== undefined && offsets[0] >= total && total > 0) this.ensureRange(Math.max(0, total - PAGE_SIZE), total - 1);
+      if (useLibrary.getState().selection.size > 0) await this.#keepSelectionInView(generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       useLibrary.getState().setListError(message(error, 'The photo list could not be loaded.'));
@@ -146,6 +147,18 @@ export class GridLoader {
 
   allIds(): Promise<number[]> {
     return this.#transport.call('photos.ids', toPhotoQuery(useLibrary.getState().query));
+  }
+
+  /**
+   * A batch action works on the selection, so the selection never holds photos the filter hides:
+   * "21 selected" over a grid of 20 would apply a preset to a photo the photographer cannot see.
+   */
+  async #keepSelectionInView(generation: number): Promise<void> {
+    const inView = new Set(await this.allIds());
+    if (generation !== this.#generation) return;
+    const { selection, setSelection } = useLibrary.getState();
+    const kept = [...selection].filter((id) => inView.has(id));
+    if (kept.length !== selection.size) setSelection(new Set(kept));
   }
 
   /** Re-query whenever the query changes; returns the unsubscribe. */

@@ -42,7 +42,11 @@ export async function moveFocus(loader: GridLoader, to: number, mods: Modifiers)
 }
 
 export async function selectAllFiltered(loader: GridLoader): Promise<void> {
-  useLibrary.getState().setSelection(new Set(await loader.allIds()), null);
+  const { query } = useLibrary.getState();
+  const ids = await loader.allIds();
+  // The filter changed while the ids were on their way: they are the old filter's photos.
+  if (useLibrary.getState().query !== query) return selectAllFiltered(loader);
+  useLibrary.getState().setSelection(new Set(ids), null);
 }
 
 export function clearSelection(): void {
