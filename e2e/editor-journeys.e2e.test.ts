@@ -1,12 +1,12 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, readManifest } from '../test-support/corpus.ts';
 import { connectApi, type ApiClient } from './api-client.ts';
-import { SCREENSHOTS, assertPrerequisites, launchChromium, startServer, stopServer, type RunningServer } from './headless-server.ts';
+import { SCREENSHOTS } from './headless-server.ts';
+import { openUiSession, type UiSession } from './ui-session.ts';
 import { editedBrightness, openPhoto, waitForEditedPreview } from './editor-helpers.ts';
 
 // People photos: the analysis finds faces and proposes crops for them, so they wait for review.
@@ -25,34 +25,22 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () => {
-  let dir: string;
   let watch: string;
   let library: string;
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  let session: UiSession | undefined;
   let api: ApiClient;
   let page: Page;
 
   beforeAll(async () => {
-    assertPrerequisites();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-editor-'));
-    watch = path.join(dir, 'watch');
-    library = path.join(dir, 'library');
-    await mkdir(watch);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    server = await startServer(library, [watch]);
-    api = await connectApi(server.url);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 860 } })).newPage();
-    page.on('pageerror', (error) => console.error('[page error]', error));
-    page.on('console', (message) => message.type() === 'error' && console.error('[page console]', message.text()));
+    session = await openUiSession('editor', { viewport: { width: 1400, height: 860 } });
+    ({ watch, library } = session);
+    api = await connectApi(session.server.url);
+    page = await session.newPage();
   }, 120_000);
 
   afterAll(async () => {
     api?.close();
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await session?.close();
   }, 60_000);
 
   /** The photo is rendered, and the processed file has the approved crop's aspect (in pixels of the oriented original). */
@@ -75,8 +63,8 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
   }
 
   it('journey 1: a dropped photo waits for review, its AI crop is accepted with Enter and rendered', async () => {
-    if (!server) throw new Error('server did not start');
-    await page.goto(server.url);
+    if (!session) throw new Error('the session did not start');
+    await page.goto(session.server.url);
     await page.getByRole('heading', { name: 'No photos yet' }).waitFor({ timeout: 20_000 });
     const name = 'j1-obama.jpg';
     await copyFile(corpusPath(PEOPLE[0]!), path.join(watch, name));

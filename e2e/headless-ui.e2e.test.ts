@@ -1,11 +1,10 @@
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../test-support/corpus.ts';
-import { SCREENSHOTS, assertPrerequisites, launchChromium, pickJpegs, startServer, stopServer } from './headless-server.ts';
+import { SCREENSHOTS, pickJpegs } from './headless-server.ts';
+import { openUiSession, type UiSession } from './ui-session.ts';
 
 /** The first small camera JPEG of the corpus. */
 function pickJpeg(): string {
@@ -13,33 +12,19 @@ function pickJpeg(): string {
 }
 
 describe.skipIf(!hasCorpus)('headless UI over the real server', () => {
-  let dir: string;
-  let server: { child: ChildProcessWithoutNullStreams; url: string } | undefined;
-  let browser: Browser | undefined;
+  let session: UiSession | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    assertPrerequisites();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-e2e-'));
-    await mkdir(path.join(dir, 'watch'));
-    await mkdir(SCREENSHOTS, { recursive: true });
-    server = await startServer(path.join(dir, 'library'), [path.join(dir, 'watch')]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('pageerror', (error) => console.error('[page error]', error));
-    page.on('console', (message) => {
-      if (message.type() === 'error') console.error('[page console]', message.text());
-    });
+    session = await openUiSession('e2e');
+    page = await session.newPage();
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => session?.close(), 60_000);
 
   it('shows the empty state, then a live thumbnail for a photo dropped into the watched folder', async () => {
-    if (!server) throw new Error('server did not start');
+    if (!session) throw new Error('the session did not start');
+    const { server, watch } = session;
     await page.goto(server.url);
     // The token in the link was traded for a cookie: the address bar no longer shows it.
     expect(new URL(page.url()).searchParams.has('token')).toBe(false);
@@ -47,12 +32,12 @@ describe.skipIf(!hasCorpus)('headless UI over the real server', () => {
     await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
     await page.getByRole('heading', { name: 'No photos yet' }).waitFor({ timeout: 20_000 });
     expect(await page.getByText('Drop photos into a watched folder').count()).toBe(1);
-    expect(await page.getByRole('status').getByText(path.join(dir, 'watch')).count()).toBe(1);
+    expect(await page.getByRole('status').getByText(watch).count()).toBe(1);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'grid-empty.png') });
 
     const source = pickJpeg();
     const fileName = `e2e-${path.basename(source)}`;
-    await copyFile(corpusPath(source), path.join(dir, 'watch', fileName));
+    await copyFile(corpusPath(source), path.join(watch, fileName));
 
     const tile = page.getByRole('gridcell', { name: fileName });
     await tile.waitFor({ timeout: 60_000 });
@@ -86,7 +71,8 @@ describe.skipIf(!hasCorpus)('headless UI over the real server', () => {
   }, 180_000);
 
   it('refuses requests without the token', async () => {
-    if (!server) throw new Error('server did not start');
+    if (!session) throw new Error('the session did not start');
+    const { server } = session;
     const origin = new URL(server.url).origin;
     for (const target of [`${origin}/`, `${origin}/media/thumb/1`]) {
       const response = await fetch(target, { redirect: 'manual' });

@@ -1,10 +1,10 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, readManifest } from '../test-support/corpus.ts';
-import { SCREENSHOTS, assertPrerequisites, launchChromium, pickJpegs, startServer, stopServer, type RunningServer } from './headless-server.ts';
+import { SCREENSHOTS, pickJpegs } from './headless-server.ts';
+import { openUiSession, type UiSession } from './ui-session.ts';
 
 // A RAW whose embedded preview points past the end of the file: it imports, then fails to decode.
 const BROKEN_RAW = 'raw/sony_a7iii_truncated.ARW';
@@ -27,8 +27,7 @@ describe.skipIf(!hasCorpus)('review window (headless server, Chromium)', () => {
   let dir: string;
   let watch: string;
   let library: string;
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  let session: UiSession | undefined;
   let page: Page;
   let second: Page;
   const jpegs = hasCorpus ? pickJpegs(3) : [];
@@ -38,35 +37,23 @@ describe.skipIf(!hasCorpus)('review window (headless server, Chromium)', () => {
   const blocker = () => path.join(library, 'cache', 'thumbs', '001');
 
   beforeAll(async () => {
-    assertPrerequisites();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-review-'));
-    watch = path.join(dir, 'watch');
-    library = path.join(dir, 'library');
-    await mkdir(watch);
-    await mkdir(path.dirname(blocker()), { recursive: true });
-    await writeFile(blocker(), 'not a folder');
-    await mkdir(SCREENSHOTS, { recursive: true });
-    server = await startServer(library, [watch]);
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    second = await context.newPage();
-    for (const p of [page, second]) {
-      p.on('pageerror', (error) => console.error('[page error]', error));
-      p.on('console', (message) => message.type() === 'error' && console.error('[page console]', message.text()));
-    }
+    session = await openUiSession('review', {
+      prepare: async (paths) => {
+        ({ dir, watch, library } = paths);
+        await mkdir(path.dirname(blocker()), { recursive: true });
+        await writeFile(blocker(), 'not a folder');
+      },
+    });
+    page = await session.newPage();
+    second = await session.newPage();
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => session?.close(), 60_000);
 
   it('shows files dropped into the watched folder live, in two tabs at once', async () => {
-    if (!server) throw new Error('server did not start');
-    await page.goto(server.url);
-    await second.goto(server.url);
+    if (!session) throw new Error('the session did not start');
+    await page.goto(session.server.url);
+    await second.goto(session.server.url);
     for (const p of [page, second]) await p.getByRole('heading', { name: 'No photos yet' }).waitFor({ timeout: 20_000 });
 
     // One file first, so it is photo 1 (the one whose thumbnail folder is blocked).

@@ -11,7 +11,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasCorpus } from '../../test-support/corpus.ts';
 import { startImmichDouble, type ImmichDouble } from './index.ts';
-import { corpusFile, errorOf, httpErrorOf, upload, xmpSidecar } from './test-helpers.ts';
+import { corpusFile, doublePerDescribe, errorOf, httpErrorOf, upload, xmpSidecar } from './test-helpers.ts';
 
 const PHOTO = 'jpeg/camera/Nikon_D1X.jpg';
 const BIG_PHOTO = 'jpeg/camera/Apple_iPhone_4S.jpg';
@@ -53,17 +53,8 @@ describe('Immich double: auth', () => {
 });
 
 describe.skipIf(!hasCorpus)('Immich double: faults seen from @immich/sdk', () => {
-  let double: ImmichDouble;
-  beforeAll(async () => {
-    double = await startImmichDouble();
-  });
-  afterEach(async () => {
-    await double.faults.reset();
-    init({ baseUrl: double.url, apiKey: double.apiKey });
-    const ids = double.state.assets.map((a) => a.id);
-    if (ids.length) await deleteAssets({ assetBulkDeleteDto: { ids, force: true } });
-  });
-  afterAll(() => double.close());
+  let double!: ImmichDouble;
+  doublePerDescribe((started) => (double = started));
 
   it('failNext: the next n matching requests get the status, then the server is normal again', async () => {
     init({ baseUrl: double.url, apiKey: double.apiKey });

@@ -2,14 +2,36 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isHttpError, uploadAsset, type AssetMediaCreateDto } from '@immich/sdk';
+import { deleteAssets, init, isHttpError, uploadAsset, type AssetMediaCreateDto } from '@immich/sdk';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { corpusPath } from '../../test-support/corpus.ts';
+import { startImmichDouble, type ImmichDouble } from './index.ts';
 
 export const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest();
 
 export async function corpusFile(rel: string, name = path.basename(rel)): Promise<{ file: File; bytes: Buffer }> {
   const bytes = await readFile(corpusPath(rel));
   return { file: new File([bytes], name, { type: 'image/jpeg' }), bytes };
+}
+
+/**
+ * One double for a describe block, handed to `use` once it listens. Each test starts from no faults
+ * and an empty library: what the previous test uploaded is deleted for good through the SDK.
+ */
+export function doublePerDescribe(use: (double: ImmichDouble) => void): void {
+  let double: ImmichDouble | undefined;
+  beforeAll(async () => {
+    double = await startImmichDouble();
+    use(double);
+  });
+  afterEach(async () => {
+    if (!double) return;
+    await double.faults.reset();
+    init({ baseUrl: double.url, apiKey: double.apiKey });
+    const ids = double.state.assets.map((a) => a.id);
+    if (ids.length) await deleteAssets({ assetBulkDeleteDto: { ids, force: true } });
+  });
+  afterAll(() => double?.close());
 }
 
 export const dates = { fileCreatedAt: '2021-06-01T10:00:00.000Z', fileModifiedAt: '2021-06-02T11:00:00.000Z' };

@@ -6,25 +6,14 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hasCorpus } from '../../test-support/corpus.ts';
 import { startImmichDouble, type ImmichDouble } from './index.ts';
-import { corpusFile, dates, httpErrorOf, sha1, upload, xmpSidecar } from './test-helpers.ts';
+import { corpusFile, dates, doublePerDescribe, httpErrorOf, sha1, upload, xmpSidecar } from './test-helpers.ts';
 
 const A = 'jpeg/camera/Nikon_D1X.jpg';
 const B = 'jpeg/camera/Sony_Cybershot_3.jpg';
 
 describe.skipIf(!hasCorpus)('Immich double: POST /assets through @immich/sdk', () => {
-  let double: ImmichDouble;
-
-  beforeAll(async () => {
-    double = await startImmichDouble();
-  });
-  afterEach(async () => {
-    await double.faults.reset();
-    // Each test starts from an empty library: delete for good what the previous one uploaded.
-    init({ baseUrl: double.url, apiKey: double.apiKey });
-    const ids = double.state.assets.map((a) => a.id);
-    if (ids.length) await deleteAssets({ assetBulkDeleteDto: { ids, force: true } });
-  });
-  afterAll(() => double.close());
+  let double!: ImmichDouble;
+  doublePerDescribe((started) => (double = started));
 
   it('answers 201 created for new bytes, then 200 duplicate with the same id for the same bytes', async () => {
     init({ baseUrl: double.url, apiKey: double.apiKey });

@@ -85,10 +85,12 @@ describe.skipIf(!hasCorpus)(`${OBJECT_MODEL_ID} on the corpus`, () => {
     clearInterval(timer);
     delays.sort((a, b) => a - b);
     const worst = delays.at(-1)!;
-    // Pre-processing (sharp, off-thread) and decoding (a few ms) are all the main thread does.
+    // Pre-processing (sharp, off-thread) and decoding (a few ms) are all the main thread does. An
+    // inference on this thread would stall it for most of a run, so the bound is half a run: it holds
+    // on a loaded CI machine (a run slows down with everything else) and still fails on a blocking model.
     expect(elapsed).toBeGreaterThan(100);
     expect(delays.length).toBeGreaterThan(10);
-    expect(worst).toBeLessThan(50);
+    expect(worst).toBeLessThan(Math.max(50, elapsed / 3 / 2));
     console.log(`objects: 3 runs in ${Math.round(elapsed)} ms, event-loop delay max ${worst.toFixed(1)} ms over ${delays.length} ticks`);
   }, 60_000);
 });
