@@ -1,33 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { JobKind } from '../../contract/index.ts';
-import { openLibrary, type Library } from '../library/index.ts';
+import { describe, expect, it } from 'vitest';
 import { PermanentJobError } from './errors.ts';
-import { JobQueue, type JobEvent, type JobHandlers, type JobQueueOptions } from './queue.ts';
+import type { JobEvent } from './queue.ts';
+import { useQueueTestKit } from './queue-test-kit.ts';
 
-let dir: string;
-let file: string;
-let lib: Library;
-const queues: JobQueue[] = [];
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-queue-fail-'));
-  file = path.join(dir, 'lightbox.db');
-  lib = openLibrary(file);
-});
-afterEach(async () => {
-  await Promise.all(queues.splice(0).map((q) => q.stop({ abort: true })));
-  lib.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const noop = async () => {};
-function makeQueue(handlers: Partial<JobHandlers>, options: Partial<JobQueueOptions> = {}): JobQueue {
-  const queue = new JobQueue({ repo: lib.jobs, handlers: { ...Object.fromEntries(JobKind.options.map((kind) => [kind, noop])), ...handlers } as JobHandlers, ...options });
-  queues.push(queue);
-  return queue;
-}
+const kit = useQueueTestKit('queue-fail');
+const makeQueue = kit.makeQueue.bind(kit);
 
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -52,7 +29,7 @@ describe('JobQueue failures', () => {
     );
     queue.on('job', (event) => {
       if (event.state !== 'failed') return;
-      const row = lib.jobs.get(event.jobId)!;
+      const row = kit.lib.jobs.get(event.jobId)!;
       failedRunAfter.push(row.runAfter - Date.parse(row.updatedAt));
     });
     const { id } = queue.enqueue('derive', { photoId: 1 });
@@ -64,7 +41,7 @@ describe('JobQueue failures', () => {
     expect(calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(20);
     expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(40);
-    expect(lib.jobs.get(id)).toMatchObject({ state: 'done', attempts: 3, lastError: 'flaky 2' });
+    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'done', attempts: 3, lastError: 'flaky 2' });
   });
 
   it('runs again a retry already due when its job finishes (a zero backoff)', async () => {
@@ -83,7 +60,7 @@ describe('JobQueue failures', () => {
     );
     const { id } = queue.enqueue('derive', { photoId: 1 });
     queue.start();
-    await until(() => lib.jobs.get(id)?.state === 'done', 3000);
+    await until(() => kit.lib.jobs.get(id)?.state === 'done', 3000);
     expect(attempts).toEqual([1, 2, 3]);
   });
 
@@ -111,7 +88,7 @@ describe('JobQueue failures', () => {
     queue.start();
     await queue.onIdle();
     expect(calls).toBe(3);
-    expect(lib.jobs.deadLetters()).toEqual([{ id, kind: 'derive', subject: '4', attempts: 3, lastError: 'disk unplugged', updatedAt: expect.any(String) }]);
+    expect(kit.lib.jobs.deadLetters()).toEqual([{ id, kind: 'derive', subject: '4', attempts: 3, lastError: 'disk unplugged', updatedAt: expect.any(String) }]);
   });
 
   it('dead-letters a permanent error at once', async () => {
@@ -123,7 +100,7 @@ describe('JobQueue failures', () => {
     queue.start();
     await queue.onIdle();
     expect(calls).toBe(1);
-    expect(lib.jobs.get(id)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'The original is gone.' });
+    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'The original is gone.' });
     expect(events.map((e) => e.state)).toEqual(['started', 'dead']);
     expect(events[1]!.error).toBe('The original is gone.');
   });
@@ -131,12 +108,12 @@ describe('JobQueue failures', () => {
   it('dead-letters stored jobs whose data fails its schema, without running them', async () => {
     const ran: number[] = [];
     const queue = makeQueue({ derive: (data) => void ran.push(data.photoId) });
-    const badShape = lib.jobs.enqueue({ kind: 'derive', subject: '1', data: { photoId: 'one' }, priority: 9, dedupeKey: null }, Date.now()).id;
+    const badShape = kit.lib.jobs.enqueue({ kind: 'derive', subject: '1', data: { photoId: 'one' }, priority: 9, dedupeKey: null }, Date.now()).id;
     const badJson = Number(
-      lib.db.prepare(`INSERT INTO jobs (kind, subject, data, priority, state, run_after, created_at, updated_at)
+      kit.lib.db.prepare(`INSERT INTO jobs (kind, subject, data, priority, state, run_after, created_at, updated_at)
         VALUES ('derive', '2', '{"photoId": 2', 9, 'queued', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run().lastInsertRowid,
     );
-    const unknownKind = lib.jobs.enqueue({ kind: 'teleport', subject: '3', data: {}, priority: 0, dedupeKey: null }, Date.now()).id;
+    const unknownKind = kit.lib.jobs.enqueue({ kind: 'teleport', subject: '3', data: {}, priority: 0, dedupeKey: null }, Date.now()).id;
     queue.enqueue('derive', { photoId: 3 });
     const dead: JobEvent[] = [];
     queue.on('job', (event) => { if (event.state === 'dead') dead.push(event); });
@@ -144,9 +121,9 @@ describe('JobQueue failures', () => {
     await queue.onIdle();
 
     expect(ran).toEqual([3]);
-    expect(lib.jobs.get(badShape)).toMatchObject({ state: 'dead', attempts: 1, lastError: expect.stringMatching(/^invalid-job-data: .*photoId/s) });
-    expect(lib.jobs.get(badJson)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^invalid-job-data: .*not valid JSON/) });
-    expect(lib.jobs.get(unknownKind)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^invalid-job-data: No handler/) });
+    expect(kit.lib.jobs.get(badShape)).toMatchObject({ state: 'dead', attempts: 1, lastError: expect.stringMatching(/^invalid-job-data: .*photoId/s) });
+    expect(kit.lib.jobs.get(badJson)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^invalid-job-data: .*not valid JSON/) });
+    expect(kit.lib.jobs.get(unknownKind)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^invalid-job-data: No handler/) });
     expect(dead.map((e) => e.jobId).sort()).toEqual([badShape, badJson].sort());
   });
 
@@ -163,43 +140,41 @@ describe('JobQueue failures', () => {
     const b = queue.enqueue('derive', { photoId: 2 }).id;
     queue.start();
     await queue.onIdle();
-    expect(lib.jobs.deadLetters().map((d) => d.id).sort()).toEqual([a, b].sort());
+    expect(kit.lib.jobs.deadLetters().map((d) => d.id).sort()).toEqual([a, b].sort());
 
     fail = false;
     expect(queue.retry(a)).toBe(true);
     await queue.onIdle();
     expect(ran).toEqual([1]);
-    expect(lib.jobs.get(a)).toMatchObject({ state: 'done', attempts: 1 });
+    expect(kit.lib.jobs.get(a)).toMatchObject({ state: 'done', attempts: 1 });
 
     expect(queue.discard(b)).toBe(true);
-    expect(lib.jobs.get(b)).toBeNull();
+    expect(kit.lib.jobs.get(b)).toBeNull();
     expect(queue.retry(b)).toBe(false);
     expect(queue.discard(a)).toBe(false);
-    expect(lib.jobs.deadLetters()).toEqual([]);
+    expect(kit.lib.jobs.deadLetters()).toEqual([]);
   });
 
   it('returns a job whose lease expired after a crash to the queue', async () => {
     const T0 = Date.now();
-    const { id } = lib.jobs.enqueue({ kind: 'derive', subject: '8', data: { photoId: 8 }, priority: 0, dedupeKey: null }, T0);
+    const { id } = kit.lib.jobs.enqueue({ kind: 'derive', subject: '8', data: { photoId: 8 }, priority: 0, dedupeKey: null }, T0);
     // The "crashed" process claimed the job and died without finishing it.
-    expect(lib.jobs.claim('derive', T0, 60_000)).toMatchObject({ id, attempts: 1 });
-    lib.close();
-
-    lib = openLibrary(file);
+    expect(kit.lib.jobs.claim('derive', T0, 60_000)).toMatchObject({ id, attempts: 1 });
+    kit.reopen();
     const ran: Array<{ photoId: number; attempt: number }> = [];
     let clock = T0 + 30_000;
     const queue = makeQueue({ derive: (data, ctx) => void ran.push({ photoId: data.photoId, attempt: ctx.attempt }) }, { now: () => clock, leaseMs: 60_000 });
     queue.start();
     // Within the lease: still someone else's.
     expect(ran).toEqual([]);
-    expect(lib.jobs.get(id)!.state).toBe('running');
+    expect(kit.lib.jobs.get(id)!.state).toBe('running');
     await queue.stop();
 
     clock = T0 + 60_001;
     queue.start();
     await queue.onIdle();
     expect(ran).toEqual([{ photoId: 8, attempt: 2 }]);
-    expect(lib.jobs.get(id)).toMatchObject({ state: 'done', attempts: 2 });
+    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'done', attempts: 2 });
   });
 
   it('keeps a long job leased with heartbeats', async () => {
@@ -210,16 +185,16 @@ describe('JobQueue failures', () => {
     const { id } = queue.enqueue('derive', { photoId: 1 });
     queue.start();
     try {
-      const firstLease = lib.jobs.get(id)!.leaseUntil!;
-      await until(() => lib.jobs.get(id)!.leaseUntil! > firstLease + 150);
+      const firstLease = kit.lib.jobs.get(id)!.leaseUntil!;
+      await until(() => kit.lib.jobs.get(id)!.leaseUntil! > firstLease + 150);
       // Renewed, so a recovery pass cannot steal it.
-      expect(lib.jobs.requeueExpired(Date.now())).toBe(0);
-      expect(lib.jobs.get(id)!.state).toBe('running');
+      expect(kit.lib.jobs.requeueExpired(Date.now())).toBe(0);
+      expect(kit.lib.jobs.get(id)!.state).toBe('running');
     } finally {
       release();
     }
     await queue.onIdle();
-    expect(lib.jobs.get(id)).toMatchObject({ state: 'done', leaseUntil: null });
+    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'done', leaseUntil: null });
   });
 
   it('aborts the signal of running handlers on stop({ abort: true })', async () => {
@@ -235,6 +210,6 @@ describe('JobQueue failures', () => {
     queue.start();
     await queue.stop({ abort: true });
     expect(seen!.aborted).toBe(true);
-    expect(lib.jobs.get(id)).toMatchObject({ state: 'failed', lastError: 'aborted' });
+    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'failed', lastError: 'aborted' });
   });
 });

@@ -1,40 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobKind, type QueueStats } from '../../contract/index.ts';
-import { openLibrary, type Library } from '../library/index.ts';
-import { JobQueue, type JobHandlers, type JobQueueOptions } from './queue.ts';
+import { JobQueue, type JobHandlers } from './queue.ts';
+import { useQueueTestKit } from './queue-test-kit.ts';
 
-let dir: string;
-let lib: Library;
-const queues: JobQueue[] = [];
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-queue-'));
-  lib = openLibrary(path.join(dir, 'lightbox.db'));
-});
-afterEach(async () => {
-  await Promise.all(queues.splice(0).map((q) => q.stop({ abort: true })));
-  lib.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
+const kit = useQueueTestKit('queue');
+const makeQueue = kit.makeQueue.bind(kit);
 const noop = async () => {};
-function makeQueue(handlers: Partial<JobHandlers>, options: Partial<JobQueueOptions> = {}): JobQueue {
-  const queue = new JobQueue({ repo: lib.jobs, handlers: { ...Object.fromEntries(JobKind.options.map((kind) => [kind, noop])), ...handlers } as JobHandlers, ...options });
-  queues.push(queue);
-  return queue;
-}
 
 describe('JobQueue registry', () => {
   it('refuses a kind without a handler', () => {
-    expect(() => new JobQueue({ repo: lib.jobs, handlers: { ingest: noop } as unknown as JobHandlers })).toThrow(/job kind "derive"/);
-    expect(() => new JobQueue({ repo: lib.jobs, handlers: { ingest: noop, derive: 'nope' } as unknown as JobHandlers })).toThrow(/job kind "derive"/);
+    expect(() => new JobQueue({ repo: kit.lib.jobs, handlers: { ingest: noop } as unknown as JobHandlers })).toThrow(/job kind "derive"/);
+    expect(() => new JobQueue({ repo: kit.lib.jobs, handlers: { ingest: noop, derive: 'nope' } as unknown as JobHandlers })).toThrow(/job kind "derive"/);
   });
 
   it('refuses a handler for a kind that does not exist', () => {
     const handlers = { ...Object.fromEntries(JobKind.options.map((kind) => [kind, noop])), teleport: noop } as unknown as JobHandlers;
-    expect(() => new JobQueue({ repo: lib.jobs, handlers })).toThrow(/"teleport", which is not a job kind/);
+    expect(() => new JobQueue({ repo: kit.lib.jobs, handlers })).toThrow(/"teleport", which is not a job kind/);
   });
 
   it('refuses nonsense concurrency', () => {
@@ -46,7 +27,7 @@ describe('JobQueue registry', () => {
     const queue = makeQueue({});
     expect(() => queue.enqueue('derive', { photoId: -1 })).toThrow(/Invalid data for a derive job/);
     expect(() => queue.enqueue('ingest', { path: 'relative.jpg', folderId: null, size: 1, mtimeMs: 1 })).toThrow(/absolute path/);
-    expect(lib.jobs.unfinishedCount()).toBe(0);
+    expect(kit.lib.jobs.unfinishedCount()).toBe(0);
   });
 });
 
@@ -85,7 +66,7 @@ describe('JobQueue scheduling', () => {
     queue.start();
     await queue.onIdle();
     expect(max).toEqual({ derive: 3, ingest: 1 });
-    expect(lib.jobs.stats().kinds).toMatchObject({ derive: { done: 10 }, ingest: { done: 4 } });
+    expect(kit.lib.jobs.stats().kinds).toMatchObject({ derive: { done: 10 }, ingest: { done: 4 } });
   });
 
   it('dedupes by key while the job is unfinished, and allows it again after', async () => {
@@ -169,8 +150,8 @@ describe('JobQueue scheduling', () => {
     expect(stopped).toBe(false);
     release();
     await stopping;
-    expect(lib.jobs.get(first.id)!.state).toBe('done');
+    expect(kit.lib.jobs.get(first.id)!.state).toBe('done');
     expect(ran).toEqual([1]);
-    expect(lib.jobs.stats().kinds.derive).toMatchObject({ queued: 1, done: 1 });
+    expect(kit.lib.jobs.stats().kinds.derive).toMatchObject({ queued: 1, done: 1 });
   });
 });
