@@ -1,8 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTP_MEDIA_BASE, parseMediaPath, type MediaKind } from '../contract/index.ts';
-import { etagFor, etagMatches, sendText } from './respond.ts';
+import { sendText } from './respond.ts';
+import { sendFile } from './send-file.ts';
 
 export type ResolveMedia = (kind: MediaKind, photoId: number) => Promise<{ path: string; contentType: string } | null>;
 
@@ -24,38 +24,11 @@ export async function serveMedia(req: IncomingMessage, res: ServerResponse, url:
   const info = await stat(media.path).catch(() => null);
   if (!info?.isFile()) return sendText(res, 404, `No ${parsed.kind} for photo ${parsed.photoId} yet.`);
 
-  const etag = etagFor(info.size, info.mtimeMs);
-  const headers: Record<string, string> = {
-    'Content-Type': media.contentType,
-    ETag: etag,
+  await sendFile(req, res, {
+    path: media.path,
+    info,
+    contentType: media.contentType,
     // A URL with ?rev= names one version for ever (the rev bumps when media is rebuilt); without it, revalidate.
-    'Cache-Control': url.searchParams.has('rev') ? 'private, max-age=31536000, immutable' : 'private, no-cache',
-  };
-  if (etagMatches(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  res.writeHead(200, { ...headers, 'Content-Length': String(info.size) });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  await streamFile(media.path, res);
-}
-
-export function streamFile(file: string, res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const stream = createReadStream(file);
-    stream.on('error', () => {
-      // Headers are gone already: cutting the connection is the only honest signal left.
-      res.destroy();
-      resolve();
-    });
-    res.on('close', () => {
-      stream.destroy();
-      resolve();
-    });
-    stream.pipe(res);
+    cacheControl: url.searchParams.has('rev') ? 'private, max-age=31536000, immutable' : 'private, no-cache',
   });
 }

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { etagFor, etagMatches, sendText } from './respond.ts';
-import { streamFile } from './media-route.ts';
+import { sendText } from './respond.ts';
+import { sendFile } from './send-file.ts';
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -50,22 +50,11 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, url
     if (!info?.isFile()) return sendText(res, 503, 'The Lightbox UI is not built. Run `npm run build:renderer`, then reload.');
   }
 
-  const etag = etagFor(info.size, info.mtimeMs);
-  const headers: Record<string, string> = {
-    'Content-Type': MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
-    ETag: etag,
+  await sendFile(req, res, {
+    path: file,
+    info,
+    contentType: MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
     // Vite puts a content hash in every asset name; index.html must always be revalidated.
-    'Cache-Control': relative.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-cache',
-  };
-  if (etagMatches(req.headers['if-none-match'], etag)) {
-    res.writeHead(304, headers);
-    res.end();
-    return;
-  }
-  res.writeHead(200, { ...headers, 'Content-Length': String(info.size) });
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  await streamFile(file, res);
+    cacheControl: relative.startsWith('/assets/') ? 'private, max-age=31536000, immutable' : 'no-cache',
+  });
 }
