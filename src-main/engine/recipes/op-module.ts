@@ -1,5 +1,5 @@
 import type { Sharp } from 'sharp';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 
 /**
  * The fixed order in which a recipe's effects reach the pixels, whatever order the steps were
@@ -106,4 +106,24 @@ export type OpModule<P = unknown> = {
 /** Keeps each op file's `apply` typed against its own params while the registry stores them alike. */
 export function defineOp<P>(module: OpModule<P>): OpModule<P> {
   return module;
+}
+
+const AmountV1 = z.object({ amount: z.number().min(-100).max(100) }).strict();
+export type AmountParams = z.infer<typeof AmountV1>;
+
+/**
+ * A v1 op whose only param is an `amount` in -100..100 and whose 0 changes nothing (contrast,
+ * saturation, vibrance). An op that needs a v2 leaves this helper for a full defineOp.
+ */
+export function defineAmountOp(op: string, apply: (ctx: RenderContext, amount: number) => void): OpModule<AmountParams> {
+  return {
+    op,
+    version: 1,
+    schemas: { 1: AmountV1 },
+    migrate: {},
+    defaults: { amount: 0 },
+    apply(ctx, params) {
+      if (params.amount !== 0) apply(ctx, params.amount);
+    },
+  };
 }

@@ -1,8 +1,4 @@
-import { z } from 'zod';
-import { defineOp } from '../op-module.ts';
-
-const v1 = z.object({ amount: z.number().min(-100).max(100) }).strict();
-export type VibranceParams = z.infer<typeof v1>;
+import { defineAmountOp } from '../op-module.ts';
 
 /**
  * Vibrance is a saturation change weighted towards the pixels that have little of it. sharp has no
@@ -15,27 +11,19 @@ export function vibranceFactor(amount: number, saturation: number): number {
   return 1 + (amount / 100) * (1 - saturation) * 0.8;
 }
 
-export const vibranceOp = defineOp<VibranceParams>({
-  op: 'vibrance',
-  version: 1,
-  schemas: { 1: v1 },
-  migrate: {},
-  defaults: { amount: 0 },
-  apply(ctx, p) {
-    if (p.amount === 0) return;
-    const max = ctx.maxValue;
-    ctx.pixels('tone', (px) => {
-      for (let i = 0; i < px.length; i += 3) {
-        const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
-        const hi = Math.max(r, g, b);
-        if (hi === 0) continue;
-        const lo = Math.min(r, g, b);
-        const f = vibranceFactor(p.amount, (hi - lo) / hi);
-        const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-        px[i] = Math.min(max, Math.max(0, Math.round(y + (r - y) * f)));
-        px[i + 1] = Math.min(max, Math.max(0, Math.round(y + (g - y) * f)));
-        px[i + 2] = Math.min(max, Math.max(0, Math.round(y + (b - y) * f)));
-      }
-    });
-  },
+export const vibranceOp = defineAmountOp('vibrance', (ctx, amount) => {
+  const max = ctx.maxValue;
+  ctx.pixels('tone', (px) => {
+    for (let i = 0; i < px.length; i += 3) {
+      const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
+      const hi = Math.max(r, g, b);
+      if (hi === 0) continue;
+      const lo = Math.min(r, g, b);
+      const f = vibranceFactor(amount, (hi - lo) / hi);
+      const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      px[i] = Math.min(max, Math.max(0, Math.round(y + (r - y) * f)));
+      px[i + 1] = Math.min(max, Math.max(0, Math.round(y + (g - y) * f)));
+      px[i + 2] = Math.min(max, Math.max(0, Math.round(y + (b - y) * f)));
+    }
+  });
 });
