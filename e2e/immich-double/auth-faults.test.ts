@@ -1,6 +1,5 @@
 import {
   createStack,
-  deleteAssets,
   getAssetInfo,
   getServerVersion,
   init,
@@ -8,7 +7,7 @@ import {
   pingServer,
   updateAsset,
 } from '@immich/sdk';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCorpus } from '../../test-support/corpus.ts';
 import { startImmichDouble, type ImmichDouble } from './index.ts';
 import { corpusFile, doublePerDescribe, errorOf, httpErrorOf, upload, xmpSidecar } from './test-helpers.ts';

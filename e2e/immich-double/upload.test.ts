@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkBulkUpload, deleteAssets, downloadAsset, getAssetInfo, getAssetMetadata, init, uploadAsset, viewAsset } from '@immich/sdk';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hasCorpus } from '../../test-support/corpus.ts';
 import { startImmichDouble, type ImmichDouble } from './index.ts';
 import { corpusFile, dates, doublePerDescribe, httpErrorOf, sha1, upload, xmpSidecar } from './test-helpers.ts';

@@ -78,6 +78,13 @@ const cache = new Map<string, LoadedManifest>();
 export function loadManifest(modelsDir = defaultModelsDir): LoadedManifest {
   const hit = cache.get(modelsDir);
   if (hit) return hit;
+  const loaded = { ...readModelsJson(modelsDir, ModelManifest), modelsDir };
+  cache.set(modelsDir, loaded);
+  return loaded;
+}
+
+/** models/manifest.json read through `schema` (the bundled models, or the downloads section). */
+export function readModelsJson<T>(modelsDir: string, schema: z.ZodType<T>): T {
   const file = path.join(modelsDir, 'manifest.json');
   let raw: unknown;
   try {
@@ -85,13 +92,9 @@ export function loadManifest(modelsDir = defaultModelsDir): LoadedManifest {
   } catch (cause) {
     throw new AnalysisError('not-found', `The model list ${file} could not be read.`, { cause });
   }
-  const parsed = ModelManifest.safeParse(raw);
-  if (!parsed.success) {
-    throw new AnalysisError('internal', `The model list ${file} is invalid: ${z.prettifyError(parsed.error)}`);
-  }
-  const loaded = { ...parsed.data, modelsDir };
-  cache.set(modelsDir, loaded);
-  return loaded;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AnalysisError('internal', `The model list ${file} is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 export function getModel(id: string, modelsDir = defaultModelsDir): ModelEntry {

@@ -4,7 +4,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import type { MediaWarning } from '../../contract/errors.ts';
 import type { CaptureDate, Gps, PhotoMetadata } from '../../contract/photo.ts';
-import { detectFormat, isRawFormat } from './detect-format.ts';
+import { detectFormat } from './detect-format.ts';
 import type { DetectedFormat } from './detect-format.ts';
 import { iccDescription } from './icc.ts';
 import { readMetadataBytes } from './metadata-bytes.ts';

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AnalysisError } from '../analysis-error.ts';
+import { readModelsJson } from '../model-manifest.ts';
 
 /**
  * The `downloads` section of models/manifest.json: models no npm package carries (CLIP, an
@@ -73,16 +73,8 @@ export type CatalogueEntry = z.infer<typeof CatalogueEntry>;
 const Catalogue = z.object({ downloads: z.array(CatalogueEntry).default([]) });
 
 export function loadCatalogue(modelsDir: string): CatalogueEntry[] {
-  const file = path.join(modelsDir, 'manifest.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (cause) {
-    throw new AnalysisError('not-found', `The model list ${file} could not be read.`, { cause });
-  }
-  const parsed = Catalogue.safeParse(raw);
-  if (!parsed.success) throw new AnalysisError('internal', `The model list ${file} is invalid: ${z.prettifyError(parsed.error)}`);
-  const ids = parsed.data.downloads.map((d) => d.id);
-  if (new Set(ids).size !== ids.length) throw new AnalysisError('internal', `The model list ${file} names a downloadable model twice.`);
-  return parsed.data.downloads;
+  const { downloads } = readModelsJson(modelsDir, Catalogue);
+  const ids = downloads.map((d) => d.id);
+  if (new Set(ids).size !== ids.length) throw new AnalysisError('internal', `The model list ${path.join(modelsDir, 'manifest.json')} names a downloadable model twice.`);
+  return downloads;
 }
