@@ -1,24 +1,10 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AnalyzeFileResult } from '../contract/index.ts';
-import { corpusPath, hasCorpus, projectRoot } from '../../test-support/corpus.ts';
+import { corpusPath, hasCorpus } from '../../test-support/corpus.ts';
+import { runCli } from '../../test-support/run-cli.ts';
 
-const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
-const cli = path.join(projectRoot, 'src-main', 'cli.ts');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(args);
 
 describe.skipIf(!hasCorpus)('lightbox analyze FILE... --json', () => {
   it('prints one object per file in order; unreadable files get an error and the others still print', async () => {

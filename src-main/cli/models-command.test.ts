@@ -1,54 +1,30 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../test-support/corpus.ts';
+import { runCli } from '../../test-support/run-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
-import { buildStandInClip, STAND_IN_SPEC } from '../engine/analysis/clip/stand-in-clip.ts';
-
-const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
-const cli = path.join(projectRoot, 'src-main', 'cli.ts');
+import { buildStandInClip } from '../engine/analysis/clip/stand-in-clip.ts';
+import { hostStandInClip, type StandInHost } from '../engine/analysis/clip/stand-in-host.ts';
 
 describe('lightbox models (a real process against a loopback model home)', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
-  let server: http.Server;
+  let host: StandInHost;
   const standIn = buildStandInClip();
 
-  // The child downloads from this process's server, so it must run without blocking the loop.
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(node, [cli, 'models', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIGHTBOX_MODELS_DIR: dir.path } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  // The child downloads from this process's server: runCli does not block the loop.
+  const run = (args: string[]) => runCli(['models', ...args], { LIGHTBOX_MODELS_DIR: dir.path });
 
   beforeAll(async () => {
     dir = await tempDir();
-    server = http.createServer((req, res) => {
-      const body = standIn.files[path.basename(req.url!)];
-      if (!body) res.writeHead(404).end();
-      else res.writeHead(200, { 'content-length': body.length }).end(body);
+    host = await hostStandInClip(standIn, dir.path, {
+      id: 'clip-vit-b32',
+      version: 'stand-in-1',
+      extraDownloads: (base, entry) => [{ ...entry, id: 'gone', files: [{ ...entry.files[0]!, url: `${base}/nothing-here.onnx` }], clip: undefined }],
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const files = Object.entries(standIn.files).map(([name, b]) => ({ name, url: `${base}/${name}`, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
-    const entry = { id: 'clip-vit-b32', version: 'stand-in-1', task: 'embedding', title: 'Stand-in CLIP', licence: 'MIT', licenceUrl: 'https://example.org/L', home: 'https://example.org/', files, clip: STAND_IN_SPEC };
-    const gone = { ...entry, id: 'gone', files: [{ ...files[0]!, url: `${base}/nothing-here.onnx` }], clip: undefined };
-    await writeFile(path.join(dir.path, 'manifest.json'), JSON.stringify({ schema: 1, models: [], downloads: [entry, gone] }));
   });
 
   afterAll(async () => {
-    server.close();
+    await host.close();
     await dir.cleanup();
   });
 

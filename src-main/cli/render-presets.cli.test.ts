@@ -1,26 +1,14 @@
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusPath, hasCorpus, projectRoot } from '../../test-support/corpus.ts';
+import { corpusPath, hasCorpus } from '../../test-support/corpus.ts';
+import { runCli } from '../../test-support/run-cli.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { openLibrary } from '../engine/library/index.ts';
 
-/** The real `lightbox` command in a child process, as a user runs it. */
-const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
-const cli = path.join(projectRoot, 'src-main', 'cli.ts');
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LIGHTBOX_LIBRARY: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** The real `lightbox` command in a child process, as a user runs it, with no library from the environment. */
+const run = (args: string[]) => runCli(args, { LIGHTBOX_LIBRARY: '' });
 
 const JPEG = 'jpeg/camera/Nikon_D5000.jpg'; // 858 x 570, orientation 1
 const user = (op: string, v: number, params: unknown) => ({ op, v, enabled: true, params, source: 'user' });

@@ -1,8 +1,4 @@
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +10,7 @@ import { clipImageTensor } from './clip-preprocess.ts';
 import { rankByCosine, zeroShotTags } from './clip-search.ts';
 import { ClipTokenizer, END, parseMerges, START } from './clip-tokenizer.ts';
 import { buildStandInClip, STAND_IN_DIM, STAND_IN_SPEC } from './stand-in-clip.ts';
+import { hostStandInClip, type StandInHost } from './stand-in-host.ts';
 
 const standIn = buildStandInClip();
 const V = standIn.vocab;
@@ -72,24 +69,14 @@ describe('CLIP preprocessing', () => {
 });
 
 describe('CLIP on a stand-in model installed through the model manager', () => {
-  let server: http.Server;
+  let host: StandInHost | undefined;
   let dir: string;
   let pool: OnnxPool;
   let clip: ClipModel;
 
   beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      const body = standIn.files[path.basename(req.url!)];
-      if (!body) res.writeHead(404).end();
-      else res.writeHead(200, { 'content-length': body.length }).end(body);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-clip-'));
-    const files = Object.entries(standIn.files).map(([name, b]) => ({ name, url: `${base}/${name}`, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
-    const entry = { id: 'clip-stand-in', version: '1', task: 'embedding', title: 'Stand-in CLIP', licence: 'MIT', licenceUrl: 'https://example.org/L', home: 'https://example.org/', files, clip: STAND_IN_SPEC };
-    await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ schema: 1, models: [], downloads: [entry] }));
+    host = await hostStandInClip(standIn, dir, { id: 'clip-stand-in', version: '1' });
     const manager = new ModelManager({ modelsDir: dir });
     pool = new OnnxPool({ modelsDir: dir });
     await expect(ClipModel.open(manager, 'clip-stand-in', pool)).rejects.toMatchObject({ code: 'not-installed' });
@@ -99,7 +86,7 @@ describe('CLIP on a stand-in model installed through the model manager', () => {
 
   afterAll(async () => {
     await pool?.close();
-    server.close();
+    await host?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,6 +9,7 @@ import { tempDir } from '../../../../test-support/temp-dir.ts';
 import { createEngine } from '../../engine.ts';
 import { requireWeights } from '../test-weights.ts';
 import { buildStandInClip, STAND_IN_SPEC } from './stand-in-clip.ts';
+import { hostStandInClip, type StandInHost } from './stand-in-host.ts';
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;
 
@@ -26,7 +25,7 @@ describe('semantic search through the engine (stand-in CLIP)', () => {
   let library: Awaited<ReturnType<typeof tempDir>>;
   let inbox: Awaited<ReturnType<typeof tempDir>>;
   let models: Awaited<ReturnType<typeof tempDir>>;
-  let server: http.Server;
+  let host: StandInHost | undefined;
   let engine: Engine;
   const photo: Record<string, Photo> = {};
   const progress: ModelsProgress[] = [];
@@ -35,17 +34,7 @@ describe('semantic search through the engine (stand-in CLIP)', () => {
     await requireWeights('blazeface-back-256');
     [library, inbox, models] = await Promise.all([tempDir(), tempDir(), tempDir()]);
     const standIn = buildStandInClip();
-    server = http.createServer((req, res) => {
-      const body = standIn.files[path.basename(req.url!)];
-      if (!body) res.writeHead(404).end();
-      else res.writeHead(200, { 'content-length': body.length }).end(body);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const files = Object.entries(standIn.files).map(([name, b]) => ({ name, url: `${base}/${name}`, bytes: b.length, sha256: createHash('sha256').update(b).digest('hex') }));
-    const entry = { id: 'clip-vit-b32', version: 'stand-in-1', task: 'embedding', title: 'Stand-in CLIP', licence: 'MIT', licenceUrl: 'https://example.org/L', home: 'https://example.org/', files, clip: STAND_IN_SPEC };
-    await writeFile(path.join(models.path, 'manifest.json'), JSON.stringify({ schema: 1, models: [], downloads: [entry] }));
+    host = await hostStandInClip(standIn, models.path, { id: 'clip-vit-b32', version: 'stand-in-1' });
     for (const [name, [r, g, b]] of Object.entries(COLOURS)) {
       await sharp({ create: { width: 320, height: 240, channels: 3, background: { r, g, b } } }).png().toFile(path.join(inbox.path, `${name}.png`));
     }
@@ -57,7 +46,7 @@ describe('semantic search through the engine (stand-in CLIP)', () => {
 
   afterAll(async () => {
     await engine?.close();
-    server?.close();
+    await host?.close();
     await Promise.all([library?.cleanup(), inbox?.cleanup(), models?.cleanup()]);
   });
 
