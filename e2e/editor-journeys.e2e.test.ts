@@ -169,6 +169,82 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     await page.getByRole('grid', { name: 'Photos' }).waitFor();
   }, 180_000);
 
+  it('journey 4: rotate, resize, output format and a watermark set in the panel reach the processed file', async () => {
+    // Landscape (600 x 400), and not among journey 2's twenty JPEGs: a copy of one would be a duplicate there.
+    const source = 'content/skimage/coffee.png';
+    const name = 'j4-export.png';
+    await copyFile(corpusPath(source), path.join(watch, name));
+    const cell = page.getByRole('gridcell', { name });
+    await cell.waitFor({ timeout: 60_000 });
+    const photoId = (await api.call('photos.list', { text: 'j4-' })).photos[0]!.id;
+    await cell.dblclick();
+    const loupe = await openPhoto(page, name);
+    await waitForEditedPreview(page);
+    const panel = loupe.getByRole('complementary', { name: 'Recipe' });
+    const add = panel.getByRole('combobox', { name: 'Add adjustment' });
+
+    await add.selectOption('rotate');
+    const rotate = panel.getByRole('listitem', { name: 'Rotate & flip step' });
+    await rotate.getByRole('combobox', { name: 'Rotate & flip Turn' }).selectOption('cw90');
+    await rotate.getByRole('checkbox', { name: 'Rotate & flip Flip horizontally' }).check();
+
+    await add.selectOption('resize');
+    const resize = panel.getByRole('listitem', { name: 'Resize step' });
+    await resize.getByRole('spinbutton', { name: 'Resize Long edge (px)' }).fill('400');
+    // Switching to width-and-height shows that branch's fields, and back again keeps the recipe valid.
+    await resize.getByRole('combobox', { name: 'Resize Size by' }).selectOption('box');
+    await resize.getByRole('combobox', { name: 'Resize Fit' }).waitFor();
+    await resize.getByRole('combobox', { name: 'Resize Size by' }).selectOption('long-edge');
+    await resize.getByRole('spinbutton', { name: 'Resize Long edge (px)' }).fill('400');
+
+    await add.selectOption('output');
+    const output = panel.getByRole('listitem', { name: 'Output step' });
+    await output.getByRole('combobox', { name: 'Output Format' }).selectOption('webp');
+    await output.getByRole('spinbutton', { name: 'Output Quality value' }).fill('70');
+    await output.getByRole('combobox', { name: 'Output Format' }).selectOption('tiff');
+    await output.getByRole('combobox', { name: 'Output Bit depth' }).waitFor();
+    expect(await output.getByRole('slider', { name: 'Output Quality' }).count()).toBe(0);
+    await output.getByRole('combobox', { name: 'Output Format' }).selectOption('webp');
+
+    await add.selectOption('watermark');
+    const mark = panel.getByRole('listitem', { name: 'Watermark step' });
+    const text = mark.getByRole('textbox', { name: 'Watermark Text' });
+    await text.fill('© Lightbox e2e');
+    await text.press('Enter');
+
+    const expected = [
+      { op: 'rotate', params: { turn: 'cw90', flipH: true, flipV: false } },
+      { op: 'resize', params: { mode: 'long-edge', longEdge: 400, allowUpscale: false } },
+      { op: 'output', params: { format: 'webp', quality: 70, tiffBitDepth: 8, colourSpace: 'srgb' } },
+      { op: 'watermark', params: { text: '© Lightbox e2e', position: 'bottom-right', opacity: 0.6, fontSize: 0.04, colour: '#ffffff' } },
+    ];
+    const userSteps = async () => {
+      const { recipe } = await api.call('recipe.get', { photoId });
+      return recipe.steps.slice(0, recipe.end).filter((s) => s.source === 'user').map((s) => ({ op: s.op, params: s.params }));
+    };
+    await expect.poll(userSteps, { timeout: 30_000 }).toEqual(expected);
+    // The preview follows the quarter turn: the landscape photo now shows portrait.
+    await waitForEditedPreview(page);
+    const shape = await page.getByTestId('edited-preview').evaluate((el) => {
+      const img = el as unknown as { naturalWidth: number; naturalHeight: number };
+      return { w: img.naturalWidth, h: img.naturalHeight };
+    });
+    expect(shape.h).toBeGreaterThan(shape.w);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'editor-export.png') });
+
+    await loupe.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await api.call('photos.get', { id: photoId })).stage, { timeout: 120_000 }).toBe('rendered');
+    const { recipe, renderedRevision } = await api.call('recipe.get', { photoId });
+    const file = (await filesUnder(path.join(library, 'processed'))).find((f) => path.basename(f) === `${recipe.original.sha256.slice(0, 8)}_${renderedRevision}.webp`);
+    expect(file, 'a WebP processed file for the rendered revision').toBeDefined();
+    const meta = await sharp(file!).metadata();
+    expect(meta.format).toBe('webp');
+    expect(Math.max(meta.width, meta.height)).toBe(400);
+    expect(meta.height).toBeGreaterThan(meta.width);
+    await page.keyboard.press('Escape');
+  }, 300_000);
+
   it('journey 2: twenty photos get a preset with a progress bar, and every recipe holds its steps', async () => {
     const files = twentyJpegs();
     await Promise.all(files.map((f, i) => copyFile(corpusPath(f), path.join(watch, `j2-${String(i).padStart(2, '0')}-${path.basename(f)}`))));

@@ -2,52 +2,10 @@ import type { RecipeStep, RecipeStepInput } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { editSteps, undoRedo } from './editor-actions.ts';
 import { activeSteps, useEditor } from './editor-store.ts';
-import { ADDABLE, isEditable, newUserStep, opLabel, opSpec, paramValue, sourceKind, type Slider } from './op-table.ts';
+import { ADDABLE, isEditable, newUserStep, opLabel, opSpec, sourceKind } from './op-table.ts';
+import { StepControls } from './StepControls.tsx';
 
 const BADGE = { user: 'User', preset: 'Preset', ai: 'AI' } as const;
-
-function withParam(steps: RecipeStepInput[], index: number, key: string, value: number): RecipeStepInput[] {
-  return steps.map((s, i) => (i === index ? { ...s, params: { ...(s.params as object), [key]: value } } : s));
-}
-
-/** One slider with its number field: dragging only previews, letting go (or typing) stores. */
-function SliderControl({ transport, index, step, slider }: { transport: Transport; index: number; step: RecipeStep | RecipeStepInput; slider: Slider }) {
-  const value = paramValue(step, slider.key);
-  const label = `${opLabel(step.op)} ${slider.label}`.replace(/^(\w+) \1$/, '$1');
-  const clamp = (v: number) => Math.min(slider.max, Math.max(slider.min, v));
-  const commit = () => {
-    const { draft } = useEditor.getState();
-    if (draft) void editSteps.commit(transport, draft);
-  };
-  return (
-    <label className="control">
-      <span>{slider.label}</span>
-      <input
-        type="range"
-        min={slider.min}
-        max={slider.max}
-        step={slider.step}
-        value={value}
-        aria-label={label}
-        onChange={(e) => editSteps.draft(withParam(editSteps.current(), index, slider.key, Number(e.target.value)))}
-        onPointerUp={commit}
-        onKeyUp={commit}
-      />
-      <input
-        type="number"
-        min={slider.min}
-        max={slider.max}
-        step={slider.step}
-        value={Number(value.toFixed(2))}
-        aria-label={`${label} value${slider.unit ? ` (${slider.unit})` : ''}`}
-        onChange={(e) => {
-          const typed = Number(e.target.value);
-          if (e.target.value !== '' && Number.isFinite(typed)) void editSteps.commit(transport, withParam(editSteps.current(), index, slider.key, clamp(typed)));
-        }}
-      />
-    </label>
-  );
-}
 
 function StepRow({ transport, index, step }: { transport: Transport; index: number; step: RecipeStep | RecipeStepInput }) {
   const spec = opSpec(step.op);
@@ -79,7 +37,7 @@ function StepRow({ transport, index, step }: { transport: Transport; index: numb
           </button>
         </span>
       </div>
-      {editable && spec?.sliders.map((slider) => <SliderControl key={slider.key} transport={transport} index={index} step={step} slider={slider} />)}
+      {editable && <StepControls transport={transport} index={index} step={step} />}
       {step.op === 'crop' && <p className="muted step-note">Press C to edit the crop.</p>}
       {!spec && <p className="muted step-note">Set by a preset; remove it here or change the preset.</p>}
     </li>

@@ -73,8 +73,8 @@ export function followEditor(transport: Transport, photoId: number): Unsubscribe
     );
   void loadAnalysis();
   const offRecipe = transport.on('recipe.changed', (payload) => {
-    if (payload.photoId !== photoId) return;
-    transport.call('recipe.get', { photoId }).then(applyStored, () => undefined);
+    if (payload.photoId !== photoId || storing()) return;
+    transport.call('recipe.get', { photoId }).then((result) => !storing() && applyStored(result), () => undefined);
   });
   const offAnalysis = transport.on('analysis.changed', (payload) => payload.photoId === photoId && payload.status === 'completed' && void loadAnalysis());
   const offStore = useEditor.subscribe((s, p) => {
@@ -88,19 +88,40 @@ export function followEditor(transport: Transport, photoId: number): Unsubscribe
   };
 }
 
-async function store(transport: Transport, steps: RecipeStepInput[]): Promise<PhotoRecipe | null> {
+/**
+ * Stores are sent one after another and only the newest one's answer ends the draft: a photographer
+ * who picks a format and ticks a box within the same round trip keeps both (the first answer alone
+ * would put the older recipe back, and the next edit would be built on it and drop the second).
+ */
+let storeChain: Promise<unknown> = Promise.resolve();
+let storesIssued = 0;
+let storesSettled = 0;
+
+function store(transport: Transport, steps: RecipeStepInput[]): Promise<PhotoRecipe | null> {
   const { photoId } = useEditor.getState();
-  if (photoId === null) return null;
-  try {
-    const result = await transport.call('recipe.update', { photoId, steps });
-    applyStored(result);
-    return result;
-  } catch (error) {
-    useEditor.getState().set({ draft: null });
-    say(error, 'The change was not saved. Check the connection and make it again.');
-    return null;
-  }
+  if (photoId === null) return Promise.resolve(null);
+  const ticket = ++storesIssued;
+  const run = async (): Promise<PhotoRecipe | null> => {
+    try {
+      const result = await transport.call('recipe.update', { photoId, steps });
+      if (ticket === storesIssued) applyStored(result);
+      else if (useEditor.getState().photoId === result.photoId) useEditor.getState().set({ stored: result });
+      return result;
+    } catch (error) {
+      if (ticket === storesIssued) useEditor.getState().set({ draft: null });
+      say(error, 'The change was not saved. Check the connection and make it again.');
+      return null;
+    } finally {
+      storesSettled = ticket;
+    }
+  };
+  const result = storeChain.then(run);
+  storeChain = result;
+  return result;
 }
+
+/** A store of ours is still on its way: a recipe.changed echo must not replace the newer draft. */
+const storing = () => storesSettled !== storesIssued;
 
 export const editSteps = {
   /** While dragging: only the preview changes. */
