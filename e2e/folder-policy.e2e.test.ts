@@ -10,6 +10,7 @@ import { SCREENSHOTS, assertPrerequisites, launchChromium, startServer, stopServ
 
 const PHOTO = 'content/people/fr-obama.jpg';
 const WARM = { name: 'Warm import', steps: [{ op: 'exposure', v: 2, enabled: true, params: { ev: 0.5 }, source: 'user' }] };
+const COOL = { name: 'Cool', steps: [{ op: 'saturation', v: 1, enabled: true, params: { amount: -20 }, source: 'user' }] };
 
 /**
  * A hot folder's processing policy, set in Settings like a photographer would: a preset on import
@@ -33,6 +34,7 @@ describe.skipIf(!hasCorpus)('folder processing policy (headless server, Chromium
     server = await startServer(path.join(dir, 'library'), [watch]);
     api = await connectApi(server.url);
     presetId = (await api.call('presets.import', { json: JSON.stringify(WARM) })).id;
+    await api.call('presets.import', { json: JSON.stringify(COOL) });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.on('pageerror', (error) => console.error('[page error]', error));
@@ -59,7 +61,14 @@ describe.skipIf(!hasCorpus)('folder processing policy (headless server, Chromium
     await presets.getByRole('button', { name: 'Add preset' }).click();
     const list = presets.getByRole('list', { name: 'Presets applied on import' });
     expect(await list.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining(WARM.name)]);
-    expect(await presets.getByRole('button', { name: `Remove ${WARM.name}` }).isVisible()).toBe(true);
+    // A second one goes first, then is removed again: the list keeps the order the photographer sets.
+    await presets.getByRole('combobox', { name: 'Add a preset' }).selectOption({ label: COOL.name });
+    await presets.getByRole('button', { name: 'Add preset' }).click();
+    expect(await list.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining(WARM.name), expect.stringContaining(COOL.name)]);
+    await presets.getByRole('button', { name: `Move ${COOL.name} up` }).click();
+    expect(await list.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining(COOL.name), expect.stringContaining(WARM.name)]);
+    await presets.getByRole('button', { name: `Remove ${COOL.name}` }).click();
+    expect(await list.getByRole('listitem').allInnerTexts()).toEqual([expect.stringContaining(WARM.name)]);
 
     // Review: the threshold appears only with its mode, and the slider and the number move together.
     const review = editor.getByRole('group', { name: 'AI crop review' });
