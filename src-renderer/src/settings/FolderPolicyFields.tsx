@@ -47,7 +47,7 @@ function PresetPicker({ folderId, chosen, transport, onChange }: { folderId: num
     <fieldset className="policy-group">
       <legend>Presets applied to each new photo</legend>
       {chosen.length === 0 ? (
-        <p className="muted policy-empty">None: photos arrive without edits.</p>
+        presets.length > 0 && <p className="muted policy-empty">None: photos arrive without edits.</p>
       ) : (
         <ol className="policy-presets" aria-label="Presets applied on import">
           {chosen.map((id, index) => {
