@@ -3,6 +3,30 @@ import { z } from 'zod';
 export const AfterIngest = z.enum(['keep', 'move-to-done', 'delete']);
 export type AfterIngest = z.infer<typeof AfterIngest>;
 
+/**
+ * How AI crop proposals for a folder's photos are reviewed: as the library setting says, always by
+ * the photographer, approved at once when the proposal's confidence reaches the folder's threshold,
+ * or never (approved at once).
+ */
+export const CropReview = z.enum(['library', 'always', 'threshold', 'never']);
+export type CropReview = z.infer<typeof CropReview>;
+
+/**
+ * What happens to every photo a folder brings in (issue 4's per-folder auto-approve, issue 6's
+ * "presets to apply"). Presets are ids, applied in this order; one deleted later is skipped.
+ */
+export const FolderPolicy = z.object({
+  presets: z
+    .array(z.string().min(1))
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, 'a preset can be in the list once')
+    .default([]),
+  cropReview: CropReview.default('library'),
+  /** Used when cropReview is 'threshold'; kept when another mode is chosen, so switching back restores it. */
+  cropThreshold: z.number().min(0).max(1).default(0.8),
+});
+export type FolderPolicy = z.infer<typeof FolderPolicy>;
+
 export const HotFolderOptions = z.object({
   recursive: z.boolean().default(true),
   /** Network shares (SMB/NFS) do not deliver file events reliably: poll them. */
@@ -12,6 +36,7 @@ export const HotFolderOptions = z.object({
   exclude: z.array(z.string()).default([]),
   afterIngest: AfterIngest.default('keep'),
   enabled: z.boolean().default(true),
+  ...FolderPolicy.shape,
 });
 export type HotFolderOptions = z.infer<typeof HotFolderOptions>;
 

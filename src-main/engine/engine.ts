@@ -117,7 +117,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       library,
       libraryDir: layout.root,
       folder: (id) => (id === null ? null : library.folders.get(id)),
-      photoStored: (photoId) => queue.enqueue('derive', { photoId }, { subject: String(photoId), dedupeKey: `derive:${photoId}`, priority: 1 }),
+      photoStored: (photoId) => {
+        queue.enqueue('derive', { photoId }, { subject: String(photoId), dedupeKey: `derive:${photoId}`, priority: 1 });
+        recipesFeature.photoStored(photoId);
+      },
       photoChanged,
     }),
     derive: createDeriveHandler({ library, layout }),
@@ -184,7 +187,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const folders = new FoldersService(library.folders, layout.root, async (list) => {
     bus.emit('folder.changed', { folders: list });
     if (watching && started) await hotFolders.sync(list);
-  });
+  }, (presetId) => library.presets.get(presetId) !== null);
   const photos = new PhotosService(library.photos, library.files, photoChanged);
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));

@@ -12,6 +12,8 @@ import { DEFAULT_KEEP_REVISIONS } from './rendering/prune-renders.ts';
 import { writeRecipeCopy } from './rendering/recipe-copy.ts';
 import { createRenderHandler } from './rendering/render-handler.ts';
 import { targetKey } from './rendering/target-key.ts';
+import { applyFolderPreset, queueFolderPresets } from './folder-policy.ts';
+import { PolicyPresetsRepo } from './library/policy-presets-repo.ts';
 import { PresetsService } from './services/presets-service.ts';
 import { RecipesService } from './services/recipes-service.ts';
 import type { CommandHandlers } from './services/engine-api.ts';
@@ -81,9 +83,11 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     done: (payload) => bus.emit('render.done', payload),
   });
 
+  const policyApplied = new PolicyPresetsRepo(library.db);
   const applyPresetJob: JobHandler<'apply-preset'> = async (data) => {
     try {
-      await recipes.applyPreset(data.photoId, presets.get(data.presetId));
+      if (data.policy) await applyFolderPreset({ library, recipes, presets, applied: policyApplied, log: (m) => console.error(`[lightbox] ${m}`) }, data);
+      else await recipes.applyPreset(data.photoId, presets.get(data.presetId));
     } catch (error) {
       // A deleted preset or photo, or a preset that no longer validates: retrying cannot help.
       if (error instanceof ApiError) throw new PermanentJobError(error.message, { code: error.code, cause: error });
@@ -149,5 +153,8 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     return queued;
   }
 
-  return { recipes, presets, handlers: { render, 'apply-preset': applyPresetJob }, commands, requestRender, onJob, resume };
+  /** A photo's original was stored: its hot folder's presets follow (folder-policy.ts). */
+  const photoStored = (photoId: number): number => queueFolderPresets({ library, queue: deps.queue(), applied: policyApplied }, photoId);
+
+  return { recipes, presets, handlers: { render, 'apply-preset': applyPresetJob }, commands, requestRender, onJob, resume, photoStored };
 }

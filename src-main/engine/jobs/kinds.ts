@@ -30,6 +30,8 @@ export const jobDataSchemas = {
   'apply-preset': z.object({
     presetId: z.string().min(1),
     photoId: z.number().int().positive(),
+    /** Queued by the photo's hot-folder policy: at most once per photo, and a deleted preset is skipped. */
+    policy: z.boolean().optional(),
   }),
   upload: z.object({
     photoId: z.number().int().positive(),

@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './database.ts';
 import { openLibrary } from './library.ts';
 import { latestVersion, migrate, SchemaTooNewError, schemaVersion } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
+import { PolicyPresetsRepo } from './policy-presets-repo.ts';
 import { UploadsRepo } from './uploads-repo.ts';
 
 let dir: string;
@@ -65,6 +66,11 @@ const seeds: Record<number, (db: Db) => void> = {
       VALUES (7, 'uploaded', 'orig-7', 'stack-7', 1, '["old-7"]', 'created', '2024-01-02T00:00:00.000Z')`).run();
     db.prepare(`INSERT INTO folder_uploads (folder_id, settings_json) VALUES (1, '{"albumName":"Trips","what":"both"}')`).run();
   },
+  // Folder processing policy (007-folder-policy.ts).
+  7: (db) => {
+    db.prepare(`UPDATE folders SET presets_json = '["warm"]', crop_review = 'threshold', crop_threshold = 0.6 WHERE id = 1`).run();
+    db.prepare(`INSERT INTO folder_presets_applied (photo_id, preset_id, revision, applied_at) VALUES (7, 'warm', 4, '2024-01-03T00:00:00.000Z')`).run();
+  },
 };
 
 const RECIPE = {
@@ -76,6 +82,9 @@ const RECIPE = {
 
 /** The migration that added uploads (renumbered on this branch, see migrations/index.ts). */
 const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
+
+/** The migration that added the folder processing policy (may be renumbered at merge time). */
+const POLICY_VERSION = migrations.find((m) => m.name === 'folder-policy')!.version;
 
 /** A database built with only the first `version` migrations, seeded as that version would be. */
 function buildAtVersion(file: string, version: number): void {
@@ -160,6 +169,15 @@ describe('migrations', () => {
         } else {
           expect(library.recipes.get(7)).toBeNull();
           expect(library.presets.list()).toEqual([]);
+        }
+        const applied = new PolicyPresetsRepo(library.db);
+        if (version >= POLICY_VERSION) {
+          expect(library.folders.get(1)).toMatchObject({ presets: ['warm'], cropReview: 'threshold', cropThreshold: 0.6 });
+          expect(applied.forPhoto(7)).toEqual([{ presetId: 'warm', revision: 4 }]);
+        } else {
+          // Folders from before the policy keep today's behaviour: no presets, the library's review setting.
+          expect(library.folders.get(1)).toMatchObject({ presets: [], cropReview: 'library', cropThreshold: 0.8 });
+          expect(applied.forPhoto(7)).toEqual([]);
         }
         const uploads = new UploadsRepo(library.db);
         if (version >= UPLOADS_VERSION) {

@@ -43,13 +43,15 @@ export class RecipesRepo {
   /**
    * Stores `recipe` as the photo's next revision and returns it. `expectedRevision` (0 = none yet)
    * makes the read-modify-write of undo/redo/preset safe against a concurrent change: a mismatch
-   * returns null and nothing is written.
+   * returns null and nothing is written. `within` runs in the same transaction, after the write,
+   * with the new revision: what must be stored together with this revision or not at all.
    */
-  save(photoId: number, recipe: unknown, expectedRevision?: number): number | null {
+  save(photoId: number, recipe: unknown, expectedRevision?: number, within?: (revision: number) => void): number | null {
     return this.#db.transaction(() => {
       const current = this.#get.get(photoId)?.revision ?? 0;
       if (expectedRevision !== undefined && expectedRevision !== current) return null;
       this.#upsert.run({ photoId, json: JSON.stringify(recipe), now: new Date().toISOString() });
+      within?.(current + 1);
       return current + 1;
     }).immediate();
   }

@@ -8,11 +8,14 @@ export class FoldersService {
   #repo: FoldersRepo;
   #libraryDir: string;
   #changed: (folders: HotFolder[]) => Promise<void>;
+  #presetExists: (id: string) => boolean;
 
-  constructor(repo: FoldersRepo, libraryDir: string, changed: (folders: HotFolder[]) => Promise<void>) {
+  /** `presetExists` checks the presets a folder's policy names (all accepted when not given). */
+  constructor(repo: FoldersRepo, libraryDir: string, changed: (folders: HotFolder[]) => Promise<void>, presetExists: (id: string) => boolean = () => true) {
     this.#repo = repo;
     this.#libraryDir = path.resolve(libraryDir);
     this.#changed = changed;
+    this.#presetExists = presetExists;
   }
 
   list(): HotFolder[] {
@@ -30,6 +33,7 @@ export class FoldersService {
     }
     const existing = this.#repo.findByPath(folderPath);
     if (existing) return existing;
+    this.#checkPresets(input.presets, []);
     const { path: _ignored, ...options } = input;
     const folder = this.#repo.add(folderPath, options);
     await this.#changed(this.#repo.list());
@@ -37,7 +41,8 @@ export class FoldersService {
   }
 
   async update(input: UpdateFolderInput): Promise<HotFolder> {
-    this.#require(input.id);
+    const current = this.#require(input.id);
+    this.#checkPresets(input.presets, current.presets);
     const { id, ...options } = input;
     const folder = this.#repo.update(id, options);
     await this.#changed(this.#repo.list());
@@ -48,6 +53,17 @@ export class FoldersService {
     this.#require(id);
     this.#repo.remove(id);
     await this.#changed(this.#repo.list());
+  }
+
+  /**
+   * Presets newly put into a policy must exist. One the folder already names may have been deleted
+   * since: it stays accepted (ingest skips it), so saving other changes never fails over it.
+   */
+  #checkPresets(wanted: string[] | undefined, already: string[]): void {
+    const missing = (wanted ?? []).filter((id) => !already.includes(id) && !this.#presetExists(id));
+    if (missing.length > 0) {
+      throw new ApiError('not-found', `There is no preset ${missing.map((id) => `"${id}"`).join(', ')} in this library. Pick presets from the list, or save one from a photo first.`);
+    }
   }
 
   #require(id: number): HotFolder {

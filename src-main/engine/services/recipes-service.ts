@@ -7,6 +7,9 @@ import { canRedo, canUndo, redo, undo } from '../recipes/history.ts';
 import { RecipeError } from '../recipes/recipe-error.ts';
 import { parseRecipe } from '../recipes/validate.ts';
 
+/** At-most-once application of a preset to a photo: asked before, recorded with the revision it makes. */
+export type PresetOnce = { applied(): boolean; record(revision: number): void };
+
 export type RecipeChange = { photo: Photo & { sha256: string }; revision: number; recipe: Recipe };
 
 export type RecipesServiceDeps = {
@@ -66,17 +69,22 @@ export class RecipesService {
     return this.#step(photoId, canRedo, redo);
   }
 
-  /** Applies a (parsed) preset as one edit; see recipes/apply-preset.ts for what is kept. */
-  async applyPreset(photoId: number, preset: Preset): Promise<PhotoRecipe> {
+  /**
+   * Applies a (parsed) preset as one edit; see recipes/apply-preset.ts for what is kept. With `once`
+   * (a folder's policy), a preset already applied to the photo is left alone, and the record that it
+   * was applied is stored in the same transaction as the revision it makes.
+   */
+  async applyPreset(photoId: number, preset: Preset, once?: PresetOnce): Promise<PhotoRecipe> {
     const photo = this.#photo(photoId);
     const { recipe, revision } = this.#load(photo);
+    if (once?.applied()) return this.#view(photoId, recipe, revision);
     let next: Recipe;
     try {
       next = parseRecipe(applyPreset(recipe, preset));
     } catch (error) {
       recipeApiError(error);
     }
-    return this.#save(photo, next, revision);
+    return this.#save(photo, next, revision, once?.record);
   }
 
   /**
@@ -114,8 +122,8 @@ export class RecipesService {
     return this.#save(photo, move(recipe), revision);
   }
 
-  async #save(photo: Photo & { sha256: string }, recipe: Recipe, expectedRevision: number | undefined): Promise<PhotoRecipe> {
-    const revision = this.#deps.recipes.save(photo.id, recipe, expectedRevision);
+  async #save(photo: Photo & { sha256: string }, recipe: Recipe, expectedRevision: number | undefined, within?: (revision: number) => void): Promise<PhotoRecipe> {
+    const revision = this.#deps.recipes.save(photo.id, recipe, expectedRevision, within);
     if (revision === null) {
       throw new ApiError('bad-request', `The recipe of photo ${photo.id} changed while this edit was being made. Reload it and try again.`);
     }

@@ -2,6 +2,7 @@ import { useLightbox } from '../store.ts';
 import { useState, type FormEvent } from 'react';
 import { ApiError, AfterIngest, type HotFolder } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
+import { FolderPolicyFields } from './FolderPolicyFields.tsx';
 
 const AFTER_TEXT: Record<AfterIngest, string> = { keep: 'Leave it where it is', 'move-to-done': 'Move it to a "done" subfolder', delete: 'Delete it (the library keeps a copy)' };
 
@@ -38,6 +39,9 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
           afterIngest: draft.afterIngest,
           include: patterns(draft.includeText),
           exclude: patterns(draft.excludeText),
+          presets: draft.presets,
+          cropReview: draft.cropReview,
+          cropThreshold: draft.cropThreshold,
         }),
       { saved: true },
     );
@@ -78,6 +82,12 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
         <span>Skip these files</span>
         <input type="text" value={draft.excludeText} placeholder="*.tmp, .trash/**" spellCheck={false} onChange={(e) => setDraft({ ...draft, excludeText: e.target.value })} />
       </label>
+      <FolderPolicyFields
+        folderId={folder.id}
+        policy={{ presets: draft.presets, cropReview: draft.cropReview, cropThreshold: draft.cropThreshold }}
+        transport={transport}
+        onChange={(patch) => setDraft({ ...draft, ...patch })}
+      />
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={state.busy}>
           Save
