@@ -1,12 +1,12 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../test-support/corpus.ts';
 import { connectApi, type ApiClient } from './api-client.ts';
 import { openPhoto, waitForEditedPreview } from './editor-helpers.ts';
-import { SCREENSHOTS, assertPrerequisites, launchChromium, startServer, stopServer, type RunningServer } from './headless-server.ts';
+import { SCREENSHOTS } from './headless-server.ts';
+import { openUiSession, type UiSession } from './ui-session.ts';
 
 const PHOTO = 'content/people/fr-obama.jpg';
 const WARM = { name: 'Warm import', steps: [{ op: 'exposure', v: 2, enabled: true, params: { ev: 0.5 }, source: 'user' }] };
@@ -17,40 +17,29 @@ const COOL = { name: 'Cool', steps: [{ op: 'saturation', v: 1, enabled: true, pa
  * and "approve when the confidence is at least 100 %" (so the real proposal waits for review).
  */
 describe.skipIf(!hasCorpus)('folder processing policy (headless server, Chromium)', () => {
-  let dir: string;
   let watch: string;
-  let server: RunningServer | undefined;
-  let browser: Browser | undefined;
+  let session: UiSession | undefined;
   let api: ApiClient | undefined;
   let page: Page;
   let presetId = '';
 
   beforeAll(async () => {
-    assertPrerequisites();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-policy-'));
-    watch = path.join(dir, 'watch');
-    await mkdir(watch);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    server = await startServer(path.join(dir, 'library'), [watch]);
-    api = await connectApi(server.url);
+    session = await openUiSession('policy', { viewport: { width: 1280, height: 900 } });
+    ({ watch } = session);
+    api = await connectApi(session.server.url);
     presetId = (await api.call('presets.import', { json: JSON.stringify(WARM) })).id;
     await api.call('presets.import', { json: JSON.stringify(COOL) });
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (error) => console.error('[page error]', error));
-    page.on('console', (message) => message.type() === 'error' && console.error('[page console]', message.text()));
+    page = await session.newPage();
   }, 120_000);
 
   afterAll(async () => {
     api?.close();
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await session?.close();
   }, 60_000);
 
   it('sets presets and crop review in Settings; a photo dropped in the folder gets the preset step and waits for review', async () => {
-    if (!server || !api) throw new Error('server did not start');
-    await page.goto(server.url);
+    if (!session || !api) throw new Error('the session did not start');
+    await page.goto(session.server.url);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
     const editor = page.getByRole('form', { name: watch });
 
