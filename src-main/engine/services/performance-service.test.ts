@@ -38,7 +38,7 @@ function blockingQueue(service: PerformanceService) {
           resolve();
         });
       }),
-  } as JobHandlers;
+  } as unknown as JobHandlers;
   queue = new JobQueue({ repo: lib.jobs, handlers, concurrency: service.workers() });
   service.attach(queue);
   return { queue, running: () => running, peak: () => peak, releaseAll: () => releases.splice(0).forEach((r) => r()) };
