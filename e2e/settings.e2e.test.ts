@@ -1,14 +1,66 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusPath, hasCorpus } from '../test-support/corpus.ts';
+import { corpusPath, hasCorpus, projectRoot } from '../test-support/corpus.ts';
 import { connectApi, type ApiClient } from './api-client.ts';
 import { SCREENSHOTS, assertPrerequisites, launchChromium, pickJpegs, startServer, stopServer, type RunningServer } from './headless-server.ts';
 import { startImmichDouble, type ImmichDouble } from './immich-double/index.ts';
 
 const KEY = 'settings-e2e-key-0123456789';
+const HEAD = randomBytes(3 * 1024 * 1024);
+
+/** A model's home on loopback that sends slowly (64 KiB every 50 ms), so the progress bar can be seen moving. */
+async function startModelHome(): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    if (req.url !== '/head.onnx') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-length': HEAD.length, 'content-type': 'application/octet-stream' });
+    let at = 0;
+    const timer = setInterval(() => {
+      res.write(HEAD.subarray(at, at + 65_536));
+      at += 65_536;
+      if (at >= HEAD.length) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 50);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/**
+ * A models folder of this test's own: the repo's manifest and bundled weights (linked, not copied),
+ * plus a downloadable stand-in whose home is the loopback server. Downloads land here, never in the repo.
+ */
+async function modelsFolder(dir: string, home: string): Promise<string> {
+  const models = path.join(dir, 'models');
+  await mkdir(path.join(models, 'weights'), { recursive: true });
+  const manifest = JSON.parse(await readFile(path.join(projectRoot, 'models/manifest.json'), 'utf8')) as {
+    models: Array<{ file: string; companions?: Array<{ file: string }> }>;
+    downloads: unknown[];
+  };
+  for (const file of manifest.models.flatMap((m) => [m.file, ...(m.companions ?? []).map((c) => c.file)])) {
+    await symlink(path.join(projectRoot, 'models/weights', file), path.join(models, 'weights', file));
+  }
+  manifest.downloads.push({
+    id: 'test-aesthetic-head',
+    version: '1',
+    task: 'aesthetic',
+    title: 'Stand-in aesthetic head',
+    licence: 'MIT',
+    licenceUrl: 'https://spdx.org/licenses/MIT.html',
+    home: `${home}/`,
+    files: [{ name: 'head.onnx', url: `${home}/head.onnx`, bytes: HEAD.length, sha256: createHash('sha256').update(HEAD).digest('hex') }],
+  });
+  await writeFile(path.join(models, 'manifest.json'), JSON.stringify(manifest));
+  return models;
+}
 
 describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performance (headless server, Chromium)', () => {
   let dir: string;
@@ -18,6 +70,7 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
   let api: ApiClient;
   let browser: Browser | undefined;
   let page: Page;
+  let modelHome: { server: Server; url: string } | undefined;
   const jpeg = hasCorpus ? pickJpegs(1)[0]! : '';
 
   beforeAll(async () => {
@@ -27,6 +80,9 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     await mkdir(watch);
     await mkdir(SCREENSHOTS, { recursive: true });
     double = await startImmichDouble({ apiKeys: [KEY] });
+    modelHome = await startModelHome();
+    // The server inherits this process's environment (headless-server.ts); this file runs in its own fork.
+    process.env.LIGHTBOX_MODELS_DIR = await modelsFolder(dir, modelHome.url);
     server = await startServer(path.join(dir, 'library'), [watch]);
     api = await connectApi(server.url);
     browser = await launchChromium();
@@ -41,6 +97,7 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     await browser?.close();
     if (server) await stopServer(server.child);
     await double?.close();
+    if (modelHome) await new Promise((resolve) => modelHome!.server.close(resolve));
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -92,9 +149,29 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     const confirm = clip.getByRole('group', { name: 'Download clip-vit-b32' });
     expect(await confirm.innerText()).toMatch(/from https:\/\/huggingface\.co\/Xenova\/clip-vit-base-patch32\. It is licensed MIT/);
     await page.getByRole('region', { name: 'Models' }).screenshot({ path: path.join(SCREENSHOTS, 'settings-models.png') });
-    // No network here: the test stops before a byte would be fetched.
+    // The real CLIP home is not reachable from here: the test stops before a byte would be fetched.
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
+  }, 60_000);
+
+  it('downloads a model from its home with a moving progress bar, then verifies it', async () => {
+    const head = page.getByRole('list', { name: 'Downloadable models' }).getByRole('listitem', { name: 'test-aesthetic-head' });
+    expect(await head.innerText()).toMatch(/Aesthetic score · 3\.1 MB · licence MIT/);
+    await head.getByRole('button', { name: 'Download…' }).click();
+    await head.getByRole('button', { name: 'Accept licence and download' }).click();
+    const bar = head.getByRole('progressbar', { name: 'Download progress' });
+    const value = () => bar.evaluate((el) => (el as unknown as { value: number; max: number }).value, undefined, { timeout: 1_000 }).catch(() => -1);
+    // Seen part-way: more than nothing, less than everything.
+    await expect.poll(value, { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+    expect(await value()).toBeLessThan(HEAD.length);
+    expect(await head.locator('.model-state').innerText()).toBe('Downloading');
+    await page.getByRole('region', { name: 'Models' }).screenshot({ path: path.join(SCREENSHOTS, 'settings-models-downloading.png') });
+    await head.locator('.model-state').filter({ hasText: 'Installed' }).waitFor({ timeout: 30_000 });
+    await head.getByRole('button', { name: 'Verify' }).click();
+    await head.getByText('Model test-aesthetic-head is installed and intact.').waitFor({ timeout: 20_000 });
+    expect(await head.locator('.model-state').innerText()).toBe('Verified');
+    // What landed in the test's models folder is byte for byte what the home sent.
+    expect(await readFile(path.join(process.env.LIGHTBOX_MODELS_DIR!, 'weights/test-aesthetic-head/head.onnx'))).toEqual(HEAD);
   }, 60_000);
 
   it('changes a worker count, which the engine keeps and applies', async () => {
