@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ModelInfo, ModelsProgress, ModelVerification } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
-import { Licence, TASK_TEXT } from './model-parts.tsx';
+import { isLastChunk, Licence, TASK_TEXT } from './model-parts.tsx';
 import { errorText, formatSize } from './use-engine.ts';
 
 const STATE_TEXT: Record<ModelInfo['state'] | 'verified' | 'damaged' | 'downloading' | 'failed', string> = {
@@ -42,7 +42,10 @@ export function DownloadableModel({ model, progress, transport, onChange }: { mo
       .finally(() => setPhase('idle'));
   };
 
-  const state = phase === 'downloading' ? 'downloading' : error ? 'failed' : check ? (check.ok ? 'verified' : 'damaged') : model.state;
+  // Progress events without our own call in flight: a download started elsewhere (another window, before a reload).
+  const elsewhere = phase === 'idle' && error === null && progress !== null && !isLastChunk(progress) && model.state !== 'installed';
+  const downloading = phase === 'downloading' || elsewhere;
+  const state = downloading ? 'downloading' : error ? 'failed' : check ? (check.ok ? 'verified' : 'damaged') : model.state;
   const installed = model.state === 'installed';
   return (
     <li className="model" aria-label={model.id}>
@@ -52,7 +55,7 @@ export function DownloadableModel({ model, progress, transport, onChange }: { mo
           {STATE_TEXT[state]}
         </span>
         <span className="spacer" />
-        {!installed && phase === 'idle' && (
+        {!installed && phase === 'idle' && !elsewhere && (
           <button type="button" className="button" onClick={() => setPhase('confirm')}>
             {model.state === 'partial' ? 'Resume download…' : 'Download…'}
           </button>
@@ -84,7 +87,7 @@ export function DownloadableModel({ model, progress, transport, onChange }: { mo
           </div>
         </div>
       )}
-      {phase === 'downloading' && <DownloadProgress progress={progress} />}
+      {downloading && <DownloadProgress progress={progress} />}
       {check && <p className={check.ok ? 'ok' : 'form-error'}>{check.message}</p>}
       {error && (
         <p className="form-error" role="alert">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { BundledModel, ModelInfo, ModelsProgress, ModelVerification } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { DownloadableModel } from './DownloadableModel.tsx';
-import { Licence, TASK_TEXT } from './model-parts.tsx';
+import { isLastChunk, Licence, TASK_TEXT } from './model-parts.tsx';
 import { errorText, formatSize, useEngineValue } from './use-engine.ts';
 
 
@@ -11,7 +11,16 @@ export function ModelsCard({ transport }: { transport: Transport }) {
   const bundled = useEngineValue<BundledModel[]>(transport, () => transport.call('models.bundled', {}), 'The bundled models could not be listed.');
   const downloads = useEngineValue<ModelInfo[]>(transport, () => transport.call('models.list', {}), 'The downloadable models could not be listed.');
   const [progress, setProgress] = useState<Record<string, ModelsProgress>>({});
-  useEffect(() => transport.on('models.progress', (event) => setProgress((all) => ({ ...all, [event.id]: event }))), [transport]);
+  const reloadDownloads = downloads.reload;
+  useEffect(
+    () =>
+      transport.on('models.progress', (event) => {
+        setProgress((all) => ({ ...all, [event.id]: event }));
+        // A download started before this page was opened (or in another window) ends here too.
+        if (isLastChunk(event)) reloadDownloads();
+      }),
+    [transport, reloadDownloads],
+  );
 
   return (
     <section className="card settings-card" aria-labelledby="models-title">

@@ -1,4 +1,4 @@
-import type { BundledModel } from '../contract.ts';
+import type { BundledModel, ModelsProgress } from '../contract.ts';
 
 export const TASK_TEXT: Record<BundledModel['task'], string> = {
   faces: 'Face detection',
@@ -17,4 +17,9 @@ export function Licence({ name, url }: { name: string; url: string }) {
   ) : (
     <span>{name}</span>
   );
+}
+
+/** The final progress report of a download: the last file has every byte. */
+export function isLastChunk(event: ModelsProgress): boolean {
+  return event.fileIndex === event.fileCount - 1 && event.total !== null && event.received >= event.total;
 }
