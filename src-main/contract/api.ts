@@ -19,6 +19,8 @@ import {
   UploadTotals,
 } from './immich.ts';
 import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
+import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
+import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -63,6 +65,11 @@ export const commands = {
   'photos.search': { input: PhotoSearchInput, output: PhotoSearchOutput },
   'analysis.remoteVision.get': { input: Empty, output: RemoteVisionStatus },
   'analysis.remoteVision.set': { input: RemoteVisionUpdate, output: RemoteVisionStatus },
+  // Settings page: worker counts applied to the running queue, the weights npm brings, one photo's upload record.
+  'performance.get': { input: Empty, output: PerformanceStatus },
+  'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
+  'models.bundled': { input: Empty, output: z.array(BundledModel) },
+  'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
 } as const;
 
 export const events = {

@@ -66,6 +66,8 @@ export const ImmichStatus = z.object({
   /** False while the server does not answer (uploads wait and resume by themselves). */
   online: z.boolean(),
   counts: UploadCounts,
+  /** While offline: when the server is asked again (ISO time). Optional so older builders of this object still fit. */
+  retryAt: z.string().nullable().optional(),
 });
 export type ImmichStatus = z.infer<typeof ImmichStatus>;
 

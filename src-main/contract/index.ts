@@ -10,3 +10,5 @@ export * from './settings.ts';
 export * from './analysis.ts';
 export * from './immich.ts';
 export * from './models.ts';
+export * from './performance.ts';
+export * from './settings-extras.ts';

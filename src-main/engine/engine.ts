@@ -27,6 +27,7 @@ import { approvedFromRecipes, processedFromRenders } from './uploads-from-render
 import { createEngineUploads, type ImmichConfig, type UploadSummary } from './immich/engine-uploads.ts';
 import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
+import { createSettingsFeature } from './settings-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -39,7 +40,7 @@ export type EngineTuning = {
   folderRetryMs?: number;
   /** How often watched roots are checked for still being there. */
   folderCheckMs?: number;
-  concurrency?: { ingest?: number; derive?: number; analyze?: number };
+  concurrency?: { ingest?: number; derive?: number; analyze?: number; render?: number };
   /**
    * Analysis after derive (default on). `subject` runs ISNet (peaks ~2 GB, 2-5 s per photo on 2 cores),
    * so it is on only when this says so or the library setting 'analysis.subject' is true.
@@ -100,6 +101,14 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   };
   const immichConfig = { processedSource: processedFromRenders(library, layout, requestRender), approval: approvedFromRecipes(library), ...config.immich };
   const uploads = createEngineUploads({ library, layout, bus, queue: () => queue, config: immichConfig, appVersion: APP_VERSION, photoChanged });
+  // Worker counts: the library's stored choice over tuning over the built-in ones (services/performance-service.ts).
+  const settingsFeature = createSettingsFeature({
+    library,
+    uploads: uploads.uploads,
+    uploadLimit: () => ({ limit: uploads.service.concurrency.limit, max: uploads.service.concurrency.max }),
+    tuning: config.tuning?.concurrency,
+    modelsDir: config.tuning?.models?.dir,
+  });
   // Models no npm package carries (CLIP): downloaded on request, used once installed.
   const semantic = new SemanticService({
     library,
@@ -144,8 +153,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     repo: library.jobs,
     handlers,
     // Upload slots are the adaptive limit's ceiling; the limit itself (4, up to 8) lives in the handler.
-    concurrency: { ingest: config.tuning?.concurrency?.ingest ?? 2, derive: config.tuning?.concurrency?.derive ?? 2, analyze: config.tuning?.concurrency?.analyze ?? 1, upload: 8 },
+    concurrency: { ...settingsFeature.performance.workers(), upload: 8 },
   });
+  settingsFeature.performance.attach(queue);
   recipesFeature.resume();
   queue.on('stats', (stats) => bus.emit('queue.stats', stats));
   queue.on('job', (event) => {
@@ -218,10 +228,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       ...uploads.commands,
       'models.list': () => semantic.listModels(),
       'models.download': ({ id }) => semantic.download(id),
-      'models.verify': ({ id }) => semantic.verify(id),
+      'models.verify': ({ id }) => settingsFeature.verifyModel(id, (model) => semantic.verify(model)),
       'photos.search': ({ text, limit }) => semantic.search(text, limit),
       'analysis.remoteVision.get': () => semantic.remoteVision(),
       'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
+      ...settingsFeature.commands,
     },
     bus,
   );

@@ -77,6 +77,8 @@ export class UploadService {
   #pauseWaiters: Array<() => void> = [];
   #totalsTimer: NodeJS.Timeout | null = null;
   #bytesSent = 0;
+  /** When the offline probe asks the server next (the Settings page shows it). */
+  #retryAt: number | null = null;
 
   constructor(options: UploadServiceOptions) {
     this.#options = options;
@@ -228,7 +230,8 @@ export class UploadService {
 
   status(): ImmichStatus {
     const { uploading: _uploading, ...counts } = this.uploads.counts();
-    return { configured: this.serverUrl() !== null, paused: !this.paused.isOpen, reason: this.paused.reason ?? this.online.reason, online: this.online.isOpen, counts };
+    const retryAt = !this.online.isOpen && this.#retryAt !== null ? new Date(this.#retryAt).toISOString() : null;
+    return { configured: this.serverUrl() !== null, paused: !this.paused.isOpen, reason: this.paused.reason ?? this.online.reason, online: this.online.isOpen, counts, retryAt };
   }
 
   /** A refused key: every upload job waits at the gate until `resume()` (a new key, or the user says so). */
@@ -261,8 +264,11 @@ export class UploadService {
   async #probe(): Promise<void> {
     const { baseMs, capMs } = this.#options.offlineProbe ?? { baseMs: 1000, capMs: 30_000 };
     for (let attempt = 0; !this.online.isOpen; attempt++) {
+      const wait = Math.min(capMs, baseMs * 2 ** attempt);
+      this.#retryAt = Date.now() + wait;
+      this.#statusChanged();
       try {
-        await delay(Math.min(capMs, baseMs * 2 ** attempt), undefined, { signal: this.#stopped.signal });
+        await delay(wait, undefined, { signal: this.#stopped.signal });
       } catch {
         return;
       }

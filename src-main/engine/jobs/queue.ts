@@ -123,6 +123,20 @@ export class JobQueue {
     return result;
   }
 
+  /**
+   * Changes a kind's slots while running (Settings > Performance). More slots claim at once; fewer
+   * let the running jobs finish and claim nothing new until the count is below the new limit.
+   */
+  setConcurrency(kind: JobKind, slots: number): void {
+    // resolveConcurrency validates (whole number ≥ 1, known kind); only this kind's value is taken.
+    this.#concurrency = { ...this.#concurrency, [kind]: resolveConcurrency({ [kind]: slots })[kind] };
+    this.wake();
+  }
+
+  concurrency(kind: JobKind): number {
+    return this.#concurrency[kind];
+  }
+
   /** Look for work now (after a dead letter was retried, say). Cheap; calls coalesce. */
   wake(): void {
     if (!this.#started || this.#stopping || this.#pumpQueued) return;

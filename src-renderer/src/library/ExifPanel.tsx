@@ -1,5 +1,7 @@
 import type { Photo } from '../contract.ts';
 import { STAGE_TEXT, formatBytes, formatCaptureDate, formatExposure, formatGps } from '../format.ts';
+import type { Transport } from '../transport/index.ts';
+import { UploadInfo } from './UploadInfo.tsx';
 
 function Row({ term, value }: { term: string; value: string | null }) {
   return (
@@ -18,7 +20,7 @@ function cameraName(make: string | null, model: string | null): string | null {
 }
 
 /** What a photographer checks first: body, glass, exposure triangle, when and where. */
-export function ExifPanel({ photo }: { photo: Photo }) {
+export function ExifPanel({ photo, transport }: { photo: Photo; transport: Transport }) {
   const m = photo.metadata;
   const camera = cameraName(m?.make ?? null, m?.model ?? null);
   const exposure =
@@ -53,6 +55,7 @@ export function ExifPanel({ photo }: { photo: Photo }) {
           ))}
         </ul>
       )}
+      <UploadInfo transport={transport} photoId={photo.id} />
     </aside>
   );
 }

@@ -155,7 +155,7 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
         {photo && (
           <div className="loupe-side">
             {editor.cropMode ? <CropTools transport={transport} /> : <RecipePanel transport={transport} onSavePreset={() => usePresets.getState().set({ dialog: 'save', error: null })} />}
-            <ExifPanel photo={photo} />
+            <ExifPanel photo={photo} transport={transport} />
           </div>
         )}
       </div>

@@ -3,6 +3,10 @@ import { ApiError } from '../contract.ts';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 import { FolderEditor } from './FolderEditor.tsx';
+import { CaptionsCard } from './CaptionsCard.tsx';
+import { ImmichCard } from './ImmichCard.tsx';
+import { ModelsCard } from './ModelsCard.tsx';
+import { PerformanceCard } from './PerformanceCard.tsx';
 
 function AddFolder({ transport }: { transport: Transport }) {
   const setFolders = useLightbox((s) => s.setFolders);
@@ -65,6 +69,10 @@ export function SettingsView({ transport }: { transport: Transport }) {
           ))}
         </ul>
       )}
+      <ImmichCard transport={transport} />
+      <ModelsCard transport={transport} />
+      <CaptionsCard transport={transport} />
+      <PerformanceCard transport={transport} />
       <section className="card" aria-labelledby="library-title">
         <h2 id="library-title">Library</h2>
         <p>

@@ -1,0 +1,91 @@
+import { useEffect, useState } from 'react';
+import type { PhotoUpload, UploadProgress, UploadState } from '../contract.ts';
+import type { Transport } from '../transport/index.ts';
+
+const STATE_TEXT: Record<UploadState, string> = {
+  queued: 'Queued for Immich',
+  uploading: 'Uploading to Immich',
+  'waiting-render': 'Waits for its processed file',
+  'waiting-approval': 'Waits for approval before upload',
+  offline: 'Waits for the Immich server to answer',
+  paused: 'Paused: Immich refused the API key (see Settings)',
+  uploaded: 'Uploaded to Immich',
+  failed: 'Upload failed',
+};
+
+/**
+ * One photo's Immich upload for the info panel: the record when the panel opens, then the live
+ * `upload.progress` events; the asset ids are read again once an upload finishes.
+ */
+export function UploadInfo({ transport, photoId }: { transport: Transport; photoId: number }) {
+  const [record, setRecord] = useState<PhotoUpload | null | undefined>(undefined);
+  const [live, setLive] = useState<UploadProgress | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    setRecord(undefined);
+    setLive(null);
+    const load = () =>
+      transport.call('immich.photoUpload', { photoId }).then(
+        (answer) => current && setRecord(answer),
+        () => current && setRecord(null),
+      );
+    void load();
+    const off = transport.on('upload.progress', (event) => {
+      if (event.photoId !== photoId) return;
+      setLive(event);
+      if (event.state === 'uploaded' || event.state === 'failed') void load();
+    });
+    return () => {
+      current = false;
+      off();
+    };
+  }, [transport, photoId]);
+
+  if (record === undefined) return null;
+  const state = live?.state ?? record?.state ?? null;
+  const error = live && live.state !== 'uploaded' ? live.error : (record?.error ?? null);
+  const percent = live?.state === 'uploading' && live.bytesTotal > 0 ? Math.round((100 * live.bytesSent) / live.bytesTotal) : null;
+  return (
+    <section className="upload-info" aria-label="Immich upload" data-state={state ?? 'none'}>
+      <h3 className="exif-subtitle">Immich</h3>
+      {state === null ? (
+        <p className="muted">Not uploaded. Uploads are set per watched folder in Settings.</p>
+      ) : (
+        <>
+          <p className="upload-state">
+            {STATE_TEXT[state]}
+            {percent !== null ? ` · ${percent} %` : ''}
+          </p>
+          {state === 'uploaded' && record && (
+            <dl className="asset-ids">
+              {record.originalAssetId && (
+                <>
+                  <dt>Original</dt>
+                  <dd>{record.originalAssetId}</dd>
+                </>
+              )}
+              {record.processedAssetId && (
+                <>
+                  <dt>Processed</dt>
+                  <dd>{record.processedAssetId}</dd>
+                </>
+              )}
+              {record.stackId && (
+                <>
+                  <dt>Stack</dt>
+                  <dd>{record.stackId}</dd>
+                </>
+              )}
+            </dl>
+          )}
+          {error && (
+            <p className="photo-error" role="alert">
+              <span className="error-code">{error.code}</span> {error.message}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
