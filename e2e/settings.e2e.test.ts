@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../test-support/corpus.ts';
 import { connectApi, type ApiClient } from './api-client.ts';
-import { SCREENSHOTS, assertPrerequisites, launchChromium, pickJpegs, startServer, stopServer, type RunningServer } from './headless-server.ts';
+import { SCREENSHOTS, pickJpegs } from './headless-server.ts';
+import { openUiSession, type UiSession } from './ui-session.ts';
 import { startImmichDouble, type ImmichDouble } from './immich-double/index.ts';
 
 const KEY = 'settings-e2e-key-0123456789';
@@ -66,39 +66,34 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
   let dir: string;
   let watch: string;
   let double: ImmichDouble;
-  let server: RunningServer | undefined;
+  let session: UiSession | undefined;
   let api: ApiClient;
-  let browser: Browser | undefined;
   let page: Page;
   let modelHome: { server: Server; url: string } | undefined;
   const jpeg = hasCorpus ? pickJpegs(1)[0]! : '';
 
   beforeAll(async () => {
-    assertPrerequisites();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'lightbox-settings-e2e-'));
-    watch = path.join(dir, 'watch');
-    await mkdir(watch);
-    await mkdir(SCREENSHOTS, { recursive: true });
     double = await startImmichDouble({ apiKeys: [KEY] });
     modelHome = await startModelHome();
-    // The server inherits this process's environment (headless-server.ts); this file runs in its own fork.
-    process.env.LIGHTBOX_MODELS_DIR = await modelsFolder(dir, modelHome.url);
-    server = await startServer(path.join(dir, 'library'), [watch]);
-    api = await connectApi(server.url);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    page.on('pageerror', (error) => console.error('[page error]', error));
-    await page.goto(server.url);
+    session = await openUiSession('settings', {
+      viewport: { width: 1280, height: 900 },
+      // The server inherits this process's environment (headless-server.ts); this file runs in its own fork.
+      prepare: async (paths) => {
+        ({ dir, watch } = paths);
+        process.env.LIGHTBOX_MODELS_DIR = await modelsFolder(dir, modelHome!.url);
+      },
+    });
+    api = await connectApi(session.server.url);
+    page = await session.newPage();
+    await page.goto(session.server.url);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
   }, 120_000);
 
   afterAll(async () => {
     api?.close();
-    await browser?.close();
-    if (server) await stopServer(server.child);
+    await session?.close();
     await double?.close();
     if (modelHome) await new Promise((resolve) => modelHome!.server.close(resolve));
-    if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('tests the Immich server, shows a refused key in words, saves, and never shows the key again', async () => {
