@@ -11,7 +11,8 @@ import { serveModelRuns } from '../model-worker-loop.ts';
 /**
  * The tfjs twin of onnx-worker.ts: same messages, same "feeds in, named float32 outputs back"
  * contract, one request at a time, so OnnxPool runs a tfjs graph model exactly like an ONNX one.
- * Only the COCO detector needs it (no ONNX COCO weights can be had here; see detect-objects.ts).
+ * Used by the tfjs graph models no ONNX twin exists for here: the COCO detector (objects/detect-objects.ts)
+ * and the NSFW classifier (moderation/moderate.ts). Any manifest model whose file is a model.json runs here.
  *
  * Backend: tfjs-backend-wasm (SIMD). Its threaded build needs the browser's cross-origin-isolated
  * SharedArrayBuffer setup; under Node it reports no multithread support, so the model runs on one
@@ -81,7 +82,7 @@ async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayB
   const m = await getModel();
   const inputs: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(req.feeds)) {
-    // The detector takes float pixels only; int64 feeds exist for CLIP's token ids (onnx worker).
+    // The tfjs models take float pixels only; int64 feeds exist for CLIP's token ids (onnx worker).
     if (!(t.data instanceof Float32Array)) throw new Error(`input ${name}: the tfjs runtime takes float32 tensors only`);
     inputs[name] = tf.tensor(t.data, t.dims, 'float32');
   }
