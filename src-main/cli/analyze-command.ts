@@ -29,6 +29,7 @@ async function analyseFile(file: string, pool: OnnxPool, subject: boolean): Prom
       objects: a.objects.objects,
       quality: { score: a.quality.score, sharpness: a.quality.sharpness, exposure: a.quality.exposure, flags: a.quality.flags },
       crops: a.crops.proposals,
+      ...(a.moderation ? { moderation: a.moderation } : {}),
     });
   } catch (error) {
     return { ...empty, error: toAppError(error) };
@@ -44,6 +45,7 @@ function describe(r: AnalyzeFileResult): string {
     r.subject ? ', subject found' : '',
     r.objects.length ? `, objects: ${[...new Set(r.objects.map((o) => o.label))].join(', ')}` : '',
     `, quality ${q.score.toFixed(2)}${q.flags.length ? ` (${q.flags.join(', ')})` : ''}`,
+    r.moderation ? `, moderation ${r.moderation.flag}` : '',
     best ? `; best crop ${best.aspect}: ${best.reason} (${Math.round(best.confidence * 100)}%)` : '',
   ].join('');
 }

@@ -42,6 +42,11 @@ export const QualityResult = z.object({
   /** Estimated noise sigma in 8-bit grey levels. */
   noise: z.number().nonnegative(),
   flags: z.array(QualityFlag),
+  /**
+   * Aesthetic score (about 1..10, LAION aesthetic head on the CLIP image embedding); present only
+   * when both CLIP and the aesthetic head are installed and the photo has been embedded.
+   */
+  aesthetic: z.number().optional(),
 });
 export type QualityResult = z.infer<typeof QualityResult>;
 
@@ -67,7 +72,19 @@ export type ObjectDetection = z.infer<typeof ObjectDetection>;
 export const ObjectsResult = z.object({ objects: z.array(ObjectDetection), keywords: z.array(z.string()) });
 export type ObjectsResult = z.infer<typeof ObjectsResult>;
 
-export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops', 'objects']);
+/** The NSFW classifier's classes (nsfwjs): Drawing and Neutral are safe, Sexy suggestive, Porn and Hentai explicit. */
+export const ModerationLabel = z.enum(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']);
+export type ModerationLabel = z.infer<typeof ModerationLabel>;
+export const ModerationFlag = z.enum(['safe', 'suggestive', 'explicit']);
+export type ModerationFlag = z.infer<typeof ModerationFlag>;
+/** The moderation task's stored result: every class with its probability (most likely first) and the flag. */
+export const ModerationResult = z.object({
+  classes: z.array(z.object({ label: ModerationLabel, probability: fraction })).length(5),
+  flag: ModerationFlag,
+});
+export type ModerationResult = z.infer<typeof ModerationResult>;
+
+export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops', 'objects', 'moderation', 'aesthetic']);
 export type AnalysisTask = z.infer<typeof AnalysisTask>;
 export const AnalysisStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
@@ -108,6 +125,8 @@ export const PhotoAnalysis = z.object({
   keywords: z.array(z.string()),
   /** CLIP tags and caption; absent from engines without the model manager. */
   semantic: SemanticAnalysis.optional(),
+  /** Moderation flag and class probabilities; null until done, absent when the weights are not installed. */
+  moderation: ModerationResult.nullable().optional(),
 });
 export type PhotoAnalysis = z.infer<typeof PhotoAnalysis>;
 
@@ -126,6 +145,8 @@ export const AnalyzeFileResult = z.object({
   objects: z.array(ObjectDetection),
   quality: QualityResult.pick({ score: true, sharpness: true, exposure: true, flags: true }).nullable(),
   crops: z.array(CropProposal),
+  /** Only when the moderation weights are installed (`npm run models`). */
+  moderation: ModerationResult.optional(),
   error: AppError.optional(),
 });
 export type AnalyzeFileResult = z.infer<typeof AnalyzeFileResult>;

@@ -100,6 +100,8 @@ export const PhotoFilter = z.object({
   minRating: z.number().int().min(1).max(5).optional(),
   /** `none`: neither picked nor rejected. */
   flag: z.enum(['pick', 'reject', 'none']).optional(),
+  /** The moderation analysis's flag (photos not moderated yet do not match). */
+  moderation: z.enum(['safe', 'suggestive', 'explicit']).optional(),
 });
 export type PhotoFilter = z.infer<typeof PhotoFilter>;
 

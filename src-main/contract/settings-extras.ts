@@ -10,7 +10,7 @@ import { UploadState } from './immich.ts';
 export const BundledModel = z.object({
   id: z.string(),
   version: z.string(),
-  task: z.enum(['faces', 'subject', 'objects', 'embedding', 'aesthetic']),
+  task: z.enum(['faces', 'subject', 'objects', 'moderation', 'embedding', 'aesthetic']),
   /** Weight file(s) in models/weights. */
   files: z.array(z.string()).min(1),
   bytes: z.number().int().nonnegative(),

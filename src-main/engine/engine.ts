@@ -115,9 +115,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     pool,
     manager: new ModelManager({ modelsDir: config.tuning?.models?.dir, installRoot: config.tuning?.models?.installRoot }),
     progress: (event) => bus.emit('models.progress', event),
-    installed: () => {
+    installed: (id) => {
       if (config.tuning?.analysis?.enabled === false) return;
-      for (const photoId of library.analysis.photosWithout(semantic.clipModelId)) enqueueAnalyze(photoId, false);
+      // CLIP's rows and an aesthetic head's rows are both keyed by the installed model's id.
+      for (const photoId of library.analysis.photosWithout(id)) enqueueAnalyze(photoId, false);
     },
     log: (message) => console.error(`[lightbox] ${message}`),
   });

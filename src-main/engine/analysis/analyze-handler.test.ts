@@ -22,7 +22,7 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
   const changes: string[] = [];
 
   beforeEach(async () => {
-    await requireWeights('blazeface-back-256');
+    await requireWeights('blazeface-back-256', 'nsfwjs-mobilenet-v2-mid');
     dir = await tempDir();
     layout = libraryLayout(dir.path);
     library = openLibrary(layout.database);
@@ -47,11 +47,12 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
   it('stores every result, then redoes only what a model version change makes stale', async () => {
     pool = new OnnxPool();
     markPending({ library, subjectEnabled: () => false }, photoId);
-    expect(Object.fromEntries(Object.entries(rows()).map(([t, r]) => [t, r.status]))).toEqual({ crops: 'pending', faces: 'pending', hash: 'pending', objects: 'pending', quality: 'pending' });
+    expect(Object.fromEntries(Object.entries(rows()).map(([t, r]) => [t, r.status]))).toEqual({ crops: 'pending', faces: 'pending', hash: 'pending', moderation: 'pending', objects: 'pending', quality: 'pending' });
     await handler(pool)({ photoId, force: false }, ctx);
     const first = rows();
-    expect(Object.keys(first).sort()).toEqual(['crops', 'faces', 'hash', 'objects', 'quality']);
-    expect(Object.values(first).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(Object.keys(first).sort()).toEqual(['crops', 'faces', 'hash', 'moderation', 'objects', 'quality']);
+    expect(Object.values(first).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(first.moderation).toMatchObject({ model: 'nsfwjs-mobilenet-v2-mid', version: '4.4.0', result: { flag: 'safe' } });
     expect((first.faces!.result as unknown[]).length).toBe(2);
     expect((first.objects!.result as { keywords: string[] }).keywords).toContain('person');
     expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:completed`]);
@@ -70,10 +71,18 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     expect(third.faces!.updatedAt > first.faces!.updatedAt).toBe(true);
     expect(third.quality!.updatedAt).toBe(first.quality!.updatedAt);
     expect(third.hash!.updatedAt).toBe(first.hash!.updatedAt);
+    expect(third.moderation!.updatedAt).toBe(first.moderation!.updatedAt);
+
+    // The same for moderation: cached per (photo, model@version), redone alone when its version changes.
+    library.analysis.put({ ...first.moderation!, version: '4.3.0', result: null });
+    await new Promise((r) => setTimeout(r, 5));
+    await handler(pool)({ photoId, force: false }, ctx);
+    expect(rows().moderation).toMatchObject({ version: '4.4.0', result: first.moderation!.result });
+    expect(rows().faces!.updatedAt).toBe(third.faces!.updatedAt);
 
     // Queued again with everything current: nothing turns pending.
     markPending({ library, subjectEnabled: () => false }, photoId);
-    expect(Object.values(rows()).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(Object.values(rows()).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
 
     // force redoes everything.
     await handler(pool)({ photoId, force: true }, ctx);

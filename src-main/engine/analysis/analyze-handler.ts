@@ -9,7 +9,7 @@ import type { LibraryLayout } from '../library-layout.ts';
 import { openImage } from '../media/decode.ts';
 import { MediaError } from '../media/media-error.ts';
 import { AnalysisError } from './analysis-error.ts';
-import { analyzerFor, cropsFor, decodeForAnalysis, pixelTasks } from './analyze-image.ts';
+import { analyzerFor, cropsFor, decodeForAnalysis, pixelTaskList, pixelTasks } from './analyze-image.ts';
 import type { OnnxPool } from './onnx-pool.ts';
 import type { RgbImage } from './rgb-image.ts';
 
@@ -42,7 +42,7 @@ function errorOf(error: unknown): { code: ErrorCode; message: string } {
 export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'>, photoId: number): void {
   const photo = deps.library.photos.get(photoId);
   if (!photo?.sha256 || photo.error) return;
-  const tasks: AnalysisTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'objects', 'crops'] : ['faces', 'quality', 'hash', 'objects', 'crops'];
+  const tasks: AnalysisTask[] = [...pixelTaskList(deps.subjectEnabled()), 'crops'];
   for (const task of tasks) {
     const a = analyzerFor(task);
     const row = deps.library.analysis.get(photo.sha256, a.model);
@@ -65,7 +65,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath || !photo.sha256 || photo.error) return;
     const sha256 = photo.sha256;
-    const tasks: PixelTask[] = deps.subjectEnabled() ? ['faces', 'subject', 'quality', 'hash', 'objects'] : ['faces', 'quality', 'hash', 'objects'];
+    const tasks: PixelTask[] = pixelTaskList(deps.subjectEnabled());
     const current = (task: AnalysisTask) => {
       const a = analyzerFor(task);
       const row = library.analysis.get(sha256, a.model);

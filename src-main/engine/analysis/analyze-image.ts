@@ -1,8 +1,9 @@
-import type { AnalysisTask, CropProposal, DetectedFace, ObjectDetection, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
+import type { AnalysisTask, CropProposal, DetectedFace, ModerationResult, ObjectDetection, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
 import type { OpenedImage } from '../media/decode.ts';
 import { facesResult, objectsResult, qualityResult, subjectResult, type CropsResult, type HashResult } from './analysis-results.ts';
 import { detectObjects, OBJECT_MODEL_ID } from './objects/detect-objects.ts';
 import { mainObject } from './objects/main-object.ts';
+import { moderate, MODERATION_MODEL_ID, moderationInstalled } from './moderation/moderate.ts';
 import { proposeCrops } from './crops/propose.ts';
 import { CROP_PROPOSER_ID, CROP_PROPOSER_VERSION } from './crops/to-crop-step.ts';
 import { detectFaces, FACE_MODEL_ID } from './faces.ts';
@@ -35,7 +36,24 @@ export function analyzerFor(task: AnalysisTask): { model: string; version: strin
       return { model: CROP_PROPOSER_ID, version: CROP_PROPOSER_VERSION, provider: 'local' };
     case 'objects':
       return { model: OBJECT_MODEL_ID, version: getModel(OBJECT_MODEL_ID).version, provider: 'local' };
+    case 'moderation':
+      return { model: MODERATION_MODEL_ID, version: getModel(MODERATION_MODEL_ID).version, provider: 'local' };
+    case 'aesthetic':
+      // Not a pixel task: the semantic service scores the CLIP embedding and names its own model.
+      throw new Error('the aesthetic score is stored by the semantic service, not the analyze job');
   }
+}
+
+/** The pixel tasks an analyze job runs: subject only when enabled, moderation only where its weights are installed. */
+export function pixelTaskList(subject: boolean): Array<keyof typeof pixelTasks> {
+  return [
+    'faces',
+    ...(subject ? (['subject'] as const) : []),
+    'quality',
+    'hash',
+    'objects',
+    ...(moderationInstalled() ? (['moderation'] as const) : []),
+  ];
 }
 
 /**
@@ -63,6 +81,7 @@ export const pixelTasks = {
   quality: async ({ rgb }: TaskContext): Promise<QualityResult> => qualityResult(await assessQualityRgb(rgb)),
   hash: async ({ rgb }: TaskContext): Promise<HashResult> => ({ hash: await gradientHash(rgb) }),
   objects: async ({ rgb, pool }: TaskContext): Promise<ObjectsResult> => objectsResult(await detectObjects(rgb, { pool })),
+  moderation: async ({ rgb, pool }: TaskContext): Promise<ModerationResult> => moderate(rgb, { pool }),
 };
 
 /**
@@ -87,6 +106,8 @@ export type ImageAnalysis = {
   hash: string;
   objects: ObjectsResult;
   crops: CropsResult;
+  /** Absent when the moderation weights are not installed. */
+  moderation?: ModerationResult;
 };
 
 /** Everything at once, without a library (the CLI, the benchmark). */
@@ -98,5 +119,6 @@ export async function analyzeOpenedImage(image: OpenedImage, options: { pool: On
   const objects = await pixelTasks.objects(ctx);
   const [quality, hash] = await Promise.all([pixelTasks.quality(ctx), pixelTasks.hash(ctx)]);
   const crops = await cropsFor(rgb, image.width, image.height, faces, subject, objects.objects);
-  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops };
+  const moderation = moderationInstalled() ? await pixelTasks.moderation(ctx) : undefined;
+  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops, ...(moderation ? { moderation } : {}) };
 }

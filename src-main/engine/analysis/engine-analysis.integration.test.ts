@@ -29,7 +29,7 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
   const events: Array<{ photoId: number; status: string }> = [];
 
   beforeAll(async () => {
-    await requireWeights('blazeface-back-256');
+    await requireWeights('blazeface-back-256', 'nsfwjs-mobilenet-v2-mid');
     library = await tempDir();
     inbox = await tempDir();
     await mkdir(inbox.path, { recursive: true });
@@ -66,6 +66,7 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
       ['crops', 'crop-proposals', '1', 'local', 'completed', null],
       ['faces', 'blazeface-back-256', '1.2.0', 'local', 'completed', null],
       ['hash', 'gradient-hash', '1', 'local', 'completed', null],
+      ['moderation', 'nsfwjs-mobilenet-v2-mid', '4.4.0', 'local', 'completed', null],
       ['objects', 'nanodet-m-416', '3.0.4', 'local', 'completed', null],
       ['quality', 'technical-quality', '1', 'local', 'completed', null],
     ]);
@@ -73,6 +74,9 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
     // objects from analysis.get: both men, and the keywords they suggest
     expect(analysis.people!.objects!.filter((o) => o.label === 'person' && o.confidence >= 0.5)).toHaveLength(2);
     expect(analysis.people!.keywords).toContain('person');
+    // moderation from analysis.get: two men in suits are safe, with all five class probabilities
+    expect(analysis.people!.moderation).toMatchObject({ flag: 'safe' });
+    expect(analysis.people!.moderation!.classes.map((c) => c.label).sort()).toEqual(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']);
   });
 
   it('finds the two faces and proposes crops that keep both, inside the photo', () => {

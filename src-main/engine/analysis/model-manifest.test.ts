@@ -9,7 +9,8 @@ import { loadCatalogue } from './models/catalogue.ts';
 describe('model manifest', () => {
   it('lists the npm-carried weights with size and checksum, and CLIP in the model manager\'s downloads', () => {
     const m = loadManifest();
-    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416']);
+    expect(m.models.map((x) => x.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416', 'nsfwjs-mobilenet-v2-mid']);
+    expect(getModel('nsfwjs-mobilenet-v2-mid')).toMatchObject({ task: 'moderation', licence: 'MIT', input: { shape: [1, 224, 224, 3], range: [0, 1] } });
     expect(getModel('blazeface-back-256')).toMatchObject({ task: 'faces', bytes: 603_432, licence: 'Apache-2.0' });
     expect(getModel('isnet-small')).toMatchObject({ task: 'subject', bytes: 44_342_436, licence: 'MIT' });
     const clip = loadCatalogue(m.modelsDir).find((d) => d.id === 'clip-vit-b32');

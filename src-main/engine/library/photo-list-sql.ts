@@ -9,6 +9,7 @@ export type FilterParams = {
   text: string | null;
   minRating: number | null;
   flag: string | null;
+  moderation: string | null;
   stage: string | null;
 };
 
@@ -24,7 +25,9 @@ const FILTERED = `
     AND (@toExclusive IS NULL OR p.capture_local < @toExclusive)
     AND (@text IS NULL OR p.file_name LIKE @text ESCAPE '\\')
     AND (@minRating IS NULL OR p.rating >= @minRating)
-    AND (@flag IS NULL OR (@flag = 'none' AND p.flag IS NULL) OR p.flag = @flag)`;
+    AND (@flag IS NULL OR (@flag = 'none' AND p.flag IS NULL) OR p.flag = @flag)
+    AND (@moderation IS NULL OR EXISTS (SELECT 1 FROM analysis_results m WHERE m.sha256 = p.sha256 AND m.task = 'moderation'
+      AND m.status = 'completed' AND json_extract(m.result_json, '$.flag') = @moderation))`;
 
 const STAGE_FILTERED = `SELECT * FROM (${FILTERED}) p WHERE (@stage IS NULL OR p.stage = @stage)`;
 
@@ -78,6 +81,7 @@ export function filterParams(query: PhotoFilter & Pick<Partial<PhotoQuery>, 'sta
     text: text ? likePattern(text) : null,
     minRating: query.minRating ?? null,
     flag: query.flag ?? null,
+    moderation: query.moderation ?? null,
     stage: query.stage ?? null,
   };
 }

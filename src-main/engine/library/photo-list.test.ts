@@ -50,6 +50,22 @@ describe('PhotosRepo list, ids and counts', () => {
     lib.db.prepare("UPDATE jobs SET state = 'done' WHERE id = ?").run(done.id);
   });
 
+  it('filters on the moderation flag; photos not moderated (or failed) never match', () => {
+    const moderated = (n: number, flag: string | null) =>
+      lib.analysis.put({
+        sha256: sha(n), task: 'moderation', model: 'nsfwjs-mobilenet-v2-mid', version: '4.4.0', provider: 'local',
+        status: flag ? 'completed' : 'failed', result: flag ? { classes: [], flag } : null, error: flag ? null : { code: 'job-failed', message: 'x' },
+      });
+    moderated(1, 'safe');
+    moderated(2, 'suggestive');
+    moderated(3, null);
+    expect(names(lib.photos.list({ moderation: 'safe' }))).toEqual(['b_beach.jpg']);
+    expect(names(lib.photos.list({ moderation: 'suggestive' }))).toEqual(['A_alps.jpg']);
+    expect(names(lib.photos.list({ moderation: 'explicit' }))).toEqual([]);
+    expect(lib.photos.counts({ moderation: 'safe' }).total).toBe(1);
+    expect(names(lib.photos.list({}))).toHaveLength(4);
+  });
+
   it('sorts by import, capture date (undated last both ways) and case-insensitive name', () => {
     expect(names(lib.photos.list({}))).toEqual(['d_dunes.jpg', 'c_city_50%.jpg', 'A_alps.jpg', 'b_beach.jpg']);
     expect(names(lib.photos.list({ sort: 'imported', order: 'asc' }))).toEqual(['b_beach.jpg', 'A_alps.jpg', 'c_city_50%.jpg', 'd_dunes.jpg']);

@@ -4,6 +4,7 @@ import {
   ApiError,
   CropProposal,
   DetectedFace,
+  ModerationResult,
   ObjectsResult,
   QualityResult,
   SubjectResult,
@@ -13,10 +14,12 @@ import {
 } from '../../contract/index.ts';
 import type { AnalysisRepo, PhotosRepo } from '../library/index.ts';
 import { groupOf, type HashedItem } from '../analysis/near-duplicates.ts';
+import { moderationInstalled } from '../analysis/moderation/moderate.ts';
 
 const CropsStored = z.object({ straighten: z.object({ angle: z.number(), confidence: z.number() }), proposals: z.array(CropProposal) });
 const HashStored = z.object({ hash: z.string().regex(/^[0-9a-f]+$/) });
 const QualityScore = z.object({ score: z.number() }).loose();
+const AestheticStored = z.object({ score: z.number() });
 
 /** Capture time on a fixed clock: the camera's wall clock read as UTC. Only differences matter. */
 function captureMs(local: string | null): number | null {
@@ -52,17 +55,25 @@ export class AnalysisService {
     const parse = <T>(schema: z.ZodType<T>, value: unknown): T | null => (value === undefined ? null : schema.parse(value));
     const crops = parse(CropsStored, completed.get('crops'));
     const objects = parse(ObjectsResult, completed.get('objects'));
+    const quality = parse(QualityResult, completed.get('quality'));
+    // The aesthetic score is its own row (its own model and version) shown as part of quality.
+    const aesthetic = parse(AestheticStored, completed.get('aesthetic'));
+    if (quality && aesthetic) quality.aesthetic = aesthetic.score;
+    // Moderation: absent where the weights are not installed and the photo was never moderated.
+    const moderated = runs.some((r) => r.task === 'moderation');
+    const moderation = moderated || moderationInstalled() ? { moderation: parse(ModerationResult, completed.get('moderation')) } : {};
     return {
       photoId,
       runs,
       faces: parse(z.array(DetectedFace), completed.get('faces')),
       subject: parse(SubjectResult, completed.get('subject')),
-      quality: parse(QualityResult, completed.get('quality')),
+      quality,
       straighten: crops ? crops.straighten.angle : null,
       proposals: crops?.proposals ?? [],
       nearDuplicates: completed.has('hash') ? this.groupOf(photoId) : null,
       objects: objects?.objects ?? null,
       keywords: objects?.keywords ?? [],
+      ...moderation,
     };
   }
 

@@ -4,6 +4,7 @@ export const TASK_TEXT: Record<BundledModel['task'], string> = {
   faces: 'Face detection',
   subject: 'Subject mask',
   objects: 'Object detection',
+  moderation: 'Content moderation',
   embedding: 'Semantic search and tags',
   aesthetic: 'Aesthetic score',
 };

@@ -16,6 +16,7 @@ import type { ModelManager, ProgressEvent } from '../models/model-manager.ts';
 import type { OnnxPool } from '../onnx-pool.ts';
 import { caption, KEY_ENV, remoteReady } from '../remote/caption-provider.ts';
 import type { RgbImage } from '../rgb-image.ts';
+import { AestheticHead } from './aesthetic-head.ts';
 import { ClipModel } from './clip-model.ts';
 import { embeddingFromBase64, embeddingToBase64 } from './clip-preprocess.ts';
 import { DEFAULT_TAG_LABELS, promptFor, rankByCosine, zeroShotTags } from './clip-search.ts';
@@ -27,6 +28,7 @@ import { DEFAULT_TAG_LABELS, promptFor, rankByCosine, zeroShotTags } from './cli
  */
 
 export const CLIP_MODEL_ID = 'clip-vit-b32';
+export const AESTHETIC_MODEL_ID = 'laion-aesthetic-vit-b32';
 export const REMOTE_SETTINGS_KEY = 'analysis.remoteVision';
 
 const EmbeddingStored = z.object({ dim: z.number().int().positive(), vector: z.string(), tags: z.array(z.object({ label: z.string(), score: z.number(), probability: z.number() })) });
@@ -42,6 +44,7 @@ export type SemanticDeps = {
   pool: OnnxPool;
   manager: ModelManager;
   clipModelId?: string;
+  aestheticModelId?: string;
   progress?: (event: ProgressEvent) => void;
   /** After a download: the engine enqueues analysis for the photos that lack embeddings. */
   installed?: (id: string) => void;
@@ -52,6 +55,8 @@ export type SemanticDeps = {
 export class SemanticService {
   private readonly deps: SemanticDeps;
   private readonly clipId: string;
+  private readonly aestheticId: string;
+  private headPromise: Promise<AestheticHead> | null = null;
 
   get clipModelId(): string {
     return this.clipId;
@@ -62,6 +67,7 @@ export class SemanticService {
   constructor(deps: SemanticDeps) {
     this.deps = deps;
     this.clipId = deps.clipModelId ?? CLIP_MODEL_ID;
+    this.aestheticId = deps.aestheticModelId ?? AESTHETIC_MODEL_ID;
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -76,6 +82,7 @@ export class SemanticService {
         .download(id, (e) => this.deps.progress?.(e))
         .then(({ dir: _dir, ...m }) => {
           if (id === this.clipId) this.clipPromise = null;
+          if (id === this.aestheticId) this.headPromise = null;
           this.deps.installed?.(id);
           return m;
         })
@@ -100,6 +107,33 @@ export class SemanticService {
   private async clipState(): Promise<string> {
     if (!this.deps.manager.catalogue().some((m) => m.id === this.clipId)) return 'not-installed';
     return this.deps.manager.state(this.clipId);
+  }
+
+  /** Installed, and made for this engine's CLIP model (a head scores one model's embeddings only). */
+  private async aestheticReady(): Promise<boolean> {
+    const entry = this.deps.manager.catalogue().find((m) => m.id === this.aestheticId);
+    if (entry?.aesthetic?.embeddingModel !== this.clipId) return false;
+    return (await this.deps.manager.state(this.aestheticId)) === 'installed';
+  }
+
+  private head(): Promise<AestheticHead> {
+    this.headPromise ??= AestheticHead.open(this.deps.manager, this.aestheticId, this.deps.pool);
+    this.headPromise.catch(() => (this.headPromise = null));
+    return this.headPromise;
+  }
+
+  /** Scores the embedding and stores it as its own row (shown as quality.aesthetic); failures stay on that row. */
+  private async scoreAesthetic(sha256: string, embedding: Float32Array): Promise<void> {
+    const version = this.deps.manager.entry(this.aestheticId).version;
+    const row = { sha256, task: 'aesthetic', model: this.aestheticId, version, provider: 'local' } as const;
+    try {
+      const head = await this.head();
+      const score = Math.round((await head.score(embedding)) * 1e4) / 1e4;
+      this.deps.library.analysis.put({ ...row, version: head.version, status: 'completed', result: { score }, error: null });
+    } catch (err) {
+      const e = err instanceof AnalysisError ? err : new AnalysisError('job-failed', `Aesthetic scoring failed: ${(err as Error).message}`);
+      this.deps.library.analysis.put({ ...row, status: 'failed', result: null, error: { code: e.code, message: e.message } });
+    }
   }
 
   private remoteSettings(): RemoteVisionSettings {
@@ -141,10 +175,17 @@ export class SemanticService {
       const embeddingDue = model !== null && !(emb?.status === 'completed' && emb.version === model.version);
       // Local captions come with the embedding (from its tags); only the remote one is due on its own.
       const captionDue = remoteReady(this.remoteSettings()) && !this.captionRow(sha256);
-      return embeddingDue || captionDue;
+      return embeddingDue || captionDue || (model !== null && (await this.aestheticDue(sha256)));
     },
     run: async ({ sha256, rgb }) => {
       const analysis = this.deps.library.analysis;
+      // Only the aesthetic score is missing (its head was installed after CLIP): score the stored
+      // embedding, no second pass of the image through CLIP.
+      const stored = this.currentEmbedding(sha256);
+      if (stored && (await this.aestheticDue(sha256)) && !remoteReady(this.remoteSettings())) {
+        await this.scoreAesthetic(sha256, stored);
+        return;
+      }
       let tags: SemanticTag[] = [];
       const model = await this.clip().catch((err: unknown) => {
         const e = err instanceof AnalysisError ? err : new AnalysisError('job-failed', String(err));
@@ -156,6 +197,7 @@ export class SemanticService {
           const v = await model.encodeImage(rgb);
           tags = zeroShotTags(v, await this.tagPrompts(model), { logitScale: model.spec.logitScale, minProbability: 0.1, topK: 5 });
           analysis.put({ sha256, task: 'embedding', model: model.id, version: model.version, provider: 'local', status: 'completed', result: { dim: v.length, vector: embeddingToBase64(v), tags }, error: null });
+          if (await this.aestheticReady()) await this.scoreAesthetic(sha256, v);
         } catch (err) {
           const e = err instanceof AnalysisError ? err : new AnalysisError('job-failed', `CLIP failed: ${(err as Error).message}`);
           analysis.put({ sha256, task: 'embedding', model: model.id, version: model.version, provider: 'local', status: 'failed', result: null, error: { code: e.code, message: e.message } });
@@ -175,6 +217,21 @@ export class SemanticService {
       }
     },
   };
+
+  private async aestheticDue(sha256: string): Promise<boolean> {
+    if (!(await this.aestheticReady())) return false;
+    const row = this.deps.library.analysis.get(sha256, this.aestheticId);
+    return !(row?.status === 'completed' && row.version === this.deps.manager.entry(this.aestheticId).version);
+  }
+
+  /** The stored embedding when it is from the installed CLIP version. */
+  private currentEmbedding(sha256: string): Float32Array | null {
+    if (!this.deps.manager.catalogue().some((m) => m.id === this.clipId)) return null;
+    const row = this.deps.library.analysis.get(sha256, this.clipId);
+    if (row?.status !== 'completed' || row.version !== this.deps.manager.entry(this.clipId).version) return null;
+    const parsed = EmbeddingStored.safeParse(row.result);
+    return parsed.success ? embeddingFromBase64(parsed.data.vector) : null;
+  }
 
   private captionRow(sha256: string) {
     return this.deps.library.analysis.forPhoto(sha256).filter((r) => r.task === 'caption' && r.status === 'completed').sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0] ?? null;

@@ -50,6 +50,23 @@ export const ClipSpec = z.object({
 });
 export type ClipSpec = z.infer<typeof ClipSpec>;
 
+/**
+ * How the aesthetic code feeds and reads a head that scores a CLIP image embedding. `format`:
+ * "onnx", a graph taking `input` [1, dim] and giving `output` [1, 1]; "torch-linear", a PyTorch
+ * state dict of one Linear(dim, 1) (how LAION publishes its heads), turned into that same ONNX graph
+ * on first use (aesthetic-head.ts), so both run through the same ONNX pool code.
+ */
+export const AestheticSpec = z.object({
+  head: FileName,
+  format: z.enum(['onnx', 'torch-linear']).default('onnx'),
+  input: z.string().min(1),
+  output: z.string().min(1),
+  dim: z.number().int().positive(),
+  /** The catalogue id of the CLIP model whose L2-normalised image embedding the head takes. */
+  embeddingModel: z.string().min(1),
+});
+export type AestheticSpec = z.infer<typeof AestheticSpec>;
+
 export const CatalogueEntry = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
@@ -63,11 +80,13 @@ export const CatalogueEntry = z
     note: z.string().optional(),
     files: z.array(DownloadFile).min(1),
     clip: ClipSpec.optional(),
+    aesthetic: AestheticSpec.optional(),
   })
   .refine((e) => new Set(e.files.map((f) => f.name)).size === e.files.length, { message: 'file names must be unique' })
   .refine((e) => !e.clip || [e.clip.imageEncoder, e.clip.textEncoder, e.clip.vocab, e.clip.merges].every((n) => e.files.some((f) => f.name === n)), {
     message: 'every CLIP file must be listed in files',
-  });
+  })
+  .refine((e) => !e.aesthetic || e.files.some((f) => f.name === e.aesthetic!.head), { message: 'the aesthetic head must be listed in files' });
 export type CatalogueEntry = z.infer<typeof CatalogueEntry>;
 
 const Catalogue = z.object({ downloads: z.array(CatalogueEntry).default([]) });

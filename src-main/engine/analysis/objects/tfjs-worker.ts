@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { workerData } from 'node:worker_threads';
@@ -7,11 +6,13 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import type { RunReply, RunRequest, TensorData, WorkerInit } from '../onnx-protocol.ts';
 import { serveModelRuns } from '../model-worker-loop.ts';
+import { tfjsFileHandler } from './tfjs-file-handler.ts';
 
 /**
  * The tfjs twin of onnx-worker.ts: same messages, same "feeds in, named float32 outputs back"
  * contract, one request at a time, so OnnxPool runs a tfjs graph model exactly like an ONNX one.
- * Only the COCO detector needs it (no ONNX COCO weights can be had here; see detect-objects.ts).
+ * Used by the tfjs graph models no ONNX twin exists for here: the COCO detector (objects/detect-objects.ts)
+ * and the NSFW classifier (moderation/moderate.ts). Any manifest model whose file is a model.json runs here.
  *
  * Backend: tfjs-backend-wasm (SIMD). Its threaded build needs the browser's cross-origin-isolated
  * SharedArrayBuffer setup; under Node it reports no multithread support, so the model runs on one
@@ -27,46 +28,12 @@ function wasmDir(): string {
   return path.dirname(entry) + path.sep;
 }
 
-type WeightGroup = { paths: string[]; weights: tf.io.WeightsManifestEntry[] };
-type ModelJson = {
-  modelTopology: object;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  signature?: object;
-  weightsManifest: WeightGroup[];
-};
-
-/** An IOHandler that reads model.json and its shards from disk (tfjs's own loaders use fetch). */
-function fileHandler(modelJsonPath: string): tf.io.IOHandler {
-  return {
-    load: async () => {
-      const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as ModelJson;
-      const dir = path.dirname(modelJsonPath);
-      const shards: Buffer[] = [];
-      for (const group of json.weightsManifest) {
-        for (const p of group.paths) shards.push(await readFile(path.join(dir, path.basename(p))));
-      }
-      const all = Buffer.concat(shards);
-      return {
-        modelTopology: json.modelTopology,
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        signature: json.signature,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-        weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength),
-      };
-    },
-  };
-}
-
 async function load(): Promise<GraphModel> {
   wasm.setWasmPaths(wasmDir());
   wasm.setThreadsCount(Math.max(1, init.intraOpNumThreads));
   if (!(await tf.setBackend('wasm'))) throw new Error('the tfjs wasm backend could not start');
   await tf.ready();
-  return loadGraphModel(fileHandler(init.modelPath));
+  return loadGraphModel(tfjsFileHandler(init.modelPath));
 }
 
 function getModel(): Promise<GraphModel> {
@@ -81,7 +48,7 @@ async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayB
   const m = await getModel();
   const inputs: Record<string, tf.Tensor> = {};
   for (const [name, t] of Object.entries(req.feeds)) {
-    // The detector takes float pixels only; int64 feeds exist for CLIP's token ids (onnx worker).
+    // The tfjs models take float pixels only; int64 feeds exist for CLIP's token ids (onnx worker).
     if (!(t.data instanceof Float32Array)) throw new Error(`input ${name}: the tfjs runtime takes float32 tensors only`);
     inputs[name] = tf.tensor(t.data, t.dims, 'float32');
   }
