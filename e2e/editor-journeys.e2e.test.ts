@@ -250,6 +250,13 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     await Promise.all(files.map((f, i) => copyFile(corpusPath(f), path.join(watch, `j2-${String(i).padStart(2, '0')}-${path.basename(f)}`))));
     await expect.poll(async () => (await api.call('photos.list', { text: 'j2-' })).total, { timeout: 180_000 }).toBe(20);
     const ids = (await api.call('photos.list', { text: 'j2-', limit: 100 })).photos.map((p) => p.id);
+    // Whatever an earlier journey left open, start from the grid.
+    const loupes = page.getByRole('dialog', { name: /^Loupe/ });
+    if ((await loupes.count()) > 0) {
+      await loupes.first().focus();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => loupes.count()).toBe(0);
+    }
 
     await page.getByRole('searchbox', { name: 'Search file names' }).fill('j2-');
     const grid = page.getByRole('grid', { name: 'Photos' });

@@ -68,6 +68,16 @@ describe.skipIf(!hasCorpus)('folder processing policy (headless server, Chromium
     expect(await slider.inputValue()).toBe('80');
     await review.getByRole('spinbutton', { name: 'Approval threshold in percent' }).fill('100');
     expect(await slider.inputValue()).toBe('100');
+
+    // Immich upload for this folder: the album and cover only show for what they apply to.
+    const upload = editor.getByRole('group', { name: 'Upload to Immich' });
+    const what = upload.getByRole('combobox', { name: 'Upload' });
+    await expect.poll(() => what.inputValue()).toBe('none');
+    expect(await upload.getByRole('textbox', { name: 'Album' }).count()).toBe(0);
+    await what.selectOption('both');
+    await upload.getByRole('textbox', { name: 'Album' }).fill('Policy album');
+    await upload.getByRole('combobox', { name: 'Stack cover' }).selectOption('original');
+    await upload.getByRole('checkbox', { name: 'Only after I approve the photo' }).check();
     await editor.getByRole('button', { name: 'Save' }).click();
     await editor.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'folder-policy-settings.png'), fullPage: true });
@@ -75,6 +85,7 @@ describe.skipIf(!hasCorpus)('folder processing policy (headless server, Chromium
     // What the engine stored, not what the form shows.
     const [folder] = await api.call('folders.list', {});
     expect(folder).toMatchObject({ presets: [presetId], cropReview: 'threshold', cropThreshold: 1 });
+    expect(await api.call('folders.uploadSettings.get', { folderId: folder!.id })).toEqual({ folderId: folder!.id, what: 'both', albumName: 'Policy album', cover: 'original', approvalRequired: true });
 
     await copyFile(corpusPath(PHOTO), path.join(watch, 'policy.jpg'));
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();

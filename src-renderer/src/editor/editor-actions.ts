@@ -59,6 +59,17 @@ function applyStored(result: PhotoRecipe): void {
   state.set({ stored: result, draft: null, error: null });
 }
 
+/**
+ * A recipe.changed from the engine (often the echo of our own store): a draft the photographer is
+ * still typing or dragging stays on top of it, and its commit is built on the newest stored recipe.
+ */
+function applyEcho(result: PhotoRecipe): void {
+  const state = useEditor.getState();
+  if (state.photoId !== result.photoId) return;
+  if (state.draft) state.set({ stored: result });
+  else applyStored(result);
+}
+
 /** Loads the open photo's recipe and analysis, follows live changes, and keeps the preview current. */
 export function followEditor(transport: Transport, photoId: number): Unsubscribe {
   useEditor.getState().reset(photoId);
@@ -74,7 +85,7 @@ export function followEditor(transport: Transport, photoId: number): Unsubscribe
   void loadAnalysis();
   const offRecipe = transport.on('recipe.changed', (payload) => {
     if (payload.photoId !== photoId || storing()) return;
-    transport.call('recipe.get', { photoId }).then((result) => !storing() && applyStored(result), () => undefined);
+    transport.call('recipe.get', { photoId }).then((result) => !storing() && applyEcho(result), () => undefined);
   });
   const offAnalysis = transport.on('analysis.changed', (payload) => payload.photoId === photoId && payload.status === 'completed' && void loadAnalysis());
   const offStore = useEditor.subscribe((s, p) => {

@@ -1,7 +1,8 @@
 import { useLightbox } from '../store.ts';
-import { useState, type FormEvent } from 'react';
-import { ApiError, AfterIngest, type HotFolder } from '../contract.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, AfterIngest, type FolderUploadSettings, type HotFolder } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
+import { FolderUploadFields } from './FolderUploadFields.tsx';
 import { FolderPolicyFields } from './FolderPolicyFields.tsx';
 
 const AFTER_TEXT: Record<AfterIngest, string> = { keep: 'Leave it where it is', 'move-to-done': 'Move it to a "done" subfolder', delete: 'Delete it (the library keeps a copy)' };
@@ -17,6 +18,18 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
   const [draft, setDraft] = useState({ ...folder, includeText: folder.include.join(', '), excludeText: folder.exclude.join(', ') });
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean; confirmRemove: boolean }>({ busy: false, error: null, saved: false, confirmRemove: false });
   const titleId = `folder-${folder.id}-title`;
+  // Upload settings live beside the folder (they only mean something with an Immich server): loaded apart, saved together.
+  const [upload, setUpload] = useState<{ stored: FolderUploadSettings; draft: FolderUploadSettings } | null>(null);
+  useEffect(() => {
+    let live = true;
+    transport.call('folders.uploadSettings.get', { folderId: folder.id }).then(
+      ({ folderId: _, ...stored }) => live && setUpload({ stored, draft: stored }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [folder.id, transport]);
 
   const run = async (work: () => Promise<unknown>, after: Partial<typeof state> = {}) => {
     setState((s) => ({ ...s, busy: true, error: null, saved: false }));
@@ -30,8 +43,8 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
   const save = (event: FormEvent) => {
     event.preventDefault();
     void run(
-      () =>
-        transport.call('folders.update', {
+      async () => {
+        await transport.call('folders.update', {
           id: folder.id,
           enabled: draft.enabled,
           recursive: draft.recursive,
@@ -42,7 +55,12 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
           presets: draft.presets,
           cropReview: draft.cropReview,
           cropThreshold: draft.cropThreshold,
-        }),
+        });
+        if (upload && upload.draft !== upload.stored) {
+          const { folderId: _, ...stored } = await transport.call('folders.uploadSettings.set', { folderId: folder.id, ...upload.draft });
+          setUpload({ stored, draft: stored });
+        }
+      },
       { saved: true },
     );
   };
@@ -88,6 +106,9 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
         transport={transport}
         onChange={(patch) => setDraft({ ...draft, ...patch })}
       />
+      <div className="policy">
+        <FolderUploadFields folderId={folder.id} settings={upload?.draft ?? null} onChange={(patch) => upload && setUpload({ ...upload, draft: { ...upload.draft, ...patch } })} />
+      </div>
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={state.busy}>
           Save
