@@ -122,6 +122,7 @@ describe.skipIf(!hasCorpus)('makeDerivatives', () => {
   it('makes the preview at ingest only for formats without a cheap reduced decode', () => {
     expect(previewAtIngest('jpeg')).toBe(false);
     expect(previewAtIngest('nef')).toBe(false);
+    expect(previewAtIngest('webp')).toBe(false);
     expect(previewAtIngest('heic')).toBe(true);
     expect(previewAtIngest('png')).toBe(true);
     expect(previewAtIngest('avif')).toBe(true);
