@@ -39,6 +39,7 @@ export class JobsRepo {
   #insert;
   #unfinishedByKey;
   #claim;
+  #peek;
   #extend;
   #done;
   #failed;
@@ -68,6 +69,9 @@ export class JobsRepo {
         SELECT id FROM jobs WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now
         ORDER BY priority DESC, id LIMIT 1)
       RETURNING ${COLUMNS}`);
+    this.#peek = db
+      .prepare<[{ kind: string; now: number }], number>(`SELECT 1 FROM jobs WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now LIMIT 1`)
+      .pluck();
     this.#extend = db.prepare<[number, string, number]>(`UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`);
     this.#done = db.prepare<[string, number]>(`UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id = ?`);
     this.#failed = db.prepare<[number, string, string, number]>(
@@ -121,6 +125,9 @@ export class JobsRepo {
 
   /** The next runnable job of `kind` (highest priority, then oldest), now running under a lease. */
   claim(kind: string, now: number, leaseMs: number): JobRow | null {
+    // The queue asks every kind with a free slot after each job: most answers are "nothing". A plain
+    // read says so without the write lock a claim takes (a lock, a WAL commit: ~50 us each).
+    if (this.#peek.get({ kind, now: ms(now) }) === undefined) return null;
     // One UPDATE ... RETURNING is atomic already; IMMEDIATE also keeps a second process from claiming in between.
     return this.#db.transaction(() => this.#claim.get({ kind, now: ms(now), lease: ms(now + leaseMs), iso: iso(now) }) ?? null).immediate();
   }

@@ -71,7 +71,7 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`UPDATE folders SET presets_json = '["warm"]', crop_review = 'threshold', crop_threshold = 0.6 WHERE id = 1`).run();
     db.prepare(`INSERT INTO folder_presets_applied (photo_id, preset_id, revision, applied_at) VALUES (7, 'warm', 4, '2024-01-03T00:00:00.000Z')`).run();
   },
-  // The claim index in the claim query's order (008-claim-order.ts): no rows of its own.
+  // Job indexes (008-job-indexes.ts): no rows of their own.
   8: () => {},
 };
 
