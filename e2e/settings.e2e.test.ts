@@ -179,6 +179,19 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     await page.getByRole('region', { name: 'Performance' }).screenshot({ path: path.join(SCREENSHOTS, 'settings-performance.png') });
   }, 30_000);
 
+  it('sets the library AI crop aspect (a platform target) and the auto-approve confidence', async () => {
+    const card = page.getByRole('region', { name: 'AI crops' });
+    const aspect = card.getByRole('combobox', { name: 'Crop to' });
+    await expect.poll(() => aspect.inputValue()).toBe('original');
+    await aspect.selectOption({ label: 'Header 3:1 (X header)' });
+    await card.getByRole('checkbox', { name: 'Approve confident crops without review' }).check();
+    await card.getByRole('spinbutton', { name: 'Auto-approve from confidence (percent)' }).fill('75');
+    await expect.poll(() => api.call('crop.settings.get', {})).toEqual({ aspect: '3:1', autoApprove: 0.75 });
+    await card.screenshot({ path: path.join(SCREENSHOTS, 'settings-crops.png') });
+    await card.getByRole('checkbox', { name: 'Approve confident crops without review' }).uncheck();
+    await expect.poll(() => api.call('crop.settings.get', {})).toEqual({ aspect: '3:1', autoApprove: null });
+  }, 30_000);
+
   it('says photos leave the machine before remote captions are turned on', async () => {
     const form = page.getByRole('form', { name: 'Remote captions' });
     expect(await form.getByRole('checkbox', { name: 'Use a remote caption service' }).isChecked()).toBe(false);

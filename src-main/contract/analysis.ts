@@ -50,9 +50,22 @@ export const QualityResult = z.object({
 });
 export type QualityResult = z.infer<typeof QualityResult>;
 
-export const CropAspect = z.enum(['original', '1:1', '4:5', '3:2', '16:9', '9:16']);
+/**
+ * Crop aspects: the photographer's usual ratios, then the platform targets whose ratio is not among
+ * them (1.91:1 link previews on Facebook/LinkedIn/X, 2:3 Pinterest pins, 3:1 X headers; Instagram's
+ * 4:5 and 9:16, YouTube's 16:9 and square posts are already there).
+ */
+export const CropAspect = z.enum(['original', '1:1', '4:5', '3:2', '16:9', '9:16', '1.91:1', '2:3', '3:1']);
 export type CropAspect = z.infer<typeof CropAspect>;
 export const CROP_ASPECTS = CropAspect.options;
+
+/**
+ * Library-wide AI crop choices: which aspect's best proposal becomes the recipe's crop, and the
+ * confidence at which it needs no review (null: every AI crop waits). A folder may override the second.
+ */
+export const CropSettings = z.object({ aspect: CropAspect, autoApprove: z.number().min(0).max(1).nullable() });
+export type CropSettings = z.infer<typeof CropSettings>;
+export const CropSettingsUpdate = CropSettings.partial().strict();
 
 export const CropProposal = z.object({
   aspect: CropAspect,

@@ -4,7 +4,7 @@ import { DuplicateFile, FlagPhotosInput, Photo, PhotoCounts, PhotoFilter, PhotoQ
 import { DeadLetter, JobKind, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
-import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, PhotoAnalysis } from './analysis.ts';
+import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, CropSettings, CropSettingsUpdate, PhotoAnalysis } from './analysis.ts';
 import { recipeCommands, recipeEvents } from './recipes-api.ts';
 import {
   FolderUploadSettingsGetInput,
@@ -46,6 +46,8 @@ export const commands = {
   'queue.discard': { input: Id, output: Ok },
   'analysis.get': { input: AnalysisGetInput, output: PhotoAnalysis },
   'analysis.rerun': { input: AnalysisRerunInput, output: AnalysisRerunOutput },
+  'crop.settings.get': { input: Empty, output: CropSettings },
+  'crop.settings.set': { input: CropSettingsUpdate, output: CropSettings },
   ...recipeCommands,
   // Grid support: per-stage counts for the filter bar, and every id a query matches (select all filtered).
   'photos.counts': { input: PhotoFilter, output: PhotoCounts },

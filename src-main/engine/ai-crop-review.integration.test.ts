@@ -83,6 +83,25 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
     // Approving again changes nothing: no new revision.
     expect((await engine.api.call('recipe.approve', { photoId })).revision).toBe(approved.revision);
   });
+
+  it('follows the library crop settings set over the API: a confident X-header 3:1 crop goes straight to render', async () => {
+    expect(await engine.api.call('crop.settings.get', {})).toEqual({ aspect: 'original', autoApprove: null });
+    await expect(engine.api.call('crop.settings.set', { aspect: 'poster' } as never)).rejects.toThrow(/Invalid option/);
+    expect(await engine.api.call('crop.settings.set', { aspect: '3:1', autoApprove: 0.5 })).toEqual({ aspect: '3:1', autoApprove: 0.5 });
+
+    const inbox = path.join(dir.path, 'inbox2');
+    await mkdir(inbox);
+    await copyFile(corpusPath('content/people/fr-two_people.jpg'), path.join(inbox, 'two.jpg'));
+    await engine.processOnce([inbox]);
+    await engine.whenIdle();
+    const photo = (await engine.api.call('photos.list', { text: 'two' })).photos[0]!;
+    expect(photo.stage).toBe('rendered');
+    const { recipe } = await engine.api.call('recipe.get', { photoId: photo.id });
+    const crop = recipe.steps.find((s) => s.op === 'crop')!;
+    expect(crop).toMatchObject({ source: 'ai:crop-proposals@1', needsReview: false });
+    const box = crop.params as { w: number; h: number };
+    expect((box.w * photo.width!) / (box.h * photo.height!)).toBeCloseTo(3, 2);
+  });
 });
 
 async function findProcessed(root: string): Promise<{ processed: string }> {

@@ -22,6 +22,7 @@ import { createAnalyzeHandler, markPending as markAnalysisPending } from './anal
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 import { proposeCropIntoRecipe } from './ai-crop-to-recipe.ts';
+import { readCropSettings, writeCropSettings } from './crop-settings.ts';
 import { createRecipesFeature } from './recipes-feature.ts';
 import { approvedFromRecipes, processedFromRenders } from './uploads-from-renders.ts';
 import { createEngineUploads, type ImmichConfig, type UploadSummary } from './immich/engine-uploads.ts';
@@ -221,6 +222,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
       'analysis.get': async ({ photoId }) => ({ ...analysis.get(photoId), semantic: await semantic.status(photoId) }),
       'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
+      'crop.settings.get': () => readCropSettings(library),
+      'crop.settings.set': (update) => writeCropSettings(library, update),
       ...recipesFeature.commands,
       'photos.counts': (input) => photos.counts(input),
       'photos.ids': (input) => photos.ids(input),
@@ -274,12 +277,18 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
-      for (const source of sources) {
-        if (handledBefore.has(source.path)) continue;
-        queue.enqueue('ingest', { path: source.path, folderId: null, size: source.size, mtimeMs: source.mtimeMs }, {
-          subject: source.path,
-          dedupeKey: `ingest:${source.path}:${source.size}:${source.mtimeMs}`,
-        });
+      const pending = sources.filter((s) => !handledBefore.has(s.path));
+      // A card of thousands of files: one transaction per batch (not per file), the loop free in between.
+      for (let i = 0; i < pending.length; i += ENQUEUE_BATCH) {
+        library.db.transaction(() => {
+          for (const source of pending.slice(i, i + ENQUEUE_BATCH)) {
+            queue.enqueue('ingest', { path: source.path, folderId: null, size: source.size, mtimeMs: source.mtimeMs }, {
+              subject: source.path,
+              dedupeKey: `ingest:${source.path}:${source.size}:${source.mtimeMs}`,
+            });
+          }
+        })();
+        await new Promise((resolve) => setImmediate(resolve));
       }
       if (!started) await start();
       // A refused key pauses uploads until someone enters a new one: a one-shot run stops there.
@@ -302,6 +311,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     },
   };
 }
+
+/** Ingest jobs per transaction when a one-shot run queues a whole folder. */
+const ENQUEUE_BATCH = 200;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp',

@@ -1,12 +1,11 @@
-import { z } from 'zod';
+import { readCropSettings } from './crop-settings.ts';
 import type { JobData, JobQueue } from './jobs/index.ts';
 import type { Library } from './library/index.ts';
 import type { PolicyPresetsRepo } from './library/policy-presets-repo.ts';
 import type { PresetsService } from './services/presets-service.ts';
 import type { RecipesService } from './services/recipes-service.ts';
 
-/** Library setting: the confidence (0..1) from which an AI crop needs no review; null = always review. */
-export const CROP_AUTO_APPROVE_SETTING = 'crop.autoApprove';
+export { CROP_AUTO_APPROVE_SETTING } from './crop-settings.ts';
 
 /**
  * The confidence from which an AI crop proposal for this photo is approved at once, or null when it
@@ -26,7 +25,7 @@ export function autoApproveThreshold(library: Library, photoId: number): number 
     case 'threshold':
       return folder!.cropThreshold;
     case 'library':
-      return z.number().min(0).max(1).nullable().catch(null).parse(library.settings.get(CROP_AUTO_APPROVE_SETTING) ?? null);
+      return readCropSettings(library).autoApprove;
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
-import type { Box } from '../../contract/index.ts';
+import { CROP_ASPECTS, type Box } from '../../contract/index.ts';
 import { openImage } from '../media/decode.ts';
 import { analyzeOpenedImage, type ImageAnalysis } from './analyze-image.ts';
 import { OnnxPool } from './onnx-pool.ts';
@@ -71,10 +71,10 @@ describe.skipIf(!hasCorpus)('analyzeOpenedImage on the corpus (faces, quality, h
         for (const p of a.crops.proposals) {
           expect({ o, aspect: p.aspect, inside: inside(FRAME, p.box) }).toEqual({ o, aspect: p.aspect, inside: true });
           const ratio = (p.box.w * a.width) / (p.box.h * a.height);
-          const want = { original: a.width / a.height, '1:1': 1, '4:5': 0.8, '3:2': 1.5, '16:9': 16 / 9, '9:16': 9 / 16 }[p.aspect];
+          const want = { original: a.width / a.height, '1:1': 1, '4:5': 0.8, '3:2': 1.5, '16:9': 16 / 9, '9:16': 9 / 16, '1.91:1': 1.91, '2:3': 2 / 3, '3:1': 3 }[p.aspect];
           expect(ratio).toBeCloseTo(want, 6);
         }
-        expect(new Set(a.crops.proposals.map((p) => p.aspect)).size).toBe(6);
+        expect(new Set(a.crops.proposals.map((p) => p.aspect)).size).toBe(CROP_ASPECTS.length);
       }
       // Every orientation shows the same upright picture.
       expect(sizes.size).toBe(1);

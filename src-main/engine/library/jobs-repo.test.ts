@@ -75,6 +75,23 @@ describe('JobsRepo', () => {
     expect(lib.jobs.get(id)).toBeNull();
   });
 
+  it('a later success of the same kind and subject takes its dead letter away; others stay', () => {
+    const dead = lib.jobs.enqueue(job({ subject: '5' }), T).id;
+    lib.jobs.claim('derive', T, 1000);
+    lib.jobs.markDead(dead, 'the model crashed', T + 1);
+    const otherSubject = lib.jobs.enqueue(job({ subject: '6' }), T + 1).id;
+    lib.jobs.claim('derive', T + 1, 1000);
+    lib.jobs.markDead(otherSubject, 'corrupt', T + 2);
+    expect(lib.jobs.deadLetters().map((d) => d.id).sort()).toEqual([dead, otherSubject].sort());
+
+    // Run again (the UI's "re-analyse"): a new job, and it succeeds.
+    const again = lib.jobs.enqueue(job({ subject: '5' }), T + 3).id;
+    expect(lib.jobs.claim('derive', T + 3, 1000)?.id).toBe(again);
+    lib.jobs.markDone(again, T + 4);
+    expect(lib.jobs.deadLetters().map((d) => d.id)).toEqual([otherSubject]);
+    expect(lib.jobs.get(again)?.state).toBe('done');
+  });
+
   it('retrying a dead job whose work was queued again drops the dead copy', () => {
     const dead = lib.jobs.enqueue(job({ dedupeKey: 'k' }), T).id;
     lib.jobs.claim('derive', T, 1000);

@@ -40,6 +40,7 @@ export class JobsRepo {
   #unfinishedByKey;
   #claim;
   #peek;
+  #supersede;
   #extend;
   #done;
   #failed;
@@ -93,6 +94,9 @@ export class JobsRepo {
       `UPDATE jobs SET state = 'queued', attempts = 0, run_after = ?, lease_until = NULL, updated_at = ? WHERE id = ? AND state = 'dead'`,
     );
     this.#delete = db.prepare<[number]>(`DELETE FROM jobs WHERE id = ? AND state = 'dead'`);
+    this.#supersede = db.prepare<[number, number]>(
+      `DELETE FROM jobs WHERE state = 'dead' AND subject = (SELECT subject FROM jobs WHERE id = ?) AND kind = (SELECT kind FROM jobs WHERE id = ?)`,
+    );
     this.#unfinished = db.prepare<[], number>(`SELECT COUNT(*) FROM jobs WHERE state IN ${UNFINISHED}`).pluck();
     this.#nextWake = db.prepare<[number], number | null>(`
       SELECT MIN(t) FROM (
@@ -137,8 +141,15 @@ export class JobsRepo {
     return this.#extend.run(ms(leaseUntil), iso(now), id).changes > 0;
   }
 
+  /**
+   * The job succeeded; a dead letter of the same kind and subject (an analysis that died, then was
+   * run again from the UI) is answered by it, so it leaves the dead letters too.
+   */
   markDone(id: number, now: number): void {
-    this.#done.run(iso(now), id);
+    this.#db.transaction(() => {
+      this.#done.run(iso(now), id);
+      this.#supersede.run(id, id);
+    })();
   }
 
   markFailed(id: number, runAfter: number, error: string, now: number): void {

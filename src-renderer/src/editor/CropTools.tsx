@@ -23,7 +23,7 @@ export function CropTools({ transport }: { transport: Transport }) {
       <h3>Crop</h3>
       <div className="chips" role="group" aria-label="Aspect ratio">
         {ASPECTS.map((a) => (
-          <button key={a.name} type="button" className="chip" aria-pressed={aspectName === a.name} onClick={() => setBox(fitAspect(cropDraft, aspectRatio(a.name, w, h), w, h), a.name)}>
+          <button key={a.name} type="button" className="chip" title={a.platform} aria-pressed={aspectName === a.name} onClick={() => setBox(fitAspect(cropDraft, aspectRatio(a.name, w, h), w, h), a.name)}>
             {a.label}
           </button>
         ))}

@@ -9,14 +9,17 @@ const MIN = 0.02;
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** Aspect presets as pixel width / height; `original` is the photo's own (given by the caller). */
-export const ASPECTS: ReadonlyArray<{ name: string; label: string; ratio: number | 'original' | null }> = [
+export const ASPECTS: ReadonlyArray<{ name: string; label: string; ratio: number | 'original' | null; platform?: string }> = [
   { name: 'free', label: 'Free', ratio: null },
   { name: 'original', label: 'Original', ratio: 'original' },
   { name: '1:1', label: '1:1', ratio: 1 },
-  { name: '4:5', label: '4:5', ratio: 4 / 5 },
+  { name: '4:5', label: '4:5', ratio: 4 / 5, platform: 'Instagram portrait' },
   { name: '3:2', label: '3:2', ratio: 3 / 2 },
-  { name: '16:9', label: '16:9', ratio: 16 / 9 },
-  { name: '9:16', label: '9:16', ratio: 9 / 16 },
+  { name: '16:9', label: '16:9', ratio: 16 / 9, platform: 'YouTube, widescreen' },
+  { name: '9:16', label: '9:16', ratio: 9 / 16, platform: 'Stories, Reels, TikTok' },
+  { name: '1.91:1', label: 'Link 1.91:1', ratio: 1.91, platform: 'Link previews: Facebook, LinkedIn, X' },
+  { name: '2:3', label: 'Pin 2:3', ratio: 2 / 3, platform: 'Pinterest pin' },
+  { name: '3:1', label: 'Header 3:1', ratio: 3, platform: 'X header' },
 ];
 
 export function aspectRatio(name: string, imageW: number, imageH: number): number | null {

@@ -4,6 +4,7 @@ import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 import { FolderEditor } from './FolderEditor.tsx';
 import { CaptionsCard } from './CaptionsCard.tsx';
+import { CropSettingsCard } from './CropSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
@@ -69,6 +70,7 @@ export function SettingsView({ transport }: { transport: Transport }) {
           ))}
         </ul>
       )}
+      <CropSettingsCard transport={transport} />
       <ImmichCard transport={transport} />
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />

@@ -6,6 +6,9 @@ const RATIOS: Record<Exclude<CropAspect, 'original'>, number> = {
   '3:2': 3 / 2,
   '16:9': 16 / 9,
   '9:16': 9 / 16,
+  '1.91:1': 1.91,
+  '2:3': 2 / 3,
+  '3:1': 3,
 };
 
 /** Width / height in pixels of a crop with this aspect from a width x height image. */

@@ -1,0 +1,78 @@
+import { useState } from 'react';
+import { CropAspect, type CropSettings } from '../contract.ts';
+import type { Transport } from '../transport/index.ts';
+import { ASPECTS } from '../editor/crop-math.ts';
+import { errorText, useEngineValue } from './use-engine.ts';
+
+const aspectLabel = (aspect: CropAspect) => {
+  const known = ASPECTS.find((a) => a.name === aspect);
+  return known ? `${known.label}${known.platform ? ` (${known.platform})` : ''}` : aspect;
+};
+
+/** Library-wide AI crop choices; a watched folder can set its own review rule. */
+export function CropSettingsCard({ transport }: { transport: Transport }) {
+  const crop = useEngineValue<CropSettings>(transport, () => transport.call('crop.settings.get', {}), 'The AI crop settings could not be read.');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const settings = crop.value;
+  // Shown at once (a checkbox must follow the click); the engine's answer, or a reload on error, settles it.
+  const apply = (update: Partial<CropSettings>) => {
+    if (settings) crop.set({ ...settings, ...update });
+    setBusy(true);
+    setError(null);
+    transport
+      .call('crop.settings.set', update)
+      .then(crop.set, (caught: unknown) => {
+        setError(errorText(caught, 'The AI crop setting could not be changed. Try again.'));
+        crop.reload();
+      })
+      .finally(() => setBusy(false));
+  };
+  const percent = settings?.autoApprove === null || settings?.autoApprove === undefined ? null : Math.round(settings.autoApprove * 100);
+
+  return (
+    <section className="card settings-card" aria-labelledby="crop-settings-title">
+      <h2 id="crop-settings-title">AI crops</h2>
+      <p className="muted">After analysis, the best proposal for this aspect becomes each photo&apos;s crop. The other aspects stay one click away in crop mode.</p>
+      {settings && (
+        <div className="crop-settings">
+          <label className="crop-row">
+            <span>Crop to</span>
+            <select value={settings.aspect} disabled={busy} onChange={(e) => apply({ aspect: CropAspect.parse(e.target.value) })}>
+              {CropAspect.options.map((aspect) => (
+                <option key={aspect} value={aspect}>
+                  {aspectLabel(aspect)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="upload-check">
+            <input type="checkbox" checked={percent !== null} disabled={busy} onChange={(e) => apply({ autoApprove: e.target.checked ? 0.9 : null })} /> Approve confident crops without review
+          </label>
+          {percent !== null && (
+            <label className="crop-row">
+              <span>From</span>
+              <input
+                type="number"
+                min={0}
+                max={100}
+                step={1}
+                aria-label="Auto-approve from confidence (percent)"
+                value={percent}
+                disabled={busy}
+                onChange={(e) => e.target.value !== '' && apply({ autoApprove: Math.min(100, Math.max(0, Number(e.target.value))) / 100 })}
+              />
+              <span className="muted">% confidence; below it a crop waits in &quot;Needs review&quot;.</span>
+            </label>
+          )}
+          <p className="field-note">A watched folder can choose its own review rule above; this one applies to the others and to <code>lightbox process</code>.</p>
+        </div>
+      )}
+      {(crop.error ?? error) && (
+        <p className="form-error" role="alert">
+          {crop.error ?? error}
+        </p>
+      )}
+    </section>
+  );
+}
