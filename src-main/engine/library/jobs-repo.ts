@@ -67,11 +67,11 @@ export class JobsRepo {
     this.#claim = db.prepare<[{ kind: string; now: number; lease: number; iso: string }], JobRow>(`
       UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = @lease, updated_at = @iso
       WHERE id = (
-        SELECT id FROM jobs WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now
+        SELECT id FROM jobs INDEXED BY jobs_claim WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now
         ORDER BY priority DESC, id LIMIT 1)
       RETURNING ${COLUMNS}`);
     this.#peek = db
-      .prepare<[{ kind: string; now: number }], number>(`SELECT 1 FROM jobs WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now LIMIT 1`)
+      .prepare<[{ kind: string; now: number }], number>(`SELECT 1 FROM jobs INDEXED BY jobs_claim WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now LIMIT 1`)
       .pluck();
     this.#extend = db.prepare<[number, string, number]>(`UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`);
     this.#done = db.prepare<[string, number]>(`UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id = ?`);
