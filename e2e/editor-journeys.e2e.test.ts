@@ -123,6 +123,12 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     const panel = loupe.getByRole('complementary', { name: 'Recipe' });
     const base = await editedBrightness(page);
 
+    // The info panel says what the analysis found: one face, a quality score, nothing sensitive.
+    const found = loupe.getByRole('region', { name: 'Analysis' });
+    await expect.poll(() => found.innerText(), { timeout: 30_000 }).toMatch(/Faces\s*1\b/);
+    expect(await found.innerText()).toMatch(/Quality\s*\d+ \/ 100/);
+    expect(await found.innerText()).toContain('Nothing sensitive found');
+
     await panel.getByRole('combobox', { name: 'Add adjustment' }).selectOption('exposure');
     const step = panel.getByRole('listitem', { name: 'Exposure step' });
     await step.waitFor();

@@ -115,7 +115,9 @@ function store(transport: Transport, steps: RecipeStepInput[]): Promise<PhotoRec
   const run = async (): Promise<PhotoRecipe | null> => {
     try {
       const result = await transport.call('recipe.update', { photoId, steps });
-      if (ticket === storesIssued) applyStored(result);
+      // The draft ends only if it is still what was sent: a field typed into meanwhile stays.
+      const { draft } = useEditor.getState();
+      if (ticket === storesIssued && (draft === null || draft === steps)) applyStored(result);
       else if (useEditor.getState().photoId === result.photoId) useEditor.getState().set({ stored: result });
       return result;
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Photo } from '../contract.ts';
 import { STAGE_TEXT, formatBytes, formatCaptureDate, formatExposure, formatGps } from '../format.ts';
 import type { Transport } from '../transport/index.ts';
+import { AnalysisInfo } from './AnalysisInfo.tsx';
 import { UploadInfo } from './UploadInfo.tsx';
 
 function Row({ term, value }: { term: string; value: string | null }) {
@@ -55,6 +56,7 @@ export function ExifPanel({ photo, transport }: { photo: Photo; transport: Trans
           ))}
         </ul>
       )}
+      <AnalysisInfo transport={transport} photoId={photo.id} />
       <UploadInfo transport={transport} photoId={photo.id} />
     </aside>
   );
