@@ -4,6 +4,7 @@ import { editSteps, undoRedo } from './editor-actions.ts';
 import { activeSteps, useEditor } from './editor-store.ts';
 import { ADDABLE, isEditable, newUserStep, opLabel, opSpec, sourceKind } from './op-table.ts';
 import { StepControls } from './StepControls.tsx';
+import { FormError } from '../components/FormError.tsx';
 
 const BADGE = { user: 'User', preset: 'Preset', ai: 'AI' } as const;
 
@@ -65,11 +66,7 @@ export function RecipePanel({ transport, onSavePreset }: { transport: Transport;
         {stored?.renderedRevision ? ` · rendered ${stored.renderedRevision}` : ''}
         {busy ? ' · previewing…' : preview ? ` · preview ${Math.round(preview.ms)} ms` : ''}
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {steps.length === 0 ? <p className="muted">No edits yet. Add an adjustment below, press C to crop, or apply a preset.</p> : null}
       <ol className="steps">
         {steps.map((step, i) => (

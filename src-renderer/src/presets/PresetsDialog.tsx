@@ -5,6 +5,7 @@ import { opLabel } from '../editor/op-table.ts';
 import { useLibrary } from '../library/library-store.ts';
 import type { Transport } from '../transport/index.ts';
 import { applyPreset, failed, loadPresets, usePresets } from './preset-store.ts';
+import { FormError } from '../components/FormError.tsx';
 
 const close = () => usePresets.getState().set({ dialog: null, error: null });
 
@@ -157,11 +158,7 @@ export function PresetsDialog({ transport }: { transport: Transport }) {
     <div className="overlay" onClick={close}>
       <div className="presets-dialog" role="dialog" aria-modal="true" aria-labelledby="presets-title" onClick={(e) => e.stopPropagation()}>
         <h2 id="presets-title">{dialog === 'save' ? 'Save as preset' : 'Presets'}</h2>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {dialog === 'save' ? (
           <SaveForm transport={transport} />
         ) : (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError, type DeadLetter, type JobKind, type KindStats } from '../contract.ts';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
+import { FormError } from '../components/FormError.tsx';
 
 /** Every job kind in words; a Record over JobKind so a new kind cannot ship without its label. */
 const KIND_TEXT: Record<JobKind, string> = {
@@ -65,11 +66,7 @@ function DeadLetterRow({ letter, transport }: { letter: DeadLetter; transport: T
           Discard
         </button>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </li>
   );
 }

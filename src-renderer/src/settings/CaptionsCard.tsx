@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RemoteVisionStatus } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { errorText, useEngineValue } from './use-engine.ts';
+import { FormError } from '../components/FormError.tsx';
 
 type Draft = { enabled: boolean; baseUrl: string; model: string };
 
@@ -77,11 +78,7 @@ export function CaptionsCard({ transport }: { transport: Transport }) {
             </span>
           )}
         </div>
-        {(error ?? remote.error) && (
-          <p className="form-error" role="alert">
-            {error ?? remote.error}
-          </p>
-        )}
+        <FormError message={error ?? remote.error} />
       </form>
     </section>
   );

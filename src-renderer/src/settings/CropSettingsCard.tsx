@@ -3,6 +3,7 @@ import { CropAspect, type CropSettings } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { ASPECTS } from '../editor/crop-math.ts';
 import { errorText, useEngineValue } from './use-engine.ts';
+import { FormError } from '../components/FormError.tsx';
 
 const aspectLabel = (aspect: CropAspect) => {
   const known = ASPECTS.find((a) => a.name === aspect);
@@ -68,11 +69,7 @@ export function CropSettingsCard({ transport }: { transport: Transport }) {
           <p className="field-note">A watched folder can choose its own review rule above; this one applies to the others and to <code>lightbox process</code>.</p>
         </div>
       )}
-      {(crop.error ?? error) && (
-        <p className="form-error" role="alert">
-          {crop.error ?? error}
-        </p>
-      )}
+      <FormError message={crop.error ?? error} />
     </section>
   );
 }

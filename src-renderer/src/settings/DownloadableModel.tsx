@@ -3,6 +3,7 @@ import type { ModelInfo, ModelsProgress, ModelVerification } from '../contract.t
 import type { Transport } from '../transport/index.ts';
 import { isLastChunk, Licence, TASK_TEXT } from './model-parts.tsx';
 import { errorText, formatSize } from './use-engine.ts';
+import { FormError } from '../components/FormError.tsx';
 
 const STATE_TEXT: Record<ModelInfo['state'] | 'verified' | 'damaged' | 'downloading' | 'failed', string> = {
   installed: 'Installed',
@@ -89,11 +90,7 @@ export function DownloadableModel({ model, progress, transport, onChange }: { mo
       )}
       {downloading && <DownloadProgress progress={progress} />}
       {check && <p className={check.ok ? 'ok' : 'form-error'}>{check.message}</p>}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </li>
   );
 }

@@ -4,6 +4,7 @@ import { ApiError, AfterIngest, type FolderUploadSettings, type HotFolder } from
 import type { Transport } from '../transport/index.ts';
 import { FolderUploadFields } from './FolderUploadFields.tsx';
 import { FolderPolicyFields } from './FolderPolicyFields.tsx';
+import { FormError } from '../components/FormError.tsx';
 
 const AFTER_TEXT: Record<AfterIngest, string> = { keep: 'Leave it where it is', 'move-to-done': 'Move it to a "done" subfolder', delete: 'Delete it (the library keeps a copy)' };
 
@@ -135,11 +136,7 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
           </button>
         )}
       </div>
-      {state.error && (
-        <p className="form-error" role="alert">
-          {state.error}
-        </p>
-      )}
+      <FormError message={state.error} />
     </form>
   );
 }

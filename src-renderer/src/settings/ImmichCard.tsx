@@ -3,6 +3,7 @@ import type { ImmichSettings, ImmichStatus, ImmichTestResult, UploadTotals } fro
 import type { Transport } from '../transport/index.ts';
 import { ImmichStatusLine, UploadTotalsRow } from './ImmichStatusLine.tsx';
 import { errorText, useEngineValue } from './use-engine.ts';
+import { FormError } from '../components/FormError.tsx';
 
 type Busy = null | 'save' | 'test' | 'off';
 
@@ -131,11 +132,7 @@ export function ImmichCard({ transport }: { transport: Transport }) {
             </button>
           )}
         </div>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
       </form>
       {test && <TestResult result={test} />}
       {settings.error && <p className="form-error">{settings.error}</p>}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PerformanceStatus, WorkerCounts, WorkerKind } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { errorText, useEngineValue } from './use-engine.ts';
+import { FormError } from '../components/FormError.tsx';
 
 const KIND_TEXT: Record<WorkerKind, { label: string; hint: string }> = {
   ingest: { label: 'Import', hint: 'copying and hashing new files' },
@@ -64,11 +65,7 @@ export function PerformanceCard({ transport }: { transport: Transport }) {
           </div>
         </>
       )}
-      {(error ?? perf.error) && (
-        <p className="form-error" role="alert">
-          {error ?? perf.error}
-        </p>
-      )}
+      <FormError message={error ?? perf.error} />
     </section>
   );
 }

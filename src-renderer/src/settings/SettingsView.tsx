@@ -8,6 +8,7 @@ import { CropSettingsCard } from './CropSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
+import { FormError } from '../components/FormError.tsx';
 
 function AddFolder({ transport }: { transport: Transport }) {
   const setFolders = useLightbox((s) => s.setFolders);
@@ -40,11 +41,7 @@ function AddFolder({ transport }: { transport: Transport }) {
           Add folder
         </button>
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </form>
   );
 }
