@@ -22,12 +22,18 @@ export function PerformanceCard({ transport }: { transport: Transport }) {
   const reload = perf.reload;
   useEffect(() => transport.on('upload.totals', () => reload()), [transport, reload]);
 
+  // The chosen count shows at once (a select must follow the pick); the engine's answer, or a reload on error, settles it.
   const apply = (update: Partial<WorkerCounts> & { reset?: boolean }) => {
+    const { reset, ...counts } = update;
+    if (status && !reset) perf.set({ ...status, workers: { ...status.workers, ...counts } });
     setBusy(true);
     setError(null);
     transport
       .call('performance.set', update)
-      .then(perf.set, (caught: unknown) => setError(errorText(caught, 'The worker count could not be changed. Try again.')))
+      .then(perf.set, (caught: unknown) => {
+        setError(errorText(caught, 'The worker count could not be changed. Try again.'));
+        perf.reload();
+      })
       .finally(() => setBusy(false));
   };
 
