@@ -1,16 +1,19 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { isTypingTarget } from '../format.ts';
 import type { GridLoader } from '../library/grid-loader.ts';
 import { LibraryView } from '../library/LibraryView.tsx';
 import { handleReviewKey } from '../library/review-actions.ts';
-import { QueueView } from '../queue/QueueView.tsx';
-import { SettingsView } from '../settings/SettingsView.tsx';
 import type { Transport } from '../transport/index.ts';
 import { useUi } from '../ui-state.ts';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
 import { PresetsDialog } from '../presets/PresetsDialog.tsx';
 import { followApplyProgress } from '../presets/preset-store.ts';
+
+// Screens other than the grid load on first use: the first grid paint waits for every byte of
+// script the page parses and compiles before it asks for photos.
+const QueueView = lazy(() => import('../queue/QueueView.tsx').then((m) => ({ default: m.QueueView })));
+const SettingsView = lazy(() => import('../settings/SettingsView.tsx').then((m) => ({ default: m.SettingsView })));
 
 /** "?" anywhere (but in a text field) toggles the key list; Esc closes it before anything else. */
 function useHelpKey() {
@@ -53,8 +56,10 @@ export function App({ transport, loader }: { transport: Transport; loader: GridL
       <Header />
       <main className="content">
         {view === 'library' && <LibraryView transport={transport} loader={loader} />}
-        {view === 'queue' && <QueueView transport={transport} />}
-        {view === 'settings' && <SettingsView transport={transport} />}
+        <Suspense fallback={<p className="empty muted">Loading…</p>}>
+          {view === 'queue' && <QueueView transport={transport} />}
+          {view === 'settings' && <SettingsView transport={transport} />}
+        </Suspense>
       </main>
       <HelpOverlay />
       <PresetsDialog transport={transport} />

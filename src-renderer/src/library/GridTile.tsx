@@ -3,7 +3,7 @@ import { mediaUrl, type Photo } from '../contract.ts';
 import { STAGE_TEXT } from '../format.ts';
 import { useLibrary } from './library-store.ts';
 
-function Thumbnail({ photo, src }: { photo: Photo; src: string }) {
+function Thumbnail({ photo, src, show }: { photo: Photo; src: string; show: boolean }) {
   // Which src (at which stage) failed to load: a new mediaRev or stage asks again. Not a React key,
   // so a recycled tile keeps its <img> and only swaps the src.
   const attempt = `${src}|${photo.stage}`;
@@ -16,7 +16,9 @@ function Thumbnail({ photo, src }: { photo: Photo; src: string }) {
       </span>
     );
   }
-  return <img src={src} alt="" draggable={false} decoding="async" onError={() => setBrokenAttempt(attempt)} />;
+  // Not shown yet (scrolling fast): the same element without a src, so nothing is requested and the
+  // element is kept for when the scroll settles.
+  return <img src={show ? src : undefined} alt="" draggable={false} decoding="async" onError={() => setBrokenAttempt(attempt)} />;
 }
 
 export type TileHandlers = {
@@ -28,7 +30,21 @@ export type TileHandlers = {
  * One cell. It subscribes to its own slot, photo, selection and focus, so a live update re-renders
  * the one tile that changed, not the grid.
  */
-export const GridTile = memo(function GridTile({ index, width, height, mediaBase, handlers }: { index: number; width: number; height: number; mediaBase: string; handlers: TileHandlers }) {
+export const GridTile = memo(function GridTile({
+  index,
+  width,
+  height,
+  mediaBase,
+  handlers,
+  showImage,
+}: {
+  index: number;
+  width: number;
+  height: number;
+  mediaBase: string;
+  handlers: TileHandlers;
+  showImage: boolean;
+}) {
   const id = useLibrary((s) => s.slots[index]);
   const photo = useLibrary((s) => (id === undefined ? undefined : s.byId.get(id)));
   const selected = useLibrary((s) => id !== undefined && s.selection.has(id));
@@ -36,7 +52,14 @@ export const GridTile = memo(function GridTile({ index, width, height, mediaBase
   const style = { width, height };
 
   if (id === undefined || !photo) {
-    return <div role="gridcell" id={`photo-cell-${index}`} aria-label={`Photo ${index + 1}, loading`} className="tile tile-loading" style={style} />;
+    // The same boxes as a loaded tile, empty: when the page arrives (or the row is recycled) React
+    // fills in text and attributes instead of building the cell's elements again.
+    return (
+      <div role="gridcell" id={`photo-cell-${index}`} aria-label={`Photo ${index + 1}, loading`} className="tile tile-loading" style={style}>
+        <div className="thumb" />
+        <div className="caption" />
+      </div>
+    );
   }
   const src = mediaUrl(mediaBase, photo.id, 'thumb', photo.mediaRev);
   return (
@@ -55,7 +78,7 @@ export const GridTile = memo(function GridTile({ index, width, height, mediaBase
       onDoubleClick={() => handlers.onOpen(index, photo.id)}
     >
       <div className="thumb">
-        <Thumbnail photo={photo} src={src} />
+        <Thumbnail photo={photo} src={src} show={showImage} />
       </div>
       <div className="caption">
         {photo.flag && (

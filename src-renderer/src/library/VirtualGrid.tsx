@@ -11,6 +11,13 @@ const PAD = 12;
 const CAPTION = 30;
 /** Rows rendered beyond the viewport each way, so a fast flick does not show empty cells. */
 const OVERSCAN = 2;
+/**
+ * Rows that come into view while the rendered range changes faster than once per this many ms
+ * (about 2,000 px/s) ask for their thumbnails only when the scroll slows down. A flick across the
+ * library would otherwise queue a request per photo flown past; the browser serves them in order,
+ * six at a time, so the photos where the flick stops would arrive a second or more later, last.
+ */
+const SETTLE_MS = 120;
 
 export type GridMetrics = { columns: number; tile: number; rowHeight: number };
 
@@ -22,15 +29,15 @@ export function gridMetrics(width: number): GridMetrics {
   return { columns, tile, rowHeight: tile + CAPTION + GAP };
 }
 
-type RowProps = { row: number; metrics: GridMetrics; total: number; mediaBase: string; handlers: TileHandlers };
+type RowProps = { row: number; metrics: GridMetrics; total: number; mediaBase: string; handlers: TileHandlers; showImages: boolean };
 
 /** A row re-renders only when its own inputs change, not on every scroll event. */
-const GridRow = memo(function GridRow({ row, metrics, total, mediaBase, handlers }: RowProps) {
+const GridRow = memo(function GridRow({ row, metrics, total, mediaBase, handlers, showImages }: RowProps) {
   const cells = [];
   for (let col = 0; col < metrics.columns; col += 1) {
     const index = row * metrics.columns + col;
     if (index >= total) break;
-    cells.push(<GridTile key={col} index={index} width={metrics.tile} height={metrics.tile + CAPTION} mediaBase={mediaBase} handlers={handlers} />);
+    cells.push(<GridTile key={col} index={index} width={metrics.tile} height={metrics.tile + CAPTION} mediaBase={mediaBase} handlers={handlers} showImage={showImages} />);
   }
   return (
     <div
@@ -78,6 +85,21 @@ export function VirtualGrid({ loader, mediaBase, onOpen }: { loader: GridLoader;
     loader.ensureRange(firstRow * metrics.columns, (lastRow + 1) * metrics.columns - 1);
   }, [loader, firstRow, lastRow, metrics.columns, total, viewport.height]);
 
+  // Rows whose thumbnails may load: the range as it was when the scroll last slowed down. The first
+  // render, a resize, a key press or a slow scroll settle at once; a flick SETTLE_MS after it ends.
+  const [settled, setSettled] = useState({ first: 0, last: -1 });
+  const flicking = useRef(false);
+  const lastScrolledRange = useRef(Number.NEGATIVE_INFINITY);
+  useEffect(() => {
+    // Read, not reset: React may render one flick's range changes in two commits.
+    if (!flicking.current) {
+      setSettled({ first: firstRow, last: lastRow });
+      return;
+    }
+    const timer = setTimeout(() => setSettled({ first: firstRow, last: lastRow }), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [firstRow, lastRow]);
+
   // Keep the focused photo in view when the keyboard (or the loupe) moves it.
   useEffect(() => {
     const element = scroller.current;
@@ -100,7 +122,12 @@ export function VirtualGrid({ loader, mediaBase, onOpen }: { loader: GridLoader;
       if (!element) return;
       const { firstRow: first, lastRow: last, viewport: view, metrics: m, rows: count } = range.current;
       const next = visibleRows(element.scrollTop, view.height, m, count);
-      if (next.first !== first || next.last !== last) setScrollTop(element.scrollTop);
+      if (next.first === first && next.last === last) return;
+      // Scrolled into a new range again within SETTLE_MS: a flick, whose new rows wait for their thumbnails.
+      const now = performance.now();
+      flicking.current = now - lastScrolledRange.current < SETTLE_MS;
+      lastScrolledRange.current = now;
+      setScrollTop(element.scrollTop);
     });
   };
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
@@ -145,7 +172,9 @@ export function VirtualGrid({ loader, mediaBase, onOpen }: { loader: GridLoader;
   for (let row = firstRow; row <= lastRow; row += 1) {
     // Keyed by slot, not by row: a row scrolling in reuses the DOM of the one that scrolled out
     // (attributes and image src change; nothing is created or removed), which halves frame cost.
-    rowElements.push(<GridRow key={row % rowSlots} row={row} metrics={metrics} total={total} mediaBase={mediaBase} handlers={handlers} />);
+    rowElements.push(
+      <GridRow key={row % rowSlots} row={row} metrics={metrics} total={total} mediaBase={mediaBase} handlers={handlers} showImages={row >= settled.first && row <= settled.last} />,
+    );
   }
   const focusRendered = focus >= firstRow * metrics.columns && focus <= (lastRow + 1) * metrics.columns - 1 && focus < total;
 

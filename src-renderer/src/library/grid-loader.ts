@@ -3,6 +3,8 @@ import type { Transport } from '../transport/index.ts';
 import { toPhotoQuery, useLibrary } from './library-store.ts';
 
 export const PAGE_SIZE = 150;
+/** Photos beyond the rendered range each way whose pages are loaded ahead of the scroll. */
+const PREFETCH = PAGE_SIZE;
 /** Live arrivals come in bursts (a card dumped into a hot folder): re-query at most this often. */
 const REFRESH_EVERY_MS = 400;
 
@@ -41,9 +43,11 @@ export class GridLoader {
     try {
       const offsets = [];
       for (let page = firstPage; page <= lastPage; page += 1) offsets.push(page * PAGE_SIZE);
-      // Counts are asked for in parallel but not waited for: the grid paints as soon as its page is here.
+      // The pages are asked for first: the engine answers in order, and the grid paints as soon as
+      // its page is here. Counts come next, not waited for (the chips fill in a moment later).
+      const listed = Promise.all(offsets.map(async (offset) => ({ offset, ...(await this.#transport.call('photos.list', { ...base, limit: PAGE_SIZE, offset })) })));
       const counts = this.#transport.call('photos.counts', toPhotoQuery(query, false));
-      const pages = await Promise.all(offsets.map(async (offset) => ({ offset, ...(await this.#transport.call('photos.list', { ...base, limit: PAGE_SIZE, offset })) })));
+      const pages = await listed;
       if (generation !== this.#generation) return;
       const total = pages[0]?.total ?? 0;
       useLibrary.getState().replaceList(total, pages.map((page) => ({ offset: page.offset, photos: this.#fresher(page.photos, askedAt) })));
@@ -62,13 +66,25 @@ export class GridLoader {
     }
   }
 
-  /** The grid shows indices start..end (inclusive): load the pages among them not loaded yet. */
+  /**
+   * The grid shows indices start..end (inclusive): load the pages among them not loaded yet, and
+   * the pages either side. A page is half a second of a fast flick; asked for only when its rows
+   * come into view, it would arrive after them, and each of those rows would be built twice (an
+   * empty cell, then the photo), costing frames and showing blanks.
+   */
   ensureRange(start: number, end: number): void {
     this.#visible = { start, end };
     const { slots, total, query } = useLibrary.getState();
     if (total === 0) return;
     const generation = this.#generation;
-    for (let page = Math.floor(start / PAGE_SIZE); page <= Math.floor(Math.min(end, total - 1) / PAGE_SIZE); page += 1) {
+    const first = Math.floor(Math.max(0, start - PREFETCH) / PAGE_SIZE);
+    const last = Math.floor(Math.min(end + PREFETCH, total - 1) / PAGE_SIZE);
+    // Pages in view first, then ahead, then behind: with a slow engine the ones on screen come first.
+    const inView = Math.floor(start / PAGE_SIZE);
+    const order = [];
+    for (let page = inView; page <= last; page += 1) order.push(page);
+    for (let page = inView - 1; page >= first; page -= 1) order.push(page);
+    for (const page of order) {
       const offset = page * PAGE_SIZE;
       if (this.#inFlight.has(offset) || slots[offset] !== undefined) continue;
       this.#inFlight.add(offset);
