@@ -293,6 +293,18 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
       const fromPreset = recipe.steps.slice(0, recipe.end).filter((s) => s.source === `preset:${preset!.id}`);
       expect(fromPreset.map((s) => ({ op: s.op, params: s.params, source: s.source })), `photo ${photoId}`).toEqual(expected);
     }
+    // Reject the AI crops of all twenty once analysis has proposed them: each proposal leaves its recipe, the preset stays.
+    const busy = async () => (await Promise.all(ids.map((id) => api.call('photos.get', { id })))).filter((p) => p.stage === 'analysing' || p.stage === 'processing').length;
+    await expect.poll(busy, { timeout: 180_000 }).toBe(0);
+    await page.getByRole('toolbar', { name: 'Batch actions' }).getByRole('button', { name: 'Reject AI crops' }).click();
+    await page.getByRole('status').filter({ hasText: 'Turned down the AI crops of 20 photos' }).waitFor({ timeout: 60_000 });
+    for (const photoId of ids) {
+      const { recipe } = await api.call('recipe.get', { photoId });
+      const active = recipe.steps.slice(0, recipe.end);
+      expect(active.some((s) => s.enabled && s.needsReview), `photo ${photoId} still waits for review`).toBe(false);
+      expect(active.some((s) => s.source === `preset:${preset!.id}`), `photo ${photoId} kept the preset`).toBe(true);
+    }
+
     // And the recipe panel shows it, with the preset badge.
     await grid.getByRole('gridcell').first().dblclick();
     const step = page.getByRole('complementary', { name: 'Recipe' }).getByRole('listitem', { name: 'Exposure step' });

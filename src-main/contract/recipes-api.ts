@@ -60,6 +60,7 @@ export const recipeCommands = {
   'recipe.undo': { input: PhotoRef, output: PhotoRecipe },
   /** Accepts every step waiting for review (the AI crop): the photo moves on from needs-review. */
   'recipe.approve': { input: PhotoRef, output: PhotoRecipe },
+  'recipe.reject': { input: PhotoRef, output: PhotoRecipe },
   'recipe.redo': { input: PhotoRef, output: PhotoRecipe },
   'presets.list': { input: z.object({}).strict(), output: z.array(Preset) },
   /** From a photo's active steps; `steps` picks some of them by index (all when omitted). */

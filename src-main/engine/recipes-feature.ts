@@ -21,7 +21,7 @@ import type { CommandHandlers } from './services/engine-api.ts';
 /** Library setting: how many rendered revisions per photo stay on disk. */
 export const KEEP_REVISIONS_SETTING = 'render.keepRevisions';
 
-type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'recipe.approve' | 'presets.list' | 'presets.create' | 'presets.rename'
+type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'recipe.approve' | 'recipe.reject' | 'presets.list' | 'presets.create' | 'presets.rename'
   | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request' | 'render.preview' | 'recipe.sidecar';
 
 export type RecipesFeatureDeps = {
@@ -111,6 +111,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
       deps.approved?.(photoId);
       return approved;
     },
+    'recipe.reject': ({ photoId }) => recipes.reject(photoId),
     'presets.list': () => presets.list(),
     'presets.create': ({ photoId, name, steps }) => presets.create(photoId, name, steps),
     'presets.rename': ({ id, name }) => presets.rename(id, name),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newRecipe, newStep } from './create.ts';
-import { approveAll, needsReview, withAiCrop } from './ai-review.ts';
+import { approveAll, needsReview, rejectAll, withAiCrop } from './ai-review.ts';
 
 const SHA = 'a'.repeat(64);
 const aiCrop = (x: number) => newStep('crop', { x, y: 0.1, w: 0.5, h: 0.5 }, 'ai:crop-proposals@1', { confidence: 0.8, needsReview: true });
@@ -48,5 +48,16 @@ describe('AI crops in a recipe', () => {
     const disabled = { ...aiCrop(0.1), enabled: false };
     expect(needsReview({ ...newRecipe(SHA), steps: [disabled], end: 1 })).toBe(false);
     expect(approveAll({ ...newRecipe(SHA), steps: [disabled], end: 1 })).toBeNull();
+  });
+
+  it('rejects only what waits: the proposal goes, the photographer\'s steps and an approved AI step stay', () => {
+    const exposure = newStep('exposure', { ev: 0.5 });
+    const waiting = withAiCrop({ ...newRecipe(SHA), steps: [exposure], end: 1 }, aiCrop(0.1))!;
+    const rejected = rejectAll(waiting)!;
+    expect(rejected.steps.map((s) => s.op)).toEqual(['exposure']);
+    expect(rejected.end).toBe(1);
+    expect(needsReview(rejected)).toBe(false);
+    expect(rejectAll(rejected)).toBeNull();
+    expect(rejectAll(approveAll(waiting)!)).toBeNull();
   });
 });

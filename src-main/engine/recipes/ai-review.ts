@@ -26,6 +26,16 @@ export function approveAll(recipe: Recipe): Recipe | null {
 }
 
 /**
+ * The photographer says no to what the AI proposed: every active step still waiting for review
+ * leaves the recipe (one edit, undoable); null when nothing waited. An approved AI step stays.
+ */
+export function rejectAll(recipe: Recipe): Recipe | null {
+  if (!needsReview(recipe)) return null;
+  const steps = recipe.steps.slice(0, recipe.end).filter((s) => !(s.enabled && s.needsReview));
+  return { ...recipe, steps, end: steps.length };
+}
+
+/**
  * Steps still waiting for the photographer's eye. A disabled step (an AI step a preset brought,
  * waiting to be recomputed for this photo) changes no pixels, so it holds nothing up.
  */

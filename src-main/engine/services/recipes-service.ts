@@ -1,6 +1,6 @@
 import { ApiError, type Photo, type PhotoRecipe, type Preset, type Recipe, type RecipeStep } from '../../contract/index.ts';
 import type { PhotosRepo, RecipesRepo, RendersRepo } from '../library/index.ts';
-import { approveAll, withAiCrop } from '../recipes/ai-review.ts';
+import { approveAll, rejectAll, withAiCrop } from '../recipes/ai-review.ts';
 import { applyPreset } from '../recipes/apply-preset.ts';
 import { newRecipe } from '../recipes/create.ts';
 import { canRedo, canUndo, redo, undo } from '../recipes/history.ts';
@@ -103,6 +103,14 @@ export class RecipesService {
     const photo = this.#photo(photoId);
     const { recipe, revision } = this.#load(photo);
     const next = approveAll(recipe);
+    return next ? this.#save(photo, next, revision) : this.#view(photoId, recipe, revision);
+  }
+
+  /** The photographer turns down the AI proposal (Backspace, or "Reject AI crops" on a selection): one edit, undoable. */
+  async reject(photoId: number): Promise<PhotoRecipe> {
+    const photo = this.#photo(photoId);
+    const { recipe, revision } = this.#load(photo);
+    const next = rejectAll(recipe);
     return next ? this.#save(photo, next, revision) : this.#view(photoId, recipe, revision);
   }
 

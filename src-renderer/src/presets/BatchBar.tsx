@@ -5,7 +5,7 @@ import type { Transport } from '../transport/index.ts';
 import { ApplyProgress } from './ApplyProgress.tsx';
 import { usePresets } from './preset-store.ts';
 
-/** Actions on the grid selection: apply a preset, approve, rate, re-analyse. */
+/** Actions on the grid selection: apply a preset, approve or reject the AI crops, rate, re-analyse. */
 export function BatchBar({ transport }: { transport: Transport }) {
   const selection = useLibrary((s) => s.selection);
   const [note, setNote] = useState<string | null>(null);
@@ -17,20 +17,22 @@ export function BatchBar({ transport }: { transport: Transport }) {
       setNote(error instanceof ApiError ? error.message : fallback);
     }
   };
-  const approveAll = async () => {
-    let approved = 0;
+  // One call per photo: each decision is its own revision (and render); a failure does not stop the rest.
+  const decideAll = async (command: 'recipe.approve' | 'recipe.reject', done: (n: number) => string) => {
+    let decided = 0;
     const failures: string[] = [];
-    // One call per photo: each approval is its own revision and render; a failure does not stop the rest.
     for (const photoId of ids) {
       try {
-        await transport.call('recipe.approve', { photoId });
-        approved++;
+        await transport.call(command, { photoId });
+        decided++;
       } catch (error) {
         failures.push(error instanceof ApiError ? error.message : String(error));
       }
     }
-    return failures.length ? `Approved ${approved}; ${failures.length} failed: ${failures[0]}` : `Approved ${approved} photos; their final renders are queued.`;
+    return failures.length ? `${done(decided)} ${failures.length} failed: ${failures[0]}` : done(decided);
   };
+  const approveAll = () => decideAll('recipe.approve', (n) => `Approved ${n} photos; their final renders are queued.`);
+  const rejectAll = () => decideAll('recipe.reject', (n) => `Turned down the AI crops of ${n} photos; they keep their full frame.`);
   return (
     <div className="batch-bar" role="toolbar" aria-label="Batch actions">
       {ids.length > 0 && (
@@ -40,6 +42,9 @@ export function BatchBar({ transport }: { transport: Transport }) {
           </button>
           <button type="button" className="button" onClick={() => void run(approveAll, 'Approving failed.')}>
             Approve {ids.length}
+          </button>
+          <button type="button" className="button" onClick={() => void run(rejectAll, 'Rejecting failed.')}>
+            Reject AI crops
           </button>
           <select
             aria-label="Rate selection"

@@ -3,6 +3,7 @@ import { ApiError, type DeadLetter, type JobKind, type KindStats } from '../cont
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 import { FormError } from '../components/FormError.tsx';
+import { formatRate, useJobRates } from './job-rates.ts';
 
 /** Every job kind in words; a Record over JobKind so a new kind cannot ship without its label. */
 const KIND_TEXT: Record<JobKind, string> = {
@@ -15,11 +16,11 @@ const KIND_TEXT: Record<JobKind, string> = {
 };
 const kindText = (kind: string): string => (KIND_TEXT as Record<string, string>)[kind] ?? kind;
 
-function KindRow({ kind, stats }: { kind: string; stats: KindStats }) {
+function KindRow({ kind, stats, rate }: { kind: string; stats: KindStats; rate: string | null }) {
   const total = stats.queued + stats.running + stats.done + stats.failed + stats.dead;
   const finished = stats.done + stats.dead;
   const percent = total === 0 ? 100 : Math.round((finished / total) * 100);
-  const parts = [`${stats.done} done`, stats.running && `${stats.running} running`, stats.queued && `${stats.queued} waiting`, stats.failed && `${stats.failed} retrying`, stats.dead && `${stats.dead} dead`].filter(Boolean);
+  const parts = [`${stats.done} done`, rate, stats.running && `${stats.running} running`, stats.queued && `${stats.queued} waiting`, stats.failed && `${stats.failed} retrying`, stats.dead && `${stats.dead} dead`].filter(Boolean);
   return (
     <li className="kind">
       <div className="kind-head">
@@ -75,6 +76,7 @@ export function QueueView({ transport }: { transport: Transport }) {
   const queue = useLightbox((s) => s.queue);
   const deadLetters = useLightbox((s) => s.deadLetters);
   const kinds = queue ? Object.entries(queue.kinds) : [];
+  const rates = useJobRates(queue);
   return (
     <div className="page">
       <section className="card" aria-labelledby="queue-title">
@@ -86,7 +88,7 @@ export function QueueView({ transport }: { transport: Transport }) {
         ) : (
           <ul className="kinds">
             {kinds.map(([kind, stats]) => (
-              <KindRow key={kind} kind={kind} stats={stats} />
+              <KindRow key={kind} kind={kind} stats={stats} rate={formatRate(rates[kind])} />
             ))}
           </ul>
         )}
