@@ -258,4 +258,26 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     await expect.poll(() => totals.innerText(), { timeout: 60_000, interval: 500 }).toMatch(/Uploaded\s*3/);
     expect(double.state.assets.map((a) => a.originalFileName).sort()).toEqual([second!.name, third!.name, `settings-${path.basename(jpeg)}`].sort());
   }, 240_000);
+
+  it('sends a photo from a folder that does not upload with "Upload" in the batch bar', async () => {
+    const [folder] = await api.call('folders.list', {});
+    await api.call('folders.uploadSettings.set', { folderId: folder!.id, what: 'none' });
+    const fourth = pickJpegs(4)[3]!;
+    const name = `batch-${path.basename(fourth)}`;
+    const before = double.state.assets.length;
+    await copyFile(corpusPath(fourth), path.join(watch, name));
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Library' }).click();
+    const cell = page.getByRole('grid', { name: 'Photos' }).getByRole('gridcell', { name });
+    await cell.waitFor({ timeout: 60_000 });
+    const photoId = (await api.call('photos.list', { text: 'batch-' })).photos[0]!.id;
+    await expect.poll(async () => (await api.call('photos.get', { id: photoId })).stage, { timeout: 120_000 }).not.toMatch(/^(new|analysing|processing)$/);
+    expect(double.state.assets).toHaveLength(before);
+
+    await cell.click();
+    await page.getByRole('toolbar', { name: 'Batch actions' }).getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('status').filter({ hasText: 'Sending 1 photos to Immich.' }).waitFor({ timeout: 30_000 });
+    // Original and processed, stacked: a folder that uploads nothing sends both when asked.
+    await expect.poll(() => double.state.assets.length, { timeout: 120_000, interval: 500 }).toBe(before + 2);
+    expect(await api.call('immich.photoUpload', { photoId })).toMatchObject({ state: 'uploaded' });
+  }, 240_000);
 });

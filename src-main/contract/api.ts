@@ -15,6 +15,8 @@ import {
   ImmichStatus,
   ImmichTestInput,
   ImmichTestResult,
+  ImmichUploadInput,
+  ImmichUploadOutput,
   UploadProgress,
   UploadTotals,
 } from './immich.ts';
@@ -59,6 +61,7 @@ export const commands = {
   'immich.test': { input: ImmichTestInput, output: ImmichTestResult },
   'immich.status': { input: Empty, output: ImmichStatus },
   'immich.resume': { input: Empty, output: ImmichStatus },
+  'immich.upload': { input: ImmichUploadInput, output: ImmichUploadOutput },
   'folders.uploadSettings.get': { input: FolderUploadSettingsGetInput, output: FolderUploadSettingsOutput },
   'folders.uploadSettings.set': { input: FolderUploadSettingsSetInput, output: FolderUploadSettingsOutput },
   'models.list': { input: Empty, output: z.array(ModelInfo) },

@@ -8,6 +8,19 @@ import { AppError } from './errors.ts';
 export const UploadWhat = z.enum(['both', 'processed', 'original', 'none']);
 export type UploadWhat = z.infer<typeof UploadWhat>;
 
+/** What a photo sent from a selection ("Upload" in the batch bar) uploads: never nothing. */
+export const RequestedUpload = UploadWhat.exclude(['none']);
+export type RequestedUpload = z.infer<typeof RequestedUpload>;
+
+/** `immich.upload`: send these photos now, whatever their folder's setting; approval counts as given. */
+export const ImmichUploadInput = z.object({ photoIds: z.array(z.number().int().positive()).min(1).max(10_000) });
+export const ImmichUploadOutput = z.object({
+  queued: z.number().int().nonnegative(),
+  /** Photos that cannot go, each with why in words. */
+  skipped: z.array(z.object({ photoId: z.number().int().positive(), message: z.string() })),
+});
+export type ImmichUploadOutput = z.infer<typeof ImmichUploadOutput>;
+
 export const UploadCover = z.enum(['processed', 'original']);
 export type UploadCover = z.infer<typeof UploadCover>;
 

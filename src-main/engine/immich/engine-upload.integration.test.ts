@@ -130,4 +130,39 @@ describe.skipIf(!hasCorpus)('Immich uploads through the engine', () => {
       expect(new Set(assets.map((a) => a.checksumHex)).size).toBe(60);
     }
   }, 240_000);
+
+  it('photos whose folder does not upload go when the photographer sends them (immich.upload), once, as stacks', async () => {
+    const sources = (await corpusJpegs(3)).slice(0, 2);
+    for (const rel of sources) await copyFile(corpusPath(rel), path.join(inbox.path, path.basename(rel)));
+    const processedSource = renderingProcessedSource(library.path);
+    const engine = await createEngine({
+      libraryDir: library.path,
+      watchFolders: false,
+      immich: { serverUrl: server.url, apiKey: server.apiKey, defaultUpload: { what: 'none', approvalRequired: true }, processedSource, ...fast },
+    });
+    try {
+      await engine.processOnce([inbox.path]);
+      expect(await engine.api.call('immich.status', {})).toMatchObject({ counts: { uploaded: 0 } });
+      const ids = (await engine.api.call('photos.list', {})).photos.map((p) => p.id);
+
+      const sent = await engine.api.call('immich.upload', { photoIds: [...ids, 9999] });
+      expect(sent).toEqual({ queued: 2, skipped: [{ photoId: 9999, message: 'There is no photo 9999 in this library.' }] });
+      await engine.whenIdle();
+      expect(await engine.api.call('immich.status', {})).toMatchObject({ counts: { uploaded: 2, failed: 0 } });
+      // Sending again changes nothing on the server: the pair is recorded, a duplicate answer is success.
+      await engine.api.call('immich.upload', { photoIds: ids });
+      await engine.whenIdle();
+      const records = ids.map((id) => engine.api.call('immich.photoUpload', { photoId: id }));
+      for (const record of await Promise.all(records)) {
+        expect(record).toMatchObject({ state: 'uploaded' });
+        server.track(record!.originalAssetId!, record!.processedAssetId!);
+        const stack = await client.getStack(record!.stackId!);
+        expect(stack.assets.map((a) => a.id).sort()).toEqual([record!.originalAssetId, record!.processedAssetId].sort());
+      }
+      if (onDouble) expect(server.double!.state.assets).toHaveLength(4);
+    } finally {
+      await engine.close();
+      processedSource.close();
+    }
+  }, 120_000);
 });

@@ -35,7 +35,7 @@ export type ImmichConfig = {
 
 export type UploadCommands = Pick<
   CommandHandlers,
-  'immich.settings.get' | 'immich.settings.set' | 'immich.test' | 'immich.status' | 'immich.resume' | 'folders.uploadSettings.get' | 'folders.uploadSettings.set'
+  'immich.settings.get' | 'immich.settings.set' | 'immich.test' | 'immich.status' | 'immich.resume' | 'immich.upload' | 'folders.uploadSettings.get' | 'folders.uploadSettings.set'
 >;
 
 export type UploadSummary = {
@@ -88,6 +88,7 @@ export function createEngineUploads(deps: { library: Library; layout: LibraryLay
     'immich.test': (input) => service.test(input),
     'immich.status': () => service.status(),
     'immich.resume': () => (service.resume(), service.status()),
+    'immich.upload': ({ photoIds }) => service.requestUpload(photoIds),
     'folders.uploadSettings.get': ({ folderId }) => (requireFolder(folderId), { folderId, ...service.folderSettings(folderId) }),
     'folders.uploadSettings.set': ({ folderId, ...patch }) => {
       requireFolder(folderId);

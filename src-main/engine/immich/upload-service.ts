@@ -8,6 +8,7 @@ import {
   type ImmichSettingsSetInput,
   type ImmichStatus,
   type ImmichTestResult,
+  type ImmichUploadOutput,
   type Photo,
   type UploadProgress,
   type UploadState,
@@ -144,9 +145,33 @@ export class UploadService {
     return this.uploads.setFolderSettings(folderId, FolderUploadSettings.parse({ ...current, ...defined }));
   }
 
+  /** The folder's settings (or the library default), unless the photographer sent this photo from a selection. */
   settingsFor(photo: Photo): FolderUploadSettings {
-    if (photo.folderId !== null) return this.uploads.folderSettings(photo.folderId);
-    return FolderUploadSettings.parse(this.#options.defaultUpload ?? {});
+    const base = photo.folderId !== null ? this.uploads.folderSettings(photo.folderId) : FolderUploadSettings.parse(this.#options.defaultUpload ?? {});
+    const requested = this.uploads.requestedFor(photo.id);
+    return requested ? { ...base, what: requested, approvalRequired: false } : base;
+  }
+
+  /**
+   * "Upload" on a selection: these photos go now. A folder that uploads keeps its choice of files;
+   * one that does not sends original + processed; asking is the approval.
+   */
+  requestUpload(photoIds: number[]): ImmichUploadOutput {
+    if (this.serverUrl() === null) throw new ApiError('immich-not-configured', 'No Immich server is set. Add one under Settings > Immich, then upload again.');
+    const skipped: ImmichUploadOutput['skipped'] = [];
+    let queued = 0;
+    for (const photoId of photoIds) {
+      const photo = this.#options.library.photos.get(photoId);
+      if (!photo) skipped.push({ photoId, message: `There is no photo ${photoId} in this library.` });
+      else if (!photo.originalPath || (photo.error && !photo.error.code.startsWith('immich-'))) skipped.push({ photoId, message: `${photo.fileName} could not be read, so there is nothing to upload.` });
+      else {
+        const folderWhat = this.settingsFor(photo).what;
+        this.uploads.request(photoId, folderWhat === 'none' ? 'both' : folderWhat);
+        this.#queue(photoId);
+        queued++;
+      }
+    }
+    return { queued, skipped };
   }
 
   /** The client for the configured server, or an AppError saying what to set up. */

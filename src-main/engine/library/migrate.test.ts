@@ -73,6 +73,10 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // Job indexes (008-job-indexes.ts): no rows of their own.
   8: () => {},
+  // A photo sent to Immich from a selection (009-upload-request.ts).
+  9: (db) => {
+    db.prepare(`UPDATE uploads SET requested = 'original' WHERE photo_id = 7`).run();
+  },
 };
 
 const RECIPE = {

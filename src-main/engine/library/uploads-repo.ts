@@ -1,4 +1,4 @@
-import { FolderUploadSettings, type AppError, type UploadCounts, type UploadState } from '../../contract/index.ts';
+import { FolderUploadSettings, RequestedUpload, type AppError, type UploadCounts, type UploadState } from '../../contract/index.ts';
 import type { Db } from './database.ts';
 
 /** Mirrors immich/pair-upload.ts PairState (the library does not import the uploader). */
@@ -78,6 +78,8 @@ export class UploadsRepo {
   #toQueue;
   #folderGet;
   #folderSet;
+  #requested;
+  #request;
 
   constructor(db: Db) {
     this.#get = db.prepare<[number], Row>('SELECT * FROM uploads WHERE photo_id = ?');
@@ -102,6 +104,8 @@ export class UploadsRepo {
         ORDER BY p.id`)
       .pluck();
     this.#folderGet = db.prepare<[number], string>('SELECT settings_json FROM folder_uploads WHERE folder_id = ?').pluck();
+    this.#requested = db.prepare<[number], string | null>('SELECT requested FROM uploads WHERE photo_id = ?').pluck();
+    this.#request = db.prepare<[string, string, number]>('UPDATE uploads SET requested = ?, updated_at = ? WHERE photo_id = ?');
     this.#folderSet = db.prepare<[number, string]>(
       'INSERT INTO folder_uploads (folder_id, settings_json) VALUES (?, ?) ON CONFLICT (folder_id) DO UPDATE SET settings_json = excluded.settings_json',
     );
@@ -110,6 +114,17 @@ export class UploadsRepo {
   get(photoId: number): UploadRecord | null {
     const row = this.#get.get(photoId);
     return row ? toRecord(row) : null;
+  }
+
+  /** What the photographer asked to send for this photo from a selection, or null: its folder decides. */
+  requestedFor(photoId: number): RequestedUpload | null {
+    return RequestedUpload.nullable().catch(null).parse(this.#requested.get(photoId) ?? null);
+  }
+
+  /** Records "send this photo now" (the row is created when missing). */
+  request(photoId: number, what: RequestedUpload): void {
+    this.ensure(photoId);
+    this.#request.run(what, new Date().toISOString(), photoId);
   }
 
   /** The row for a photo, created 'queued' when missing. */

@@ -5,7 +5,7 @@ import type { Transport } from '../transport/index.ts';
 import { ApplyProgress } from './ApplyProgress.tsx';
 import { usePresets } from './preset-store.ts';
 
-/** Actions on the grid selection: apply a preset, approve or reject the AI crops, rate, re-analyse. */
+/** Actions on the grid selection: apply a preset, approve or reject the AI crops, rate, re-analyse, upload. */
 export function BatchBar({ transport }: { transport: Transport }) {
   const selection = useLibrary((s) => s.selection);
   const [note, setNote] = useState<string | null>(null);
@@ -32,6 +32,10 @@ export function BatchBar({ transport }: { transport: Transport }) {
     return failures.length ? `${done(decided)} ${failures.length} failed: ${failures[0]}` : done(decided);
   };
   const approveAll = () => decideAll('recipe.approve', (n) => `Approved ${n} photos; their final renders are queued.`);
+  const uploadAll = async () => {
+    const { queued, skipped } = await transport.call('immich.upload', { photoIds: ids });
+    return `Sending ${queued} photos to Immich.${skipped.length ? ` ${skipped.length} cannot go: ${skipped[0]!.message}` : ''}`;
+  };
   const rejectAll = () => decideAll('recipe.reject', (n) => `Turned down the AI crops of ${n} photos; they keep their full frame.`);
   return (
     <div className="batch-bar" role="toolbar" aria-label="Batch actions">
@@ -63,6 +67,9 @@ export function BatchBar({ transport }: { transport: Transport }) {
           </select>
           <button type="button" className="button" onClick={() => void run(async () => `Re-analysing ${(await transport.call('analysis.rerun', { photoIds: ids })).queued} photos.`, 'Re-analysis was not queued.')}>
             Re-analyse
+          </button>
+          <button type="button" className="button" onClick={() => void run(uploadAll, 'The upload was not queued.')}>
+            Upload
           </button>
         </>
       )}

@@ -7,8 +7,9 @@ import { migration005 } from './005-photo-rating-flag.ts';
 import { migration006 } from './006-uploads.ts';
 import { migration007 } from './007-folder-policy.ts';
 import { migration008 } from './008-job-indexes.ts';
+import { migration009 } from './009-upload-request.ts';
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 
 export type { Migration };
