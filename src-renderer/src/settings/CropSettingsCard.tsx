@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { CropAspect, type CropSettings } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { ASPECTS } from '../editor/crop-math.ts';
-import { errorText, useEngineValue } from './use-engine.ts';
+import { useEngineSetting } from './use-engine.ts';
 import { FormError } from '../components/FormError.tsx';
 
 const aspectLabel = (aspect: CropAspect) => {
@@ -12,23 +11,11 @@ const aspectLabel = (aspect: CropAspect) => {
 
 /** Library-wide AI crop choices; a watched folder can set its own review rule. */
 export function CropSettingsCard({ transport }: { transport: Transport }) {
-  const crop = useEngineValue<CropSettings>(transport, () => transport.call('crop.settings.get', {}), 'The AI crop settings could not be read.');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const crop = useEngineSetting<CropSettings>(transport, () => transport.call('crop.settings.get', {}), 'The AI crop settings could not be read.');
+  const { busy } = crop;
   const settings = crop.value;
-  // Shown at once (a checkbox must follow the click); the engine's answer, or a reload on error, settles it.
-  const apply = (update: Partial<CropSettings>) => {
-    if (settings) crop.set({ ...settings, ...update });
-    setBusy(true);
-    setError(null);
-    transport
-      .call('crop.settings.set', update)
-      .then(crop.set, (caught: unknown) => {
-        setError(errorText(caught, 'The AI crop setting could not be changed. Try again.'));
-        crop.reload();
-      })
-      .finally(() => setBusy(false));
-  };
+  const apply = (update: Partial<CropSettings>) =>
+    crop.change(settings && { ...settings, ...update }, () => transport.call('crop.settings.set', update), 'The AI crop setting could not be changed. Try again.');
   const percent = settings?.autoApprove === null || settings?.autoApprove === undefined ? null : Math.round(settings.autoApprove * 100);
 
   return (
@@ -69,7 +56,7 @@ export function CropSettingsCard({ transport }: { transport: Transport }) {
           <p className="field-note">A watched folder can choose its own review rule above; this one applies to the others and to <code>lightbox process</code>.</p>
         </div>
       )}
-      <FormError message={crop.error ?? error} />
+      <FormError message={crop.problem} />
     </section>
   );
 }

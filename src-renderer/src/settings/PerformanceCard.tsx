@@ -1,7 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { PerformanceStatus, WorkerCounts, WorkerKind } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
-import { errorText, useEngineValue } from './use-engine.ts';
+import { useEngineSetting } from './use-engine.ts';
 import { FormError } from '../components/FormError.tsx';
 
 const KIND_TEXT: Record<WorkerKind, { label: string; hint: string }> = {
@@ -14,27 +14,17 @@ const KINDS = Object.keys(KIND_TEXT) as WorkerKind[];
 
 /** Worker counts per kind of job; the engine applies a change to the running queue at once. */
 export function PerformanceCard({ transport }: { transport: Transport }) {
-  const perf = useEngineValue<PerformanceStatus>(transport, () => transport.call('performance.get', {}), 'The worker counts could not be read.');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const perf = useEngineSetting<PerformanceStatus>(transport, () => transport.call('performance.get', {}), 'The worker counts could not be read.');
+  const { busy } = perf;
   const status = perf.value;
   // The upload limit adapts to the server: refresh it with the upload totals.
   const reload = perf.reload;
   useEffect(() => transport.on('upload.totals', () => reload()), [transport, reload]);
 
-  // The chosen count shows at once (a select must follow the pick); the engine's answer, or a reload on error, settles it.
   const apply = (update: Partial<WorkerCounts> & { reset?: boolean }) => {
     const { reset, ...counts } = update;
-    if (status && !reset) perf.set({ ...status, workers: { ...status.workers, ...counts } });
-    setBusy(true);
-    setError(null);
-    transport
-      .call('performance.set', update)
-      .then(perf.set, (caught: unknown) => {
-        setError(errorText(caught, 'The worker count could not be changed. Try again.'));
-        perf.reload();
-      })
-      .finally(() => setBusy(false));
+    const shown = status && !reset ? { ...status, workers: { ...status.workers, ...counts } } : null;
+    perf.change(shown, () => transport.call('performance.set', update), 'The worker count could not be changed. Try again.');
   };
 
   return (
@@ -71,7 +61,7 @@ export function PerformanceCard({ transport }: { transport: Transport }) {
           </div>
         </>
       )}
-      <FormError message={error ?? perf.error} />
+      <FormError message={perf.problem} />
     </section>
   );
 }

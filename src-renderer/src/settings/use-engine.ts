@@ -55,3 +55,33 @@ export function formatSize(bytes: number | null): string {
   if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
   return `${bytes} B`;
 }
+
+export type EngineSetting<T> = EngineValue<T> & {
+  busy: boolean;
+  /** The error of the last change, else of the last load. */
+  problem: string | null;
+  /**
+   * Shows `shown` at once (a select or checkbox must follow the click), then the engine's answer to
+   * `send`; on a refusal the engine's sentence (or `failure`) and a fresh read put the truth back.
+   */
+  change(shown: T | null, send: () => Promise<T>, failure: string): void;
+};
+
+/** A settings card's value that the photographer also changes. */
+export function useEngineSetting<T>(transport: Transport, load: () => Promise<T>, failure: string): EngineSetting<T> {
+  const engine = useEngineValue<T>(transport, load, failure);
+  const [busy, setBusy] = useState(false);
+  const [changeError, setChangeError] = useState<string | null>(null);
+  const change = (shown: T | null, send: () => Promise<T>, refused: string) => {
+    if (shown) engine.set(shown);
+    setBusy(true);
+    setChangeError(null);
+    send()
+      .then(engine.set, (caught: unknown) => {
+        setChangeError(errorText(caught, refused));
+        engine.reload();
+      })
+      .finally(() => setBusy(false));
+  };
+  return { ...engine, busy, problem: changeError ?? engine.error, change };
+}
