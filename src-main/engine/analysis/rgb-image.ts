@@ -44,16 +44,7 @@ export type Letterbox = {
  * that a point in the square maps back to the region exactly: x_region = (x - padX) / innerW.
  */
 export async function letterbox(image: RgbImage, region: Region, size: number): Promise<Letterbox> {
-  const scale = size / Math.max(region.width, region.height);
-  const innerW = Math.max(1, Math.min(size, Math.round(region.width * scale)));
-  const innerH = Math.max(1, Math.min(size, Math.round(region.height * scale)));
-  const padX = Math.floor((size - innerW) / 2);
-  const padY = Math.floor((size - innerH) / 2);
-  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .extract(region)
-    .resize({ width: innerW, height: innerH, fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, padX, padY, innerW, innerH } = await letterboxPixels(image, region, size);
   const tensor = new Float32Array(size * size * 3).fill(-1);
   for (let y = 0; y < innerH; y++) {
     let src = y * innerW * 3;
@@ -61,4 +52,20 @@ export async function letterbox(image: RgbImage, region: Region, size: number): 
     for (let i = 0; i < innerW * 3; i++) tensor[dst++] = data[src++]! / 127.5 - 1;
   }
   return { tensor, padX, padY, innerW, innerH };
+}
+
+export type LetterboxPixels = { data: Buffer; padX: number; padY: number; innerW: number; innerH: number };
+
+/**
+ * The RGB pixels of `region` (the whole image when null) scaled to fit a size x size square keeping
+ * its aspect, and where they sit in it (centred). Each model packs them into its own tensor layout.
+ */
+export async function letterboxPixels(image: RgbImage, region: Region | null, size: number): Promise<LetterboxPixels> {
+  const { width, height } = region ?? image;
+  const scale = size / Math.max(width, height);
+  const innerW = Math.max(1, Math.min(size, Math.round(width * scale)));
+  const innerH = Math.max(1, Math.min(size, Math.round(height * scale)));
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+  const { data } = await (region ? pipeline.extract(region) : pipeline).resize({ width: innerW, height: innerH, fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  return { data, padX: Math.floor((size - innerW) / 2), padY: Math.floor((size - innerH) / 2), innerW, innerH };
 }

@@ -24,9 +24,8 @@
  * the only gain a converter could bring (onnxruntime speed) would not change what the user waits for.
  * If a faster detector is ever needed, an ONNX one from its home beats converting this one.
  */
-import sharp from 'sharp';
 import { getPool, type OnnxPool } from '../onnx-pool.ts';
-import type { RgbImage } from '../rgb-image.ts';
+import { letterboxPixels, type RgbImage } from '../rgb-image.ts';
 import { COCO_LABELS } from './coco-labels.ts';
 import { classwiseNms, decodeHeads, NANODET_STRIDES, type Candidate } from './nanodet-decode.ts';
 
@@ -74,15 +73,7 @@ export type ObjectInput = {
  * coffee cup scores higher (0.52 vs 0.31). The bars hold the mean colour, i.e. 0 after normalisation.
  */
 export async function objectInput(image: RgbImage, size = OBJECT_INPUT_SIZE): Promise<ObjectInput> {
-  const scale = size / Math.max(image.width, image.height);
-  const innerW = Math.max(1, Math.min(size, Math.round(image.width * scale)));
-  const innerH = Math.max(1, Math.min(size, Math.round(image.height * scale)));
-  const padX = Math.floor((size - innerW) / 2);
-  const padY = Math.floor((size - innerH) / 2);
-  const { data } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize({ width: innerW, height: innerH, fit: 'fill' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, padX, padY, innerW, innerH } = await letterboxPixels(image, null, size);
   const plane = size * size;
   const tensor = new Float32Array(3 * plane);
   for (let y = 0; y < innerH; y++) {
