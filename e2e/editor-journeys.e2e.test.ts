@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, readManifest } from '../test-support/corpus.ts';
-import { connectApi, type ApiClient } from './api-client.ts';
+import type { ApiClient } from './api-client.ts';
 import { SCREENSHOTS } from './headless-server.ts';
 import { openUiSession, type UiSession } from './ui-session.ts';
 import { editedBrightness, openPhoto, waitForEditedPreview } from './editor-helpers.ts';
@@ -34,14 +34,11 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
   beforeAll(async () => {
     session = await openUiSession('editor', { viewport: { width: 1400, height: 860 } });
     ({ watch, library } = session);
-    api = await connectApi(session.server.url);
+    api = await session.connectApi();
     page = await session.newPage();
   }, 120_000);
 
-  afterAll(async () => {
-    api?.close();
-    await session?.close();
-  }, 60_000);
+  afterAll(() => session?.close(), 60_000);
 
   /** The photo is rendered, and the processed file has the approved crop's aspect (in pixels of the oriented original). */
   async function expectRenderedWithCrop(photoId: number): Promise<void> {

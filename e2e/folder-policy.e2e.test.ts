@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../test-support/corpus.ts';
-import { connectApi, type ApiClient } from './api-client.ts';
+import type { ApiClient } from './api-client.ts';
 import { openPhoto, waitForEditedPreview } from './editor-helpers.ts';
 import { SCREENSHOTS } from './headless-server.ts';
 import { openUiSession, type UiSession } from './ui-session.ts';
@@ -26,16 +26,13 @@ describe.skipIf(!hasCorpus)('folder processing policy (headless server, Chromium
   beforeAll(async () => {
     session = await openUiSession('policy', { viewport: { width: 1280, height: 900 } });
     ({ watch } = session);
-    api = await connectApi(session.server.url);
+    api = await session.connectApi();
     presetId = (await api.call('presets.import', { json: JSON.stringify(WARM) })).id;
     await api.call('presets.import', { json: JSON.stringify(COOL) });
     page = await session.newPage();
   }, 120_000);
 
-  afterAll(async () => {
-    api?.close();
-    await session?.close();
-  }, 60_000);
+  afterAll(() => session?.close(), 60_000);
 
   it('sets presets and crop review in Settings; a photo dropped in the folder gets the preset step and waits for review', async () => {
     if (!session || !api) throw new Error('the session did not start');

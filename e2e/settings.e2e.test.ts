@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../test-support/corpus.ts';
-import { connectApi, type ApiClient } from './api-client.ts';
+import type { ApiClient } from './api-client.ts';
 import { SCREENSHOTS, pickJpegs } from './headless-server.ts';
 import { openUiSession, type UiSession } from './ui-session.ts';
 import { startImmichDouble, type ImmichDouble } from './immich-double/index.ts';
@@ -83,14 +83,13 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
         process.env.LIGHTBOX_MODELS_DIR = await modelsFolder(dir, modelHome!.url);
       },
     });
-    api = await connectApi(session.server.url);
+    api = await session.connectApi();
     page = await session.newPage();
     await page.goto(session.server.url);
     await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
   }, 120_000);
 
   afterAll(async () => {
-    api?.close();
     await session?.close();
     await double?.close();
     if (modelHome) await new Promise((resolve) => modelHome!.server.close(resolve));

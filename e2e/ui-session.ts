@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { connectApi, type ApiClient } from './api-client.ts';
 import { SCREENSHOTS, assertPrerequisites, launchChromium, startServer, stopServer, type RunningServer } from './headless-server.ts';
 
 export type SessionPaths = { dir: string; watch: string; library: string };
@@ -13,6 +14,8 @@ export type UiSession = SessionPaths & {
   context: BrowserContext;
   /** A tab whose page errors and console errors reach the test output, so a broken UI says why. */
   newPage(): Promise<Page>;
+  /** The engine's API over the server's WebSocket, for checking what the UI did; closed with the session. */
+  connectApi(): Promise<ApiClient>;
   close(): Promise<void>;
 };
 
@@ -26,7 +29,9 @@ export async function openUiSession(prefix: string, options: { viewport?: { widt
   const paths = { dir, watch: path.join(dir, 'watch'), library: path.join(dir, 'library') };
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
+  const clients: ApiClient[] = [];
   const close = async () => {
+    for (const client of clients) client.close();
     await browser?.close();
     if (server) await stopServer(server.child);
     await rm(dir, { recursive: true, force: true });
@@ -44,7 +49,13 @@ export async function openUiSession(prefix: string, options: { viewport?: { widt
       page.on('console', (message) => message.type() === 'error' && console.error('[page console]', message.text()));
       return page;
     };
-    return { ...paths, server, browser, context, newPage, close };
+    const url = server.url;
+    const api = async () => {
+      const client = await connectApi(url);
+      clients.push(client);
+      return client;
+    };
+    return { ...paths, server, browser, context, newPage, connectApi: api, close };
   } catch (error) {
     await close();
     throw error;
