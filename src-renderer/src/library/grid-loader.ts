@@ -1,6 +1,6 @@
 import { ApiError, type Photo, type Unsubscribe } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
-import { toPhotoQuery, useLibrary } from './library-store.ts';
+import { toPhotoQuery, useLibrary, type GridQuery } from './library-store.ts';
 
 export const PAGE_SIZE = 150;
 /** Photos beyond the rendered range each way whose pages are loaded ahead of the scroll. */
@@ -26,6 +26,8 @@ export class GridLoader {
   /** When an event last patched each photo: a page asked for before that carries an older copy. */
   #patchedAt = new Map<number, number>();
   #patches = new Map<number, Photo>();
+  /** The query the selection was last checked against (see reload). */
+  #prunedFor: GridQuery | null = null;
 
   constructor(transport: Transport) {
     this.#transport = transport;
@@ -50,6 +52,7 @@ export class GridLoader {
       const pages = await listed;
       if (generation !== this.#generation) return;
       const total = pages[0]?.total ?? 0;
+      const before = useLibrary.getState().total;
       useLibrary.getState().replaceList(total, pages.map((page) => ({ offset: page.offset, photos: this.#fresher(page.photos, askedAt) })));
       counts.then(
         (value) => generation === this.#generation && useLibrary.getState().setCounts(value),
@@ -59,7 +62,10 @@ export class GridLoader {
       );
       // The view was scrolled past the end of a shorter list: load what is there now.
       if (offsets[0] !== undefined && offsets[0] >= total && total > 0) this.ensureRange(Math.max(0, total - PAGE_SIZE), total - 1);
-      if (useLibrary.getState().selection.size > 0) await this.#keepSelectionInView(generation);
+      // Photos can only have left the view when the filter changed or the count went down: a live
+      // refresh during an import (every 400 ms, the count growing) asks for no id list.
+      const left = query !== this.#prunedFor || total < before;
+      if (left && useLibrary.getState().selection.size > 0) await this.#keepSelectionInView(generation, query);
     } catch (error) {
       if (generation !== this.#generation) return;
       useLibrary.getState().setListError(message(error, 'The photo list could not be loaded.'));
@@ -169,9 +175,10 @@ export class GridLoader {
    * A batch action works on the selection, so the selection never holds photos the filter hides:
    * "21 selected" over a grid of 20 would apply a preset to a photo the photographer cannot see.
    */
-  async #keepSelectionInView(generation: number): Promise<void> {
+  async #keepSelectionInView(generation: number, query: GridQuery): Promise<void> {
     const inView = new Set(await this.allIds());
     if (generation !== this.#generation) return;
+    this.#prunedFor = query;
     const { selection, setSelection } = useLibrary.getState();
     const kept = [...selection].filter((id) => inView.has(id));
     if (kept.length !== selection.size) setSelection(new Set(kept));
