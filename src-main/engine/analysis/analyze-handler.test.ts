@@ -89,6 +89,27 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     expect(rows().quality!.updatedAt > first.quality!.updatedAt).toBe(true);
   }, 60_000);
 
+  it('runs an extra that became due while the job ran (a model installed meanwhile), once', async () => {
+    pool = new OnnxPool();
+    const ran: string[] = [];
+    let installed = false;
+    const extra = {
+      // Not due when the job starts; due from the moment the faces ran (the model "arrives" mid-job).
+      needed: async () => installed && !ran.includes('clip'),
+      run: async ({ rgb }: { rgb: { width: number } }) => void ran.push(rgb.width > 0 ? 'clip' : 'no pixels'),
+    };
+    const run = createAnalyzeHandler({
+      library, layout, pool, subjectEnabled: () => false, extras: [extra],
+      changed: (_id, status) => {
+        if (status === 'analysing') installed = true;
+      },
+    });
+    await run({ photoId, force: false }, ctx);
+    expect(ran).toEqual(['clip']);
+    await run({ photoId, force: false }, ctx);
+    expect(ran).toEqual(['clip']);
+  });
+
   it('records damaged weights on the faces row and fails the job permanently', async () => {
     const models = path.join(dir.path, 'models');
     await mkdir(path.join(models, 'weights'), { recursive: true });

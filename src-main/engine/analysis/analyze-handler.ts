@@ -110,6 +110,9 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject, objects));
       // Extras record their own status and errors on their rows; they never fail the job.
       for (const extra of extras) await extra.run({ sha256, rgb });
+      // A model installed while this job ran (CLIP) queued this photo, and that job was folded into
+      // this running one by its dedupe key: what became due meanwhile runs now, on these pixels.
+      for (const extra of deps.extras ?? []) if (!extras.includes(extra) && (await extra.needed(sha256))) await extra.run({ sha256, rgb });
     } catch (error) {
       const e = errorOf(error);
       // An unreadable original fails every task that was waiting for its pixels.
