@@ -28,7 +28,7 @@ export function CropTools({ transport }: { transport: Transport }) {
           </button>
         ))}
       </div>
-      <label className="control">
+      <label className="edit-control">
         <span>Straighten</span>
         <input type="range" min={-45} max={45} step={0.1} value={cropDraft.angle} aria-label="Straighten" onChange={(e) => setBox({ ...cropDraft, angle: Number(e.target.value) })} />
         <input type="number" min={-45} max={45} step={0.1} value={cropDraft.angle} aria-label="Straighten degrees" onChange={(e) => setBox({ ...cropDraft, angle: Math.max(-45, Math.min(45, Number(e.target.value) || 0)) })} />

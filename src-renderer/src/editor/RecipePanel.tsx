@@ -73,7 +73,7 @@ export function RecipePanel({ transport, onSavePreset }: { transport: Transport;
           <StepRow key={i} transport={transport} index={i} step={step} />
         ))}
       </ol>
-      <label className="control add-step">
+      <label className="edit-control add-step">
         <span>Add</span>
         <select
           aria-label="Add adjustment"

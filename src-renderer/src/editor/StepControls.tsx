@@ -37,7 +37,7 @@ function ControlView({ transport, index, step, control }: Props & { control: Con
       return <RangeControl transport={transport} index={index} step={step} slider={control} label={label} />;
     case 'choice':
       return (
-        <label className="control">
+        <label className="edit-control">
           <span>{control.label}</span>
           <select aria-label={label} value={String(value)} onChange={(e) => commit(control.options.find((o) => String(o.value) === e.target.value)?.value)}>
             {control.options.map((o) => (
@@ -50,7 +50,7 @@ function ControlView({ transport, index, step, control }: Props & { control: Con
       );
     case 'toggle':
       return (
-        <label className="control toggle">
+        <label className="edit-control toggle">
           <input type="checkbox" aria-label={label} checked={value === true} onChange={(e) => commit(e.target.checked)} />
           <span>{control.label}</span>
         </label>
@@ -59,7 +59,7 @@ function ControlView({ transport, index, step, control }: Props & { control: Con
     case 'colour':
       // Typing and picking only preview; leaving the field (or Enter) stores one revision, not one per key.
       return (
-        <label className="control">
+        <label className="edit-control">
           <span>{control.label}</span>
           <input
             type={control.kind === 'colour' ? 'color' : 'text'}
@@ -74,7 +74,7 @@ function ControlView({ transport, index, step, control }: Props & { control: Con
       );
     case 'pixels':
       return (
-        <label className="control">
+        <label className="edit-control">
           <span>{control.label}</span>
           <input
             type="number"
@@ -100,7 +100,7 @@ function RangeControl({ transport, index, step, slider, label }: Props & { slide
   const clamp = (v: number) => Math.min(slider.max, Math.max(slider.min, v));
   const decimals = slider.step < 0.01 ? 3 : 2;
   return (
-    <label className="control">
+    <label className="edit-control">
       <span>{slider.label}</span>
       <input
         type="range"
