@@ -261,7 +261,7 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
       await expect.poll(() => loupes.count()).toBe(0);
     }
 
-    await page.getByRole('searchbox', { name: 'Search file names' }).fill('j2-');
+    await page.getByRole('searchbox', { name: 'Search photos' }).fill('j2-');
     const grid = page.getByRole('grid', { name: 'Photos' });
     // The filter has applied: journey 1's photo left the grid and the count is the filtered one.
     await expect.poll(() => grid.getByRole('gridcell', { name: /^j1-/ }).count(), { timeout: 30_000 }).toBe(0);

@@ -86,16 +86,16 @@ describe.skipIf(!hasCorpus)('review window (headless server, Chromium)', () => {
     await expect.poll(() => grid.getByRole('gridcell').count()).toBe(2);
     expect(await grid.getByRole('gridcell', { name: names[3] }).count()).toBe(1);
 
-    await page.getByRole('searchbox', { name: 'Search file names' }).fill('SONY_A7');
+    await page.getByRole('searchbox', { name: 'Search photos' }).fill('SONY_A7');
     await expect.poll(() => grid.getByRole('gridcell').count()).toBe(1);
     // Stage counts follow the text filter; "All" counts every stage under it.
     await expect.poll(() => chipCount(page, 'All')).toBe(1);
 
-    await page.getByRole('searchbox', { name: 'Search file names' }).fill('no such photo');
+    await page.getByRole('searchbox', { name: 'Search photos' }).fill('no such photo');
     await page.getByRole('heading', { name: 'No photos match these filters' }).waitFor();
     await page.getByRole('button', { name: 'Clear all filters' }).click();
     await expect.poll(() => grid.getByRole('gridcell').count()).toBe(4);
-    expect(await page.getByRole('searchbox', { name: 'Search file names' }).inputValue()).toBe('');
+    expect(await page.getByRole('searchbox', { name: 'Search photos' }).inputValue()).toBe('');
   });
 
   it('opens the loupe with the keyboard, steps through photos, zooms and returns', async () => {

@@ -1,13 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusPath, hasCorpus, projectRoot } from '../test-support/corpus.ts';
+import { corpusPath, hasCorpus } from '../test-support/corpus.ts';
 import type { ApiClient } from './api-client.ts';
 import { SCREENSHOTS, pickJpegs } from './headless-server.ts';
+import { modelsFolder } from './models-folder.ts';
 import { openUiSession, type UiSession } from './ui-session.ts';
 import { startImmichDouble, type ImmichDouble } from './immich-double/index.ts';
 
@@ -34,21 +35,9 @@ async function startModelHome(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/**
- * A models folder of this test's own: the repo's manifest and bundled weights (linked, not copied),
- * plus a downloadable stand-in whose home is the loopback server. Downloads land here, never in the repo.
- */
-async function modelsFolder(dir: string, home: string): Promise<string> {
-  const models = path.join(dir, 'models');
-  await mkdir(path.join(models, 'weights'), { recursive: true });
-  const manifest = JSON.parse(await readFile(path.join(projectRoot, 'models/manifest.json'), 'utf8')) as {
-    models: Array<{ file: string; companions?: Array<{ file: string }> }>;
-    downloads: unknown[];
-  };
-  for (const file of manifest.models.flatMap((m) => [m.file, ...(m.companions ?? []).map((c) => c.file)])) {
-    await symlink(path.join(projectRoot, 'models/weights', file), path.join(models, 'weights', file));
-  }
-  manifest.downloads.push({
+/** The stand-in aesthetic head, served by the slow loopback home above. */
+function headDownload(home: string) {
+  return {
     id: 'test-aesthetic-head',
     version: '1',
     task: 'aesthetic',
@@ -57,9 +46,7 @@ async function modelsFolder(dir: string, home: string): Promise<string> {
     licenceUrl: 'https://spdx.org/licenses/MIT.html',
     home: `${home}/`,
     files: [{ name: 'head.onnx', url: `${home}/head.onnx`, bytes: HEAD.length, sha256: createHash('sha256').update(HEAD).digest('hex') }],
-  });
-  await writeFile(path.join(models, 'manifest.json'), JSON.stringify(manifest));
-  return models;
+  };
 }
 
 describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performance (headless server, Chromium)', () => {
@@ -80,7 +67,7 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
       // The server inherits this process's environment (headless-server.ts); this file runs in its own fork.
       prepare: async (paths) => {
         ({ dir, watch } = paths);
-        process.env.LIGHTBOX_MODELS_DIR = await modelsFolder(dir, modelHome!.url);
+        process.env.LIGHTBOX_MODELS_DIR = await modelsFolder(dir, [headDownload(modelHome!.url)]);
       },
     });
     api = await session.connectApi();

@@ -89,6 +89,8 @@ export const events = {
   'upload.totals': UploadTotals,
   'immich.status': ImmichStatus,
   'models.progress': ModelsProgress,
+  /** A download finished and checked out: windows that offer what it enables (search by meaning) ask again. */
+  'models.installed': z.object({ id: z.string() }),
 } as const;
 
 export type Commands = typeof commands;

@@ -94,8 +94,15 @@ export const PhotoFilter = z.object({
   /** Inclusive days on the capture date; photos without a capture date do not match a date range. */
   from: DayString.optional(),
   to: DayString.optional(),
-  /** Case-insensitive substring of the file name. */
+  /**
+   * What to look for: a case-insensitive substring of the file name, or words (accents ignored,
+   * the last one as a prefix while it is being typed) from the photo's title, description,
+   * keywords, camera and lens, and from what analysis found in it (object keywords, CLIP tags,
+   * caption).
+   */
   text: z.string().max(200).optional(),
+  /** Also find photos whose CLIP embedding is close to the text's (needs the CLIP model installed). */
+  semantic: z.boolean().optional(),
   /** At least this many stars. */
   minRating: z.number().int().min(1).max(5).optional(),
   /** `none`: neither picked nor rejected. */
@@ -116,7 +123,8 @@ export const FlagPhotosInput = z.object({ ids: PhotoIds, flag: PhotoFlag.nullabl
 export type RatePhotosInput = z.infer<typeof RatePhotosInput>;
 export type FlagPhotosInput = z.infer<typeof FlagPhotosInput>;
 
-export const PhotoSortKey = z.enum(['captured', 'imported', 'name']);
+/** `relevance`: semantic search's ranking (best first), then the photos that matched by words. */
+export const PhotoSortKey = z.enum(['captured', 'imported', 'name', 'relevance']);
 export type PhotoSortKey = z.infer<typeof PhotoSortKey>;
 
 export const PhotoQuery = PhotoFilter.extend({

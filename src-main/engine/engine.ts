@@ -117,6 +117,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     manager: new ModelManager({ modelsDir: config.tuning?.models?.dir, installRoot: config.tuning?.models?.installRoot }),
     progress: (event) => bus.emit('models.progress', event),
     installed: (id) => {
+      bus.emit('models.installed', { id });
       if (config.tuning?.analysis?.enabled === false) return;
       // CLIP's rows and an aesthetic head's rows are both keyed by the installed model's id.
       for (const photoId of library.analysis.photosWithout(id)) enqueueAnalyze(photoId, false);
@@ -200,7 +201,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     bus.emit('folder.changed', { folders: list });
     if (watching && started) await hotFolders.sync(list);
   }, (presetId) => library.presets.get(presetId) !== null);
-  const photos = new PhotosService(library.photos, library.files, photoChanged);
+  const photos = new PhotosService(library.photos, library.files, photoChanged, (text) => semantic.similarPhotos(text));
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
   for (const dir of config.watch ?? []) await folders.add({ path: dir });

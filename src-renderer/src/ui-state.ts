@@ -34,6 +34,7 @@ function validQuery(query: unknown): GridQuery {
     from: text('from'),
     to: text('to'),
     text: text('text'),
+    semantic: q.semantic === true,
     minRating: typeof q.minRating === 'number' && q.minRating >= 1 && q.minRating <= 5 ? q.minRating : null,
     flag: q.flag === 'pick' || q.flag === 'reject' || q.flag === 'none' ? q.flag : null,
     sort: PhotoSortKey.safeParse(q.sort).data ?? DEFAULT_QUERY.sort,

@@ -79,6 +79,18 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
     expect(analysis.people!.moderation!.classes.map((c) => c.label).sort()).toEqual(['Drawing', 'Hentai', 'Neutral', 'Porn', 'Sexy']);
   });
 
+  it('the search box finds each photo by the keywords its objects suggest, and not the others', async () => {
+    expect(analysis.people!.keywords).toContain('person');
+    for (const [key, a] of Object.entries(analysis)) {
+      for (const keyword of a.keywords) {
+        const found = (await engine.api.call('photos.list', { text: keyword })).photos.map((p) => p.id);
+        expect(found, `"${keyword}" finds ${key}`).toContain(photo[key]!.id);
+        const without = Object.keys(analysis).filter((k) => !analysis[k]!.keywords.includes(keyword) && !photo[k]!.fileName.includes(keyword));
+        for (const other of without) expect(found, `"${keyword}" does not find ${other}`).not.toContain(photo[other]!.id);
+      }
+    }
+  });
+
   it('finds the two faces and proposes crops that keep both, inside the photo', () => {
     const a = analysis.people!;
     expect(a.faces).toHaveLength(2);

@@ -56,6 +56,7 @@ export class AnalysisRepo {
   #hashed;
   #byModel;
   #withoutModel;
+  #modelGeneration;
 
   constructor(db: Db) {
     this.#one = db.prepare<[string, string], Raw>('SELECT * FROM analysis_results WHERE sha256 = ? AND model = ?');
@@ -82,6 +83,11 @@ export class AnalysisRepo {
       SELECT p.id AS photoId, r.result_json AS result FROM photos p
       JOIN analysis_results r ON r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed'
       WHERE r.result_json IS NOT NULL ORDER BY p.id`);
+    // Changes whenever a photo gains, loses or renews a completed result of the model: a cache of
+    // decoded embeddings is still good while this stays the same.
+    this.#modelGeneration = db.prepare<[string], { n: number; at: string | null; ids: number | null }>(`
+      SELECT COUNT(*) AS n, MAX(r.updated_at) AS at, TOTAL(p.id) AS ids FROM photos p
+      JOIN analysis_results r ON r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed'`);
     this.#withoutModel = db.prepare<[string], number>(`
       SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL AND NOT EXISTS (
         SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed') ORDER BY p.id`).pluck();
@@ -89,6 +95,11 @@ export class AnalysisRepo {
 
   completedByModel(model: string): Array<{ photoId: number; result: unknown }> {
     return this.#byModel.all(model).map((r) => ({ photoId: r.photoId, result: JSON.parse(r.result) }));
+  }
+
+  modelGeneration(model: string): string {
+    const g = this.#modelGeneration.get(model)!;
+    return `${g.n}:${g.at ?? ''}:${g.ids ?? 0}`;
   }
 
   photosWithout(model: string): number[] {

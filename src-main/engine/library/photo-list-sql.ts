@@ -1,12 +1,17 @@
 import type { PhotoFilter, PhotoQuery, PhotoSortKey } from '../../contract/index.ts';
 import { PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
+import { ftsQuery } from './search-words.ts';
 
 /** Named parameters every list/count/ids statement takes; null means "not filtered on". */
 export type FilterParams = {
   folderId: number | null;
   from: string | null;
   toExclusive: string | null;
+  /** The search text as a LIKE pattern on the file name, and as an FTS5 query on the photo's words. */
   text: string | null;
+  words: string | null;
+  /** Photos semantic search found (JSON array of ids, best first): they match the text too. */
+  similar: string | null;
   minRating: number | null;
   flag: string | null;
   moderation: string | null;
@@ -23,7 +28,9 @@ const FILTERED = `
   WHERE (@folderId IS NULL OR p.folder_id = @folderId)
     AND (@from IS NULL OR p.capture_local >= @from)
     AND (@toExclusive IS NULL OR p.capture_local < @toExclusive)
-    AND (@text IS NULL OR p.file_name LIKE @text ESCAPE '\\')
+    AND (@text IS NULL OR p.file_name LIKE @text ESCAPE '\\'
+      OR (@words IS NOT NULL AND p.id IN (SELECT rowid FROM photo_text WHERE photo_text MATCH @words))
+      OR (@similar IS NOT NULL AND p.id IN (SELECT value FROM json_each(@similar))))
     AND (@minRating IS NULL OR p.rating >= @minRating)
     AND (@flag IS NULL OR (@flag = 'none' AND p.flag IS NULL) OR p.flag = @flag)
     AND (@moderation IS NULL OR EXISTS (SELECT 1 FROM analysis_results m WHERE m.sha256 = p.sha256 AND m.task = 'moderation'
@@ -37,6 +44,12 @@ const ORDER_BY: Record<PhotoSortKey, (dir: 'ASC' | 'DESC') => string> = {
   captured: (dir) => `p.capture_local IS NULL, p.capture_local ${dir}, p.id ${dir}`,
   imported: (dir) => `p.id ${dir}`,
   name: (dir) => `p.file_name COLLATE NOCASE ${dir}, p.id ${dir}`,
+  // Semantic hits in their rank (best first when descending), then the photos that matched by
+  // words only, newest import first. Without semantic hits it is the import order.
+  relevance: (dir) => {
+    const rank = `(SELECT j.key FROM json_each(@similar) j WHERE j.value = p.id)`;
+    return `${rank} IS NULL, ${rank} ${dir === 'DESC' ? 'ASC' : 'DESC'}, p.id DESC`;
+  },
 };
 
 /**
@@ -72,13 +85,16 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function filterParams(query: PhotoFilter & Pick<Partial<PhotoQuery>, 'stage'>): FilterParams {
+/** `similar`: the ids semantic search found for the text, best first (only when it was asked for). */
+export function filterParams(query: PhotoFilter & Pick<Partial<PhotoQuery>, 'stage'>, similar: readonly number[] | null = null): FilterParams {
   const text = query.text?.trim();
   return {
     folderId: query.folderId ?? null,
     from: query.from ?? null,
     toExclusive: query.to ? nextDay(query.to) : null,
     text: text ? likePattern(text) : null,
+    words: text ? ftsQuery(text) : null,
+    similar: text && similar ? JSON.stringify(similar) : null,
     minRating: query.minRating ?? null,
     flag: query.flag ?? null,
     moderation: query.moderation ?? null,

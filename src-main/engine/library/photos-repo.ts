@@ -105,10 +105,14 @@ export class PhotosRepo {
     return this.#bySha.get(sha256) ?? null;
   }
 
-  /** One page in the query's order (newest import first by default). Accepts the query before or after zod defaults. */
-  list(input: z.input<typeof PhotoQuery>): { photos: Photo[]; total: number } {
+  /**
+   * One page in the query's order (newest import first by default). Accepts the query before or
+   * after zod defaults. `similar`: what semantic search found for the text, best first, when the
+   * query asked for it (the engine resolves it: it needs the CLIP model, this class only SQL).
+   */
+  list(input: z.input<typeof PhotoQuery>, similar: readonly number[] | null = null): { photos: Photo[]; total: number } {
     const query = PhotoQuery.parse(input);
-    const filter = filterParams(query);
+    const filter = filterParams(query, similar);
     const page = this.#statement(this.#pages, query.sort, query.order, pageIdsSql);
     const ids = page.all({ ...filter, limit: query.limit, offset: query.offset }).map((row) => row.id);
     const rows = new Map(this.#rowsByIds.all(JSON.stringify(ids)).map((row) => [row.id, row]));
@@ -121,14 +125,14 @@ export class PhotosRepo {
   }
 
   /** Every id the query matches, in its order: "select all filtered" without loading every photo. */
-  ids(input: Omit<z.input<typeof PhotoQuery>, 'limit' | 'offset'>): number[] {
+  ids(input: Omit<z.input<typeof PhotoQuery>, 'limit' | 'offset'>, similar: readonly number[] | null = null): number[] {
     const query = PhotoQuery.parse(input);
-    return this.#statement(this.#ids, query.sort, query.order, idsSql).all(filterParams(query)).map((row) => row.id);
+    return this.#statement(this.#ids, query.sort, query.order, idsSql).all(filterParams(query, similar)).map((row) => row.id);
   }
 
   /** How many photos the filter matches per stage; every stage is present, zero when none. */
-  counts(input: z.input<typeof PhotoFilter>): PhotoCounts {
-    const { stage: _unused, ...filter } = filterParams(PhotoFilter.parse(input));
+  counts(input: z.input<typeof PhotoFilter>, similar: readonly number[] | null = null): PhotoCounts {
+    const { stage: _unused, ...filter } = filterParams(PhotoFilter.parse(input), similar);
     const byStage = Object.fromEntries(PhotoStage.options.map((stage) => [stage, 0])) as Record<PhotoStage, number>;
     let total = 0;
     for (const row of this.#stageCounts.all(filter)) {
@@ -139,7 +143,7 @@ export class PhotosRepo {
     return { total, byStage };
   }
 
-  // Six sort/order combinations at most: prepared on first use and kept.
+  // Eight sort/order combinations at most: prepared on first use and kept.
   #statement<P, R>(cache: Map<string, Statement<P, R>>, sort: PhotoSortKey, order: 'asc' | 'desc', sql: (sort: PhotoSortKey, order: 'asc' | 'desc') => string): Statement<P, R> {
     const key = `${sort}:${order}`;
     let statement = cache.get(key);

@@ -1,17 +1,27 @@
 import { ApiError, type DuplicateFile, type FlagPhotosInput, type Photo, type PhotoCounts, type PhotoFilter, type PhotoQuery, type RatePhotosInput } from '../../contract/index.ts';
 import type { PhotosRepo, FilesRepo } from '../library/index.ts';
 
+/** The photos CLIP finds for a text, best first; refuses with a readable error without the model. */
+export type SimilarPhotos = (text: string) => Promise<number[]>;
+
+const noSemanticSearch: SimilarPhotos = () => Promise.reject(new ApiError('not-installed', 'Searching by meaning is not available in this engine.'));
+
 export class PhotosService {
   #photos: PhotosRepo;
   #files: FilesRepo;
 
   #changed: (id: number) => void;
+  #similar: SimilarPhotos;
 
-  /** `changed` is told about every photo a rating or flag touched, so every window updates. */
-  constructor(photos: PhotosRepo, files: FilesRepo, changed: (id: number) => void = () => {}) {
+  /**
+   * `changed` is told about every photo a rating or flag touched, so every window updates.
+   * `similar` finds photos by meaning (CLIP) for a query with `semantic`.
+   */
+  constructor(photos: PhotosRepo, files: FilesRepo, changed: (id: number) => void = () => {}, similar: SimilarPhotos = noSemanticSearch) {
     this.#photos = photos;
     this.#files = files;
     this.#changed = changed;
+    this.#similar = similar;
   }
 
   rate({ ids, rating }: RatePhotosInput): { updated: number } {
@@ -26,16 +36,22 @@ export class PhotosService {
     return { updated };
   }
 
-  list(query: PhotoQuery): { photos: Photo[]; total: number } {
-    return this.#photos.list(query);
+  async list(query: PhotoQuery): Promise<{ photos: Photo[]; total: number }> {
+    return this.#photos.list(query, await this.#semantic(query));
   }
 
-  counts(filter: PhotoFilter): PhotoCounts {
-    return this.#photos.counts(filter);
+  async counts(filter: PhotoFilter): Promise<PhotoCounts> {
+    return this.#photos.counts(filter, await this.#semantic(filter));
   }
 
-  ids(query: Omit<PhotoQuery, 'limit' | 'offset'>): number[] {
-    return this.#photos.ids(query);
+  async ids(query: Omit<PhotoQuery, 'limit' | 'offset'>): Promise<number[]> {
+    return this.#photos.ids(query, await this.#semantic(query));
+  }
+
+  /** What semantic search found for the text, when the query asks for it and has text. */
+  async #semantic(filter: PhotoFilter): Promise<number[] | null> {
+    const text = filter.text?.trim();
+    return filter.semantic && text ? this.#similar(text) : null;
   }
 
   get(id: number): Photo {

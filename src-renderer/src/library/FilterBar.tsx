@@ -2,16 +2,19 @@ import { useEffect, useState } from 'react';
 import { PhotoStage, type PhotoSortKey } from '../contract.ts';
 import { STAGE_TEXT } from '../format.ts';
 import { useLightbox } from '../store.ts';
+import type { Transport } from '../transport/index.ts';
 import { useLibrary } from './library-store.ts';
+import { useSemanticSearch, withoutMeaning } from './use-semantic-search.ts';
 
-const SORT_TEXT: Record<PhotoSortKey, string> = { imported: 'Import time', captured: 'Capture date', name: 'File name' };
-/** Picking a sort starts in the direction people expect: names A to Z, dates newest first. */
-const NATURAL_ORDER: Record<PhotoSortKey, 'asc' | 'desc'> = { imported: 'desc', captured: 'desc', name: 'asc' };
+const SORT_TEXT: Record<PhotoSortKey, string> = { imported: 'Import time', captured: 'Capture date', name: 'File name', relevance: 'Relevance' };
+/** Picking a sort starts in the direction people expect: names A to Z, dates newest first, best match first. */
+const NATURAL_ORDER: Record<PhotoSortKey, 'asc' | 'desc'> = { imported: 'desc', captured: 'desc', name: 'asc', relevance: 'desc' };
 const number = new Intl.NumberFormat('en');
 
 /** Stage chips with counts, then folder, dates, sort and the search box. */
-export function FilterBar() {
+export function FilterBar({ transport }: { transport: Transport }) {
   const query = useLibrary((s) => s.query);
+  const meaningAvailable = useSemanticSearch(transport);
   const counts = useLibrary((s) => s.counts);
   const setQuery = useLibrary((s) => s.setQuery);
   const folders = useLightbox((s) => s.folders);
@@ -42,15 +45,29 @@ export function FilterBar() {
         ))}
       </div>
       <div className="query-controls">
-        <input
-          type="search"
-          className="search"
-          aria-label="Search file names"
-          placeholder="Search file names"
-          value={text}
-          spellCheck={false}
-          onChange={(e) => setText(e.target.value)}
-        />
+        <div className="search-group">
+          <input
+            type="search"
+            className="search"
+            aria-label="Search photos"
+            placeholder={query.semantic ? 'Describe the photo: dog on a beach' : 'Names, keywords, captions'}
+            title="Finds file names, and the words of titles, descriptions, keywords, cameras and lenses, and what analysis saw (objects, tags, captions)."
+            value={text}
+            spellCheck={false}
+            onChange={(e) => setText(e.target.value)}
+          />
+          {meaningAvailable && (
+            <button
+              type="button"
+              className="chip meaning"
+              aria-pressed={query.semantic}
+              title="Also find photos that look like what you describe (CLIP, on this machine), best match first"
+              onClick={() => setQuery(query.semantic ? withoutMeaning(query.sort) : { semantic: true, sort: 'relevance', order: 'desc' })}
+            >
+              By meaning
+            </button>
+          )}
+        </div>
         <label className="control">
           <span>Folder</span>
           <select value={query.folderId ?? ''} onChange={(e) => setQuery({ folderId: e.target.value ? Number(e.target.value) : null })}>
@@ -94,7 +111,7 @@ export function FilterBar() {
         <label className="control">
           <span>Sort by</span>
           <select value={query.sort} onChange={(e) => setQuery({ sort: e.target.value as PhotoSortKey, order: NATURAL_ORDER[e.target.value as PhotoSortKey] })}>
-            {(Object.keys(SORT_TEXT) as PhotoSortKey[]).map((key) => (
+            {(Object.keys(SORT_TEXT) as PhotoSortKey[]).filter((key) => key !== 'relevance' || query.semantic).map((key) => (
               <option key={key} value={key}>
                 {SORT_TEXT[key]}
               </option>

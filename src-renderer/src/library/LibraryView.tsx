@@ -91,7 +91,7 @@ export function LibraryView({ transport, loader }: { transport: Transport; loade
   return (
     <section className="library-view" aria-labelledby="photos-title">
       <div className="library-main" data-hidden={loupeOpen}>
-        <FilterBar />
+        <FilterBar transport={transport} />
         <StatusLine loader={loader} />
         <BatchBar transport={transport} />
         {listError && (

@@ -8,13 +8,15 @@ export type GridQuery = {
   from: string;
   to: string;
   text: string;
+  /** Search by meaning too (CLIP), not only by words. */
+  semantic: boolean;
   minRating: number | null;
   flag: 'pick' | 'reject' | 'none' | null;
   sort: PhotoSortKey;
   order: 'asc' | 'desc';
 };
 
-export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', minRating: null, flag: null, sort: 'imported', order: 'desc' };
+export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', semantic: false, minRating: null, flag: null, sort: 'imported', order: 'desc' };
 
 /** The contract query for a grid query: empty fields mean "not filtered". */
 export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuery, 'limit' | 'offset'> {
@@ -23,7 +25,7 @@ export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuer
     ...(query.folderId ? { folderId: query.folderId } : {}),
     ...(query.from ? { from: query.from } : {}),
     ...(query.to ? { to: query.to } : {}),
-    ...(query.text.trim() ? { text: query.text.trim() } : {}),
+    ...(query.text.trim() ? { text: query.text.trim(), ...(query.semantic ? { semantic: true } : {}) } : {}),
     ...(query.minRating ? { minRating: query.minRating } : {}),
     ...(query.flag ? { flag: query.flag } : {}),
     sort: query.sort,

@@ -57,6 +57,9 @@ describe('semantic search through the engine (stand-in CLIP)', () => {
     expect(a.semantic?.message).toContain('lightbox models download clip-vit-b32');
     expect(a.faces).toEqual([]);
     await expect(engine.api.call('photos.search', { text: 'red' })).rejects.toMatchObject({ code: 'not-installed' });
+    // The search box by meaning refuses the same way; by words it still works.
+    await expect(engine.api.call('photos.list', { text: 'red', semantic: true })).rejects.toMatchObject({ code: 'not-installed' });
+    expect((await engine.api.call('photos.list', { text: 'red' })).photos.map((p) => p.id)).toEqual([photo.red!.id]);
   });
 
   it('models.download installs with progress; the library is embedded and search ranks by cosine', async () => {
@@ -78,6 +81,16 @@ describe('semantic search through the engine (stand-in CLIP)', () => {
     }
     const green = await engine.api.call('photos.search', { text: 'a photo of green', limit: 1 });
     expect(green.hits.map((h) => h.photoId)).toEqual([photo.green!.id]);
+    // The search box by meaning: no file name or word says "a photo of green", CLIP finds it; the
+    // cosines of the others (-0.5) are far below the best (0.7), so they are not matches.
+    const byWords = { text: 'a photo of green', sort: 'relevance' } as const;
+    expect((await engine.api.call('photos.list', byWords)).total).toBe(0);
+    const byMeaning = await engine.api.call('photos.list', { ...byWords, semantic: true });
+    expect(byMeaning.photos.map((p) => p.id)).toEqual([photo.green!.id]);
+    expect(await engine.api.call('photos.counts', { text: 'a photo of green', semantic: true })).toMatchObject({ total: 1 });
+    expect(await engine.api.call('photos.ids', { ...byWords, semantic: true })).toEqual([photo.green!.id]);
+    // Words and meaning together: "red" is red.png by name and by meaning, once.
+    expect((await engine.api.call('photos.list', { text: 'red', semantic: true, sort: 'relevance' })).photos.map((p) => p.id)).toEqual([photo.red!.id]);
     const a = await engine.api.call('analysis.get', { photoId: photo.blue!.id });
     expect(a.semantic?.status).toBe('completed');
     // The stand-in knows no word of the default tag vocabulary: every prompt scores 0, no tag passes.

@@ -19,7 +19,9 @@ import type { RgbImage } from '../rgb-image.ts';
 import { AestheticHead } from './aesthetic-head.ts';
 import { ClipModel } from './clip-model.ts';
 import { embeddingFromBase64, embeddingToBase64 } from './clip-preprocess.ts';
-import { DEFAULT_TAG_LABELS, promptFor, rankByCosine, zeroShotTags } from './clip-search.ts';
+import { DEFAULT_TAG_LABELS, promptFor, zeroShotTags } from './clip-search.ts';
+import { EmbeddingIndex } from './embedding-index.ts';
+import { MatchCache, semanticMatches } from './semantic-matches.ts';
 
 /**
  * CLIP embeddings, zero-shot tags, captions and semantic search for the engine, plus the model
@@ -57,6 +59,8 @@ export class SemanticService {
   private readonly clipId: string;
   private readonly aestheticId: string;
   private headPromise: Promise<AestheticHead> | null = null;
+  private readonly embeddings: EmbeddingIndex;
+  private readonly matches = new MatchCache();
 
   get clipModelId(): string {
     return this.clipId;
@@ -68,6 +72,10 @@ export class SemanticService {
     this.deps = deps;
     this.clipId = deps.clipModelId ?? CLIP_MODEL_ID;
     this.aestheticId = deps.aestheticModelId ?? AESTHETIC_MODEL_ID;
+    this.embeddings = new EmbeddingIndex(deps.library.analysis, this.clipId, (result) => {
+      const stored = EmbeddingStored.safeParse(result);
+      return stored.success ? stored.data : null;
+    });
   }
 
   async listModels(): Promise<ModelInfo[]> {
@@ -254,18 +262,24 @@ export class SemanticService {
     };
   }
 
-  async search(text: string, limit: number): Promise<PhotoSearchOutput> {
+  /** The installed CLIP model, or the error that says how to install it. */
+  private async requireClip(): Promise<ClipModel> {
     const model = await this.clip().catch((err: unknown) => {
       throw err instanceof AnalysisError ? new ApiError(err.code, err.message) : err;
     });
-    if (!model) throw new ApiError('not-installed', `Semantic search needs the CLIP model ${this.clipId}: run \`lightbox models download ${this.clipId}\` (or download it in Settings › Models).`);
-    const query = await model.encodeText(text);
-    const items: Array<{ item: number; embedding: Float32Array }> = [];
-    for (const { photoId, result } of this.deps.library.analysis.completedByModel(this.clipId)) {
-      const stored = EmbeddingStored.safeParse(result);
-      if (stored.success && stored.data.dim === query.length) items.push({ item: photoId, embedding: embeddingFromBase64(stored.data.vector) });
-    }
-    const hits = rankByCosine(query, items, { limit }).map((r) => ({ photoId: r.item, score: Math.max(-1, Math.min(1, Math.round(r.score * 1e4) / 1e4)) }));
+    if (!model) throw new ApiError('not-installed', `Searching by meaning needs the CLIP model ${this.clipId}: run \`lightbox models download ${this.clipId}\` (or download it in Settings › Models).`);
+    return model;
+  }
+
+  async search(text: string, limit: number): Promise<PhotoSearchOutput> {
+    const model = await this.requireClip();
+    const hits = this.embeddings.rank(await model.encodeText(text), limit).map((r) => ({ photoId: r.item, score: Math.max(-1, Math.min(1, Math.round(r.score * 1e4) / 1e4)) }));
     return { model: model.key, hits, missing: this.deps.library.analysis.photosWithout(this.clipId).length };
+  }
+
+  /** The photos the search box finds by meaning for `text`, best first (photos.list with `semantic`). */
+  async similarPhotos(text: string): Promise<number[]> {
+    const model = await this.requireClip();
+    return this.matches.get(`${model.key}\u0000${text}`, this.embeddings.generation(), async () => semanticMatches(this.embeddings.rank(await model.encodeText(text))));
   }
 }
