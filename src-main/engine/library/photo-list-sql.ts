@@ -33,8 +33,8 @@ const FILTERED = `
       OR (@similar IS NOT NULL AND p.id IN (SELECT value FROM json_each(@similar))))
     AND (@minRating IS NULL OR p.rating >= @minRating)
     AND (@flag IS NULL OR (@flag = 'none' AND p.flag IS NULL) OR p.flag = @flag)
-    AND (@moderation IS NULL OR EXISTS (SELECT 1 FROM analysis_results m WHERE m.sha256 = p.sha256 AND m.task = 'moderation'
-      AND m.status = 'completed' AND json_extract(m.result_json, '$.flag') = @moderation))`;
+    AND (@moderation IS NULL OR EXISTS (SELECT 1 FROM analysis_results m WHERE m.sha256 = p.sha256 AND +m.task = 'moderation'
+      AND +m.status = 'completed' AND json_extract(m.result_json, '$.flag') = @moderation))`;
 
 const STAGE_FILTERED = `SELECT * FROM (${FILTERED}) p WHERE (@stage IS NULL OR p.stage = @stage)`;
 

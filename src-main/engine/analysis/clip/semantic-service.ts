@@ -273,13 +273,13 @@ export class SemanticService {
 
   async search(text: string, limit: number): Promise<PhotoSearchOutput> {
     const model = await this.requireClip();
-    const hits = this.embeddings.rank(await model.encodeText(text), limit).map((r) => ({ photoId: r.item, score: Math.max(-1, Math.min(1, Math.round(r.score * 1e4) / 1e4)) }));
+    const hits = (await this.embeddings.rank(await model.encodeText(text), limit)).map((r) => ({ photoId: r.item, score: Math.max(-1, Math.min(1, Math.round(r.score * 1e4) / 1e4)) }));
     return { model: model.key, hits, missing: this.deps.library.analysis.photosWithout(this.clipId).length };
   }
 
   /** The photos the search box finds by meaning for `text`, best first (photos.list with `semantic`). */
   async similarPhotos(text: string): Promise<number[]> {
     const model = await this.requireClip();
-    return this.matches.get(`${model.key}\u0000${text}`, this.embeddings.generation(), async () => semanticMatches(this.embeddings.rank(await model.encodeText(text))));
+    return this.matches.get(`${model.key}\u0000${text}`, this.embeddings.generation(), async () => semanticMatches(await this.embeddings.rank(await model.encodeText(text))));
   }
 }
