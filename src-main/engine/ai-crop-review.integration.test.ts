@@ -60,9 +60,16 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
 
   it('renders the approved crop from the original and moves the photo to rendered', async () => {
     const before = await engine.api.call('photos.get', { id: photoId });
+    // The stages the grid is told about, in order: accepted, the photo reads "approved" until its
+    // processed file is written, then "rendered".
+    const told: string[] = [];
+    const unsubscribe = engine.api.on('photo.changed', (photo) => photo.id === photoId && told.at(-1) !== photo.stage && told.push(photo.stage));
     const approved = await engine.api.call('recipe.approve', { photoId });
     expect(approved.recipe.steps[0]!.needsReview).toBe(false);
     await engine.whenIdle();
+    unsubscribe();
+    expect(told).toEqual(['approved', 'rendered']);
+    expect((await engine.api.call('photos.counts', {})).byStage).toMatchObject({ approved: 0, rendered: 1, 'needs-review': 0 });
     const after = await engine.api.call('recipe.get', { photoId });
     expect(after.renderedRevision).toBe(approved.revision);
     expect((await engine.api.call('photos.get', { id: photoId })).stage).toBe('rendered');
