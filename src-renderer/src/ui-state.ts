@@ -36,6 +36,7 @@ function validQuery(query: unknown): GridQuery {
     text: text('text'),
     minRating: typeof q.minRating === 'number' && q.minRating >= 1 && q.minRating <= 5 ? q.minRating : null,
     flag: q.flag === 'pick' || q.flag === 'reject' || q.flag === 'none' ? q.flag : null,
+    duplicates: q.duplicates === true,
     sort: PhotoSortKey.safeParse(q.sort).data ?? DEFAULT_QUERY.sort,
     order: q.order === 'asc' ? 'asc' : 'desc',
   };

@@ -10,11 +10,13 @@ export type GridQuery = {
   text: string;
   minRating: number | null;
   flag: 'pick' | 'reject' | 'none' | null;
+  /** Only photos that were dropped more than once. */
+  duplicates: boolean;
   sort: PhotoSortKey;
   order: 'asc' | 'desc';
 };
 
-export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', minRating: null, flag: null, sort: 'imported', order: 'desc' };
+export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', minRating: null, flag: null, duplicates: false, sort: 'imported', order: 'desc' };
 
 /** The contract query for a grid query: empty fields mean "not filtered". */
 export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuery, 'limit' | 'offset'> {
@@ -26,6 +28,7 @@ export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuer
     ...(query.text.trim() ? { text: query.text.trim() } : {}),
     ...(query.minRating ? { minRating: query.minRating } : {}),
     ...(query.flag ? { flag: query.flag } : {}),
+    ...(query.duplicates ? { duplicates: true as const } : {}),
     sort: query.sort,
     order: query.order,
   };
