@@ -109,6 +109,20 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
     const box = crop.params as { w: number; h: number };
     expect((box.w * photo.width!) / (box.h * photo.height!)).toBeCloseTo(3, 2);
   });
+
+  it('a copy of the same bytes tells the grid: photo.changed for the original, its duplicates counted and filterable', async () => {
+    const inbox = path.join(dir.path, 'inbox3');
+    await mkdir(inbox);
+    await copyFile(corpusPath('content/people/fr-obama.jpg'), path.join(inbox, 'obama again.jpg'));
+    const told: Array<{ id: number; duplicates: number }> = [];
+    const unsubscribe = engine.api.on('photo.changed', (photo) => told.push({ id: photo.id, duplicates: photo.duplicates }));
+    const summary = await engine.processOnce([inbox]);
+    unsubscribe();
+    expect(summary.duplicates).toBe(1);
+    expect(told).toContainEqual({ id: photoId, duplicates: 1 });
+    expect((await engine.api.call('photos.list', { duplicates: true })).photos.map((p) => p.id)).toEqual([photoId]);
+    expect((await engine.api.call('photos.counts', {})).duplicates).toBe(1);
+  });
 });
 
 async function findProcessed(root: string): Promise<{ processed: string }> {
