@@ -109,6 +109,8 @@ export const PhotoFilter = z.object({
   flag: z.enum(['pick', 'reject', 'none']).optional(),
   /** The moderation analysis's flag (photos not moderated yet do not match). */
   moderation: z.enum(['safe', 'suggestive', 'explicit']).optional(),
+  /** Only photos whose bytes were dropped again under another path (those copies were skipped). */
+  duplicates: z.literal(true).optional(),
 });
 export type PhotoFilter = z.infer<typeof PhotoFilter>;
 
@@ -141,6 +143,8 @@ export type PhotoQuery = z.infer<typeof PhotoQuery>;
 export const PhotoCounts = z.object({
   total: z.number().int().nonnegative(),
   byStage: z.record(PhotoStage, z.number().int().nonnegative()),
+  /** How many of them were dropped more than once (not a stage: a rendered photo can have copies too). */
+  duplicates: z.number().int().nonnegative(),
 });
 export type PhotoCounts = z.infer<typeof PhotoCounts>;
 

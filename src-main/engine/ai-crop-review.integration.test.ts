@@ -60,9 +60,16 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
 
   it('renders the approved crop from the original and moves the photo to rendered', async () => {
     const before = await engine.api.call('photos.get', { id: photoId });
+    // The stages the grid is told about, in order: accepted, the photo reads "approved" until its
+    // processed file is written, then "rendered".
+    const told: string[] = [];
+    const unsubscribe = engine.api.on('photo.changed', (photo) => photo.id === photoId && told.at(-1) !== photo.stage && told.push(photo.stage));
     const approved = await engine.api.call('recipe.approve', { photoId });
     expect(approved.recipe.steps[0]!.needsReview).toBe(false);
     await engine.whenIdle();
+    unsubscribe();
+    expect(told).toEqual(['approved', 'rendered']);
+    expect((await engine.api.call('photos.counts', {})).byStage).toMatchObject({ approved: 0, rendered: 1, 'needs-review': 0 });
     const after = await engine.api.call('recipe.get', { photoId });
     expect(after.renderedRevision).toBe(approved.revision);
     expect((await engine.api.call('photos.get', { id: photoId })).stage).toBe('rendered');
@@ -101,6 +108,20 @@ describe.skipIf(!hasCorpus)('AI crop review through the engine', () => {
     expect(crop).toMatchObject({ source: 'ai:crop-proposals@1', needsReview: false });
     const box = crop.params as { w: number; h: number };
     expect((box.w * photo.width!) / (box.h * photo.height!)).toBeCloseTo(3, 2);
+  });
+
+  it('a copy of the same bytes tells the grid: photo.changed for the original, its duplicates counted and filterable', async () => {
+    const inbox = path.join(dir.path, 'inbox3');
+    await mkdir(inbox);
+    await copyFile(corpusPath('content/people/fr-obama.jpg'), path.join(inbox, 'obama again.jpg'));
+    const told: Array<{ id: number; duplicates: number }> = [];
+    const unsubscribe = engine.api.on('photo.changed', (photo) => told.push({ id: photo.id, duplicates: photo.duplicates }));
+    const summary = await engine.processOnce([inbox]);
+    unsubscribe();
+    expect(summary.duplicates).toBe(1);
+    expect(told).toContainEqual({ id: photoId, duplicates: 1 });
+    expect((await engine.api.call('photos.list', { duplicates: true })).photos.map((p) => p.id)).toEqual([photoId]);
+    expect((await engine.api.call('photos.counts', {})).duplicates).toBe(1);
   });
 });
 

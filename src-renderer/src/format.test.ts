@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCaptureDate, formatExposure, formatGps } from './format.ts';
+import { duplicateBadge, formatCaptureDate, formatExposure, formatGps } from './format.ts';
 import { gridMetrics } from './library/VirtualGrid.tsx';
 
 describe('EXIF formatting', () => {
@@ -19,6 +19,14 @@ describe('EXIF formatting', () => {
   it('prints GPS with hemispheres', () => {
     expect(formatGps({ latitude: -33.856784, longitude: 151.215297, altitude: 12.4 })).toBe('33.85678° S, 151.21530° E, 12 m');
     expect(formatGps({ latitude: 48.1, longitude: -1.5, altitude: null })).toBe('48.10000° N, 1.50000° W');
+  });
+});
+
+describe('duplicate badge', () => {
+  it('says how many more times the bytes were dropped, and nothing for none', () => {
+    expect(duplicateBadge(0)).toBeNull();
+    expect(duplicateBadge(1)).toEqual({ text: 'Duplicate ×1', label: 'Dropped 1 more time; the copy was skipped' });
+    expect(duplicateBadge(2)).toEqual({ text: 'Duplicate ×2', label: 'Dropped 2 more times; the copies were skipped' });
   });
 });
 

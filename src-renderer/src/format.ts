@@ -12,6 +12,12 @@ export const STAGE_TEXT: Record<PhotoStage, string> = {
   failed: 'Failed',
 };
 
+/** The tile's second badge: how many more times these exact bytes were dropped (the copies were skipped). */
+export function duplicateBadge(count: number): { text: string; label: string } | null {
+  if (count <= 0) return null;
+  return { text: `Duplicate ×${count}`, label: `Dropped ${count} more ${count === 1 ? 'time' : 'times'}; the ${count === 1 ? 'copy was' : 'copies were'} skipped` };
+}
+
 /** 1/250 s for short times, 2.5 s for long ones, the way cameras print them. */
 export function formatExposure(seconds: number | null): string | null {
   if (seconds === null || seconds <= 0) return null;

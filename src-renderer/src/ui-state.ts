@@ -37,6 +37,7 @@ function validQuery(query: unknown): GridQuery {
     semantic: q.semantic === true,
     minRating: typeof q.minRating === 'number' && q.minRating >= 1 && q.minRating <= 5 ? q.minRating : null,
     flag: q.flag === 'pick' || q.flag === 'reject' || q.flag === 'none' ? q.flag : null,
+    duplicates: q.duplicates === true,
     sort: PhotoSortKey.safeParse(q.sort).data ?? DEFAULT_QUERY.sort,
     order: q.order === 'asc' ? 'asc' : 'desc',
   };

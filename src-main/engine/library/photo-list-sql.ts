@@ -1,5 +1,5 @@
 import type { PhotoFilter, PhotoQuery, PhotoSortKey } from '../../contract/index.ts';
-import { PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
+import { HAS_DUPLICATES_SQL, PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
 import { ftsQuery } from './search-words.ts';
 
 /** Named parameters every list/count/ids statement takes; null means "not filtered on". */
@@ -16,6 +16,7 @@ export type FilterParams = {
   flag: string | null;
   moderation: string | null;
   stage: string | null;
+  duplicates: 1 | null;
 };
 
 /**
@@ -34,7 +35,8 @@ const FILTERED = `
     AND (@minRating IS NULL OR p.rating >= @minRating)
     AND (@flag IS NULL OR (@flag = 'none' AND p.flag IS NULL) OR p.flag = @flag)
     AND (@moderation IS NULL OR EXISTS (SELECT 1 FROM analysis_results m WHERE m.sha256 = p.sha256 AND +m.task = 'moderation'
-      AND +m.status = 'completed' AND json_extract(m.result_json, '$.flag') = @moderation))`;
+      AND +m.status = 'completed' AND json_extract(m.result_json, '$.flag') = @moderation))
+    AND (@duplicates IS NULL OR ${HAS_DUPLICATES_SQL})`;
 
 const STAGE_FILTERED = `SELECT * FROM (${FILTERED}) p WHERE (@stage IS NULL OR p.stage = @stage)`;
 
@@ -71,7 +73,7 @@ export function idsSql(sort: PhotoSortKey, order: 'asc' | 'desc'): string {
 
 export const COUNT_SQL = `SELECT COUNT(*) AS total FROM (${STAGE_FILTERED}) p`;
 
-export const STAGE_COUNTS_SQL = `SELECT p.stage AS stage, COUNT(*) AS n FROM (${FILTERED}) p GROUP BY p.stage`;
+export const STAGE_COUNTS_SQL = `SELECT p.stage AS stage, COUNT(*) AS n, SUM(${HAS_DUPLICATES_SQL}) AS duplicates FROM (${FILTERED}) p GROUP BY p.stage`;
 
 /** The day after `day` (`YYYY-MM-DD`), so "to" includes every time on that day. */
 function nextDay(day: string): string {
@@ -99,5 +101,6 @@ export function filterParams(query: PhotoFilter & Pick<Partial<PhotoQuery>, 'sta
     flag: query.flag ?? null,
     moderation: query.moderation ?? null,
     stage: query.stage ?? null,
+    duplicates: query.duplicates ? 1 : null,
   };
 }

@@ -122,6 +122,6 @@ describe('PhotosRepo list, ids and counts', () => {
     expect(all.total).toBe(4);
     expect(all.byStage).toMatchObject({ new: 1, processing: 1, ingested: 1, failed: 1, approved: 0, uploaded: 0 });
     const may = lib.photos.counts({ from: '2024-05-01', to: '2024-05-31' });
-    expect(may).toEqual({ total: 2, byStage: expect.objectContaining({ processing: 1, ingested: 1, new: 0, failed: 0 }) });
+    expect(may).toEqual({ total: 2, duplicates: 0, byStage: expect.objectContaining({ processing: 1, ingested: 1, new: 0, failed: 0 }) });
   });
 });

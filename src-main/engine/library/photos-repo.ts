@@ -63,7 +63,7 @@ export class PhotosRepo {
     this.#db = db;
     this.#rowsByIds = db.prepare<[string], PhotoRow>(ROWS_BY_IDS_SQL);
     this.#count = db.prepare<[FilterParams], { total: number }>(COUNT_SQL);
-    this.#stageCounts = db.prepare<[Omit<FilterParams, 'stage'>], { stage: string; n: number }>(STAGE_COUNTS_SQL);
+    this.#stageCounts = db.prepare<[Omit<FilterParams, 'stage'>], { stage: string; n: number; duplicates: number }>(STAGE_COUNTS_SQL);
     this.#setMedia = db.prepare<[Record<string, unknown>]>(`
       UPDATE photos SET format = @format, width = @width, height = @height, orientation = @orientation,
         capture_local = @capture_local, capture_offset = @capture_offset, capture_source = @capture_source,
@@ -130,17 +130,19 @@ export class PhotosRepo {
     return this.#statement(this.#ids, query.sort, query.order, idsSql).all(filterParams(query, similar)).map((row) => row.id);
   }
 
-  /** How many photos the filter matches per stage; every stage is present, zero when none. */
+  /** How many photos the filter matches per stage (every stage present, zero when none) and how many have duplicates. */
   counts(input: z.input<typeof PhotoFilter>, similar: readonly number[] | null = null): PhotoCounts {
     const { stage: _unused, ...filter } = filterParams(PhotoFilter.parse(input), similar);
     const byStage = Object.fromEntries(PhotoStage.options.map((stage) => [stage, 0])) as Record<PhotoStage, number>;
     let total = 0;
+    let duplicates = 0;
     for (const row of this.#stageCounts.all(filter)) {
       const stage = PhotoStage.parse(row.stage);
       byStage[stage] = row.n;
       total += row.n;
+      duplicates += row.duplicates;
     }
-    return { total, byStage };
+    return { total, byStage, duplicates };
   }
 
   // Eight sort/order combinations at most: prepared on first use and kept.

@@ -34,15 +34,25 @@ export function FilterBar({ transport }: { transport: Transport }) {
 
   return (
     <div className="filter-bar">
-      <div className="stage-filters" role="group" aria-label="Filter by stage">
-        <button type="button" className="chip" aria-pressed={query.stage === null} onClick={() => setQuery({ stage: null })}>
-          All <span className="chip-count">{counts ? number.format(counts.total) : '…'}</span>
-        </button>
-        {stages.map((stage) => (
-          <button key={stage} type="button" className="chip" data-stage={stage} aria-pressed={query.stage === stage} onClick={() => setQuery({ stage: query.stage === stage ? null : stage })}>
-            {STAGE_TEXT[stage]} <span className="chip-count">{number.format(counts?.byStage[stage] ?? 0)}</span>
+      <div className="chip-row">
+        <div className="stage-filters" role="group" aria-label="Filter by stage">
+          <button type="button" className="chip" aria-pressed={query.stage === null} onClick={() => setQuery({ stage: null })}>
+            All <span className="chip-count">{counts ? number.format(counts.total) : '…'}</span>
           </button>
-        ))}
+          {stages.map((stage) => (
+            <button key={stage} type="button" className="chip" data-stage={stage} aria-pressed={query.stage === stage} onClick={() => setQuery({ stage: query.stage === stage ? null : stage })}>
+              {STAGE_TEXT[stage]} <span className="chip-count">{number.format(counts?.byStage[stage] ?? 0)}</span>
+            </button>
+          ))}
+        </div>
+        {/* Not a stage (counted across them, combined with the stage chosen): shown once there is a duplicate, or while it filters. */}
+        {((counts?.duplicates ?? 0) > 0 || query.duplicates) && (
+          <div className="stage-filters" role="group" aria-label="Filter by duplicates">
+            <button type="button" className="chip chip-duplicates" aria-pressed={query.duplicates} onClick={() => setQuery({ duplicates: !query.duplicates })}>
+              Duplicates <span className="chip-count">{number.format(counts?.duplicates ?? 0)}</span>
+            </button>
+          </div>
+        )}
       </div>
       <div className="query-controls">
         <div className="search-group">

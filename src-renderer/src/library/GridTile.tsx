@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import { mediaUrl, type Photo } from '../contract.ts';
-import { STAGE_TEXT } from '../format.ts';
+import { STAGE_TEXT, duplicateBadge } from '../format.ts';
 import { useLibrary } from './library-store.ts';
 
 function Thumbnail({ photo, src, show }: { photo: Photo; src: string; show: boolean }) {
@@ -62,6 +62,7 @@ export const GridTile = memo(function GridTile({
     );
   }
   const src = mediaUrl(mediaBase, photo.id, 'thumb', photo.mediaRev);
+  const duplicate = duplicateBadge(photo.duplicates);
   return (
     <div
       role="gridcell"
@@ -79,6 +80,12 @@ export const GridTile = memo(function GridTile({
     >
       <div className="thumb">
         <Thumbnail photo={photo} src={src} show={showImage} />
+        {/* Not a stage: a rendered photo can have been dropped twice too. On the picture, so the caption keeps its room for the name. */}
+        {duplicate && (
+          <span className="duplicate-badge" aria-label={duplicate.label} title={duplicate.label}>
+            {duplicate.text}
+          </span>
+        )}
       </div>
       <div className="caption">
         {photo.flag && (

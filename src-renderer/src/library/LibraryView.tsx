@@ -17,7 +17,7 @@ function EmptyState() {
   const query = useLibrary((s) => s.query);
   const counts = useLibrary((s) => s.counts);
   const setView = useUi((s) => s.setView);
-  const filtered = query.stage !== null || (counts?.total ?? 0) > 0 || query.text.trim() || query.folderId || query.from || query.to || query.minRating || query.flag;
+  const filtered = query.stage !== null || (counts?.total ?? 0) > 0 || query.text.trim() || query.folderId || query.from || query.to || query.minRating || query.flag || query.duplicates;
   if (filtered) {
     return (
       <div className="empty" role="status">

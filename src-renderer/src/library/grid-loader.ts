@@ -131,6 +131,8 @@ export class GridLoader {
       return (
         !known ||
         known.stage !== photo.stage ||
+        // A copy dropped again: the Duplicates chip's count (and, when it filters, the list) changes.
+        known.duplicates !== photo.duplicates ||
         known.fileName !== photo.fileName ||
         known.captureDate?.local !== photo.captureDate?.local ||
         // Only re-query for stars or flags when the grid filters on them.

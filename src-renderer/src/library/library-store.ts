@@ -12,11 +12,13 @@ export type GridQuery = {
   semantic: boolean;
   minRating: number | null;
   flag: 'pick' | 'reject' | 'none' | null;
+  /** Only photos that were dropped more than once. */
+  duplicates: boolean;
   sort: PhotoSortKey;
   order: 'asc' | 'desc';
 };
 
-export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', semantic: false, minRating: null, flag: null, sort: 'imported', order: 'desc' };
+export const DEFAULT_QUERY: GridQuery = { stage: null, folderId: null, from: '', to: '', text: '', semantic: false, minRating: null, flag: null, duplicates: false, sort: 'imported', order: 'desc' };
 
 /** The contract query for a grid query: empty fields mean "not filtered". */
 export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuery, 'limit' | 'offset'> {
@@ -28,6 +30,7 @@ export function toPhotoQuery(query: GridQuery, withStage = true): Omit<PhotoQuer
     ...(query.text.trim() ? { text: query.text.trim(), ...(query.semantic ? { semantic: true } : {}) } : {}),
     ...(query.minRating ? { minRating: query.minRating } : {}),
     ...(query.flag ? { flag: query.flag } : {}),
+    ...(query.duplicates ? { duplicates: true as const } : {}),
     sort: query.sort,
     order: query.order,
   };
