@@ -4,7 +4,7 @@ import { STAGE_TEXT } from '../format.ts';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 import { useLibrary } from './library-store.ts';
-import { useSemanticSearch, withoutMeaning } from './use-semantic-search.ts';
+import { MeaningToggle } from './MeaningToggle.tsx';
 
 const SORT_TEXT: Record<PhotoSortKey, string> = { imported: 'Import time', captured: 'Capture date', name: 'File name', relevance: 'Relevance' };
 /** Picking a sort starts in the direction people expect: names A to Z, dates newest first, best match first. */
@@ -14,7 +14,12 @@ const number = new Intl.NumberFormat('en');
 /** Stage chips with counts, then folder, dates, sort and the search box. */
 export function FilterBar({ transport }: { transport: Transport }) {
   const query = useLibrary((s) => s.query);
-  const meaningAvailable = useSemanticSearch(transport);
+  // Latched: `ready` goes false again on every new query, and the toggle should not blink with it.
+  const ready = useLibrary((s) => s.ready);
+  const [started, setStarted] = useState(false);
+  useEffect(() => {
+    if (ready) setStarted(true);
+  }, [ready]);
   const counts = useLibrary((s) => s.counts);
   const setQuery = useLibrary((s) => s.setQuery);
   const folders = useLightbox((s) => s.folders);
@@ -66,17 +71,7 @@ export function FilterBar({ transport }: { transport: Transport }) {
             spellCheck={false}
             onChange={(e) => setText(e.target.value)}
           />
-          {meaningAvailable && (
-            <button
-              type="button"
-              className="chip meaning"
-              aria-pressed={query.semantic}
-              title="Also find photos that look like what you describe (CLIP, on this machine), best match first"
-              onClick={() => setQuery(query.semantic ? withoutMeaning(query.sort) : { semantic: true, sort: 'relevance', order: 'desc' })}
-            >
-              By meaning
-            </button>
-          )}
+          {started && <MeaningToggle transport={transport} />}
         </div>
         <label className="control">
           <span>Folder</span>
