@@ -1,6 +1,6 @@
 import { copyFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, readManifest } from '../test-support/corpus.ts';
@@ -40,6 +40,16 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
 
   afterAll(() => session?.close(), 60_000);
 
+  /** Drops a corpus photo into the watched folder as `name` and waits until its tile reads "Needs review". */
+  async function dropForReview(name: string, source: string): Promise<{ cell: Locator; photoId: number }> {
+    await copyFile(corpusPath(source), path.join(watch, name));
+    const cell = page.getByRole('gridcell', { name });
+    await cell.waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await cell.innerText()).includes('Needs review'), { timeout: 120_000 }).toBe(true);
+    const photoId = (await api.call('photos.list', { text: name })).photos[0]!.id;
+    return { cell, photoId };
+  }
+
   /** The photo is rendered, and the processed file has the approved crop's aspect (in pixels of the oriented original). */
   async function expectRenderedWithCrop(photoId: number): Promise<void> {
     await expect.poll(async () => (await api.call('photos.get', { id: photoId })).stage, { timeout: 120_000 }).toBe('rendered');
@@ -64,11 +74,7 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     await page.goto(session.server.url);
     await page.getByRole('heading', { name: 'No photos yet' }).waitFor({ timeout: 20_000 });
     const name = 'j1-obama.jpg';
-    await copyFile(corpusPath(PEOPLE[0]!), path.join(watch, name));
-    const cell = page.getByRole('gridcell', { name });
-    await cell.waitFor({ timeout: 60_000 });
-    await expect.poll(async () => (await cell.innerText()).includes('Needs review'), { timeout: 120_000 }).toBe(true);
-    const photoId = (await api.call('photos.list', { text: 'j1-' })).photos[0]!.id;
+    const { cell, photoId } = await dropForReview(name, PEOPLE[0]!);
 
     await cell.dblclick();
     const loupe = await openPhoto(page, name);
@@ -95,11 +101,7 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
 
   it('journey 1 by keyboard only: open with Enter, approve with Enter, back with Esc', async () => {
     const name = 'j1k-two-people.jpg';
-    await copyFile(corpusPath(PEOPLE[1]!), path.join(watch, name));
-    const cell = page.getByRole('gridcell', { name });
-    await cell.waitFor({ timeout: 60_000 });
-    await expect.poll(async () => (await cell.innerText()).includes('Needs review'), { timeout: 120_000 }).toBe(true);
-    const photoId = (await api.call('photos.list', { text: 'j1k-' })).photos[0]!.id;
+    const { photoId } = await dropForReview(name, PEOPLE[1]!);
 
     // Newest first: the new photo is the first tile.
     await page.getByRole('grid', { name: 'Photos' }).focus();
