@@ -11,9 +11,9 @@ import type { Recipe } from '../src-main/contract/recipe.ts';
 import { newRecipe, newStep } from '../src-main/engine/recipes/create.ts';
 import { contrastSlope } from '../src-main/engine/recipes/ops/contrast.ts';
 import { whiteBalanceGains } from '../src-main/engine/recipes/ops/white-balance.ts';
-import { renderPreview, renderRecipe } from '../src-main/engine/render/index.ts';
+import { renderPreview, renderRecipe } from '../src-main/engine/render/pipeline/index.ts';
 import { stopHeicWorker } from '../src-main/engine/media/index.ts';
-import { stopToneWorker } from '../src-main/engine/render/tone-split.ts';
+import { stopToneWorker } from '../src-main/engine/render/pipeline/tone-split.ts';
 import { percentile, printTable, trackPeakRss } from './bench-utils.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '4' }, previews: { type: 'string', default: '40' } } });

@@ -2,7 +2,7 @@
 // (so stage, counts and paging run the production SQL), sharing a few real thumbnails on disk.
 import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { libraryLayout } from '../src-main/engine/library-layout.ts';
+import { libraryLayout } from '../src-main/engine/library/library-layout.ts';
 import { openLibrary } from '../src-main/engine/library/index.ts';
 
 export type SeedOptions = { libraryDir: string; count: number; thumbs: string[]; folderPath: string };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError, type Api, type EventPayload, type Photo, type Preset } from '../contract/index.ts';
 import { createEngine } from '../engine/engine.ts';
-import { writeFileAtomic } from '../engine/rendering/atomic-write.ts';
+import { writeFileAtomic } from '../engine/render/atomic-write.ts';
 import { defaultLibraryDir } from './default-library.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExportTargetId, RenderTarget } from '../contract/index.ts';
 import { RecipeError } from '../engine/recipes/recipe-error.ts';
-import { exportTarget, renderRecipe, RenderError } from '../engine/render/index.ts';
-import { writeFileAtomic } from '../engine/rendering/atomic-write.ts';
-import { recipeForFile } from '../engine/rendering/recipe-file.ts';
+import { exportTarget, renderRecipe, RenderError } from '../engine/render/pipeline/index.ts';
+import { writeFileAtomic } from '../engine/render/atomic-write.ts';
+import { recipeForFile } from '../engine/render/recipe-file.ts';
 import { UsageError } from './usage-error.ts';
 
 /** A run that cannot produce the file: printed as `lightbox: <code>: <message>`, exit 1. */

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../engine/engine.ts';
-import { projectRoot } from '../engine/project-root.ts';
+import { projectRoot } from '../engine/base/project-root.ts';
 import { createHttpServer } from '../server/http-server.ts';
 import { defaultLibraryDir } from './default-library.ts';
 import { UsageError } from './usage-error.ts';

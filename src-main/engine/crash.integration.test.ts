@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../../test-support/corpus.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { openLibrary } from './library/index.ts';
-import { libraryLayout } from './library-layout.ts';
+import { libraryLayout } from './library/library-layout.ts';
 
 /**
  * A crash at any moment loses nothing: `lightbox process` is SIGKILLed at random points, restarted,

@@ -7,7 +7,7 @@ import type { Photo } from '../contract/index.ts';
 import { corpusDir, corpusPath, hasCorpus, readManifest } from '../../test-support/corpus.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
 import { createEngine, type ProcessSummary } from './engine.ts';
-import { libraryLayout } from './library-layout.ts';
+import { libraryLayout } from './library/library-layout.ts';
 
 /**
  * The whole corpus through the real engine (one-shot mode): ingest, hash, store, decode, derive.

@@ -2,10 +2,10 @@ import { mkdir, access } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaKind } from '../contract/index.ts';
 import type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
-import { EventBus } from './event-bus.ts';
-import { libraryLayout } from './library-layout.ts';
+import { EventBus } from './base/event-bus.ts';
+import { libraryLayout } from './library/library-layout.ts';
 import { openLibrary, type Library } from './library/index.ts';
-import { lockLibrary } from './library-lock.ts';
+import { lockLibrary } from './library/library-lock.ts';
 import { JobQueue } from './jobs/index.ts';
 import { HotFolders } from './ingest/hot-folders.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
@@ -17,18 +17,18 @@ import { FoldersService } from './services/folders-service.ts';
 import { QueueService } from './services/queue-service.ts';
 import { createEngineApi } from './services/engine-api.ts';
 import { listSourceFiles, summarise, type ProcessSummary } from './services/process-once.ts';
-import { APP_VERSION } from './app-version.ts';
+import { APP_VERSION } from './base/app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
-import { proposeCropIntoRecipe } from './ai-crop-to-recipe.ts';
-import { readCropSettings, writeCropSettings } from './crop-settings.ts';
-import { createRecipesFeature } from './recipes-feature.ts';
-import { approvedFromRecipes, processedFromRenders } from './uploads-from-renders.ts';
-import { createEngineUploads, type ImmichConfig, type UploadSummary } from './immich/engine-uploads.ts';
+import { proposeCropIntoRecipe } from './wiring/ai-crop-to-recipe.ts';
+import { readCropSettings, writeCropSettings } from './services/crop-settings.ts';
+import { createRecipesFeature } from './wiring/recipes-feature.ts';
+import { approvedFromRecipes, processedFromRenders } from './wiring/uploads-from-renders.ts';
+import { createEngineUploads, type ImmichConfig, type UploadSummary } from './wiring/uploads-feature.ts';
 import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
-import { createSettingsFeature } from './settings-feature.ts';
+import { createSettingsFeature } from './wiring/settings-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -51,7 +51,7 @@ export type EngineTuning = {
   models?: { dir?: string; installRoot?: string };
 };
 
-export type { ImmichConfig, UploadSummary } from './immich/engine-uploads.ts';
+export type { ImmichConfig, UploadSummary } from './wiring/uploads-feature.ts';
 export type { Sealer } from './immich/sealed-secret-store.ts';
 
 /** Wires the whole product minus windows. Both transports and the CLI start here. */

@@ -5,7 +5,7 @@ import { corpusPath, hasCorpus, projectRoot } from '../../../test-support/corpus
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { PermanentJobError } from '../jobs/index.ts';
 import { openLibrary, type Library } from '../library/index.ts';
-import { libraryLayout, type LibraryLayout } from '../library-layout.ts';
+import { libraryLayout, type LibraryLayout } from '../library/library-layout.ts';
 import { createAnalyzeHandler, markPending } from './analyze-handler.ts';
 import { OnnxPool } from './onnx-pool.ts';
 import { requireWeights } from './test-weights.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { JobContext, JobData } from '../jobs/index.ts';
 import { PermanentJobError } from '../jobs/index.ts';
 import type { Library } from '../library/index.ts';
-import type { LibraryLayout } from '../library-layout.ts';
+import type { LibraryLayout } from '../library/library-layout.ts';
 import { openImage } from '../media/decode.ts';
 import { MediaError } from '../media/media-error.ts';
 import { AnalysisError } from './analysis-error.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { AnalysisError } from './analysis-error.ts';
-import { projectRoot } from '../project-root.ts';
+import { projectRoot } from '../base/project-root.ts';
 
 /** The repo's models/ folder; LIGHTBOX_MODELS_DIR points elsewhere (a packaged app, a test copy). */
 export const defaultModelsDir =

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
 import { defaultModelsDir, getModel, verifyModel, weightPath } from './model-manifest.ts';
 import type { FeedData, RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
-import { siblingWorker } from '../worker-url.ts';
+import { siblingWorker } from '../base/worker-url.ts';
 
 export type { FeedData, TensorData } from './onnx-protocol.ts';
 export type ModelOutputs = Record<string, TensorData>;

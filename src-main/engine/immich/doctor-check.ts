@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { CheckResult } from '../doctor/checks.ts';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 import { FileSecretStore } from './api-key-store.ts';
 import { createImmichClient } from './immich-client.ts';
 import { checkImmich } from './server-check.ts';

@@ -5,7 +5,7 @@ import type { ImmichStatus } from '../../contract/index.ts';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir, waitFor } from '../../../test-support/temp-dir.ts';
 import { createEngine, type ImmichConfig } from '../engine.ts';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 import { openLibrary } from '../library/index.ts';
 import { UploadsRepo } from '../library/uploads-repo.ts';
 import { createImmichClient } from './immich-client.ts';

@@ -6,7 +6,7 @@ import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { createEngine } from '../engine.ts';
 import { openLibrary } from '../library/index.ts';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 import { UploadsRepo } from '../library/uploads-repo.ts';
 import type { ImmichClient } from './immich-client.ts';
 import { METADATA_KEY } from './pair-upload.ts';

@@ -1,5 +1,5 @@
-import type { CameraRawCrop } from '../render/xmp-sidecar.ts';
-import { xmpBag, xmpDescription, xmpNumber, xmpPacket, xmpRating } from '../render/xmp-packet.ts';
+import type { CameraRawCrop } from '../render/pipeline/xmp-sidecar.ts';
+import { xmpBag, xmpDescription, xmpNumber, xmpPacket, xmpRating } from '../render/pipeline/xmp-packet.ts';
 
 export type UploadSidecarInput = {
   description?: string;

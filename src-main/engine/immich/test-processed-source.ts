@@ -7,7 +7,7 @@ import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 import type { ProcessedSource } from './processed-source.ts';
 
 export const TEST_RECIPE_HASH = 'f'.repeat(64);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { openLibrary } from '../library/index.ts';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 import { UploadsRepo } from '../library/uploads-repo.ts';
 import { onDouble, startTestServer, type DoubleLike, type TestServer } from './test-server.ts';
 

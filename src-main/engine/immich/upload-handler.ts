@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AppError, Photo } from '../../contract/index.ts';
 import type { JobContext, JobData } from '../jobs/index.ts';
 import { PermanentJobError } from '../jobs/index.ts';
-import type { LibraryLayout } from '../library-layout.ts';
+import type { LibraryLayout } from '../library/library-layout.ts';
 import type { Library } from '../library/index.ts';
 import type { StoredPairState } from '../library/uploads-repo.ts';
 import { classifyImmichOutcome } from './adaptive-concurrency.ts';

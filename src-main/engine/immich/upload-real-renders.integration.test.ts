@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { createEngine } from '../engine.ts';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 import { openLibrary } from '../library/index.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { IngestError } from './ingest-error.ts';
 import type { HashRequest, HashResponse } from './hash-protocol.ts';
-import { siblingWorker } from '../worker-url.ts';
+import { siblingWorker } from '../base/worker-url.ts';
 
 export type FileHashes = { sha256: string; sha1: string; size: number };
 

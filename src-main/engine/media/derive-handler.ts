@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { MediaWarning, Photo } from '../../contract/index.ts';
 import type { Library, PhotoMedia } from '../library/index.ts';
 import type { JobContext, JobData } from '../jobs/index.ts';
-import type { LibraryLayout } from '../library-layout.ts';
+import type { LibraryLayout } from '../library/library-layout.ts';
 import { MediaError } from './media-error.ts';
 import { openImage } from './decode.ts';
 import { readMetadata } from './metadata.ts';

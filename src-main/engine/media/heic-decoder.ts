@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import type { HeicRequest, HeicResponse } from './heic-protocol.ts';
 import { MediaError } from './media-error.ts';
-import { siblingWorker } from '../worker-url.ts';
+import { siblingWorker } from '../base/worker-url.ts';
 
 export type DecodedHeic = Omit<Extract<HeicResponse, { ok: true }>, 'tiff'> & { tiff: Buffer };
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { createEngine } from '../engine.ts';
-import { libraryLayout } from '../library-layout.ts';
+import { libraryLayout } from '../library/library-layout.ts';
 
 const exists = (file: string) => access(file).then(() => true, () => false);
 

@@ -1,7 +1,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Library } from '../library/index.ts';
-import type { LibraryLayout } from '../library-layout.ts';
+import type { LibraryLayout } from '../library/library-layout.ts';
 import { openImage } from './decode.ts';
 import { makePreview, writeAtomically } from './derivatives.ts';
 import sharp from 'sharp';

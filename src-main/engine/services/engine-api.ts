@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commands, type Api, type CommandName, type CommandOutput, type Commands } from '../../contract/index.ts';
-import type { EventBus } from '../event-bus.ts';
+import type { EventBus } from '../base/event-bus.ts';
 
 /** One function per command, taking the command's PARSED input. */
 export type CommandHandlers = {

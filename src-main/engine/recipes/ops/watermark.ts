@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineOp } from '../op-module.ts';
-import { escapeXml } from '../../xml-escape.ts';
+import { escapeXml } from '../../base/xml-escape.ts';
 
 export const WATERMARK_POSITIONS = [
   'top-left', 'top', 'top-right',

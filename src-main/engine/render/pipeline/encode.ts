@@ -1,0 +1,66 @@
+import type { Sharp } from 'sharp';
+import type { OutputColourSpace, OutputFormat, OutputSpec } from '../../recipes/op-module.ts';
+import { adobeRgbProfilePath } from './adobe-rgb-profile.ts';
+import { fromPixels } from './pixels.ts';
+import type { Pixels } from './pixels.ts';
+import { RenderError } from './render-error.ts';
+
+export type RenderedImage = {
+  data: Buffer;
+  info: { format: OutputFormat; width: number; height: number; size: number };
+  contentType: string;
+};
+
+const CONTENT_TYPES: Record<OutputFormat, string> = {
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  tiff: 'image/tiff',
+  png: 'image/png',
+};
+
+/** The profile embedded in the output; sharp converts from its P3 working space into it. */
+function profileFor(space: OutputColourSpace): string {
+  if (space === 'srgb') return 'srgb';
+  if (space === 'display-p3') return 'p3';
+  return adobeRgbProfilePath();
+}
+
+/**
+ * Every encoder option that could change the bytes is written out, not left to sharp's defaults,
+ * so the same recipe gives the same file after a sharp upgrade that only moves defaults. Nothing
+ * time- or machine-dependent is written: no metadata besides the ICC profile.
+ */
+function withFormat(image: Sharp, spec: OutputSpec): Sharp {
+  const q = spec.quality;
+  switch (spec.format) {
+    case 'jpeg':
+      return image.jpeg({
+        quality: q, progressive: false, chromaSubsampling: q >= 90 ? '4:4:4' : '4:2:0', optimiseCoding: true,
+        mozjpeg: false, trellisQuantisation: false, overshootDeringing: false, optimiseScans: false, quantisationTable: 0,
+      });
+    case 'webp':
+      return image.webp({ quality: q, alphaQuality: 100, lossless: false, nearLossless: false, smartSubsample: false, effort: 4, preset: 'photo' });
+    case 'avif':
+      return image.avif({ quality: q, lossless: false, effort: 4, chromaSubsampling: '4:2:0', bitdepth: 8 });
+    case 'tiff':
+      return image.tiff({ compression: 'lzw', predictor: 'horizontal', pyramid: false, tile: false, bigtiff: false, xres: 1, yres: 1 });
+    case 'png':
+      return image.png({ compressionLevel: 6, adaptiveFiltering: false, palette: false, progressive: false });
+  }
+}
+
+export async function encode(px: Pixels, spec: OutputSpec): Promise<RenderedImage> {
+  let image = fromPixels(px).withIccProfile(profileFor(spec.colourSpace), { attach: true });
+  image = image.toColourspace(spec.format === 'tiff' && spec.tiffBitDepth === 16 ? 'rgb16' : 'srgb');
+  try {
+    const { data, info } = await withFormat(image, spec).toBuffer({ resolveWithObject: true });
+    return {
+      data,
+      info: { format: spec.format, width: info.width, height: info.height, size: data.length },
+      contentType: CONTENT_TYPES[spec.format],
+    };
+  } catch (cause) {
+    throw new RenderError('render-failed', `Could not write the ${spec.format.toUpperCase()} file: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

@@ -1,0 +1,49 @@
+import { SQRT_STEPS, decodeTransfer, encodeBySqrtTable, linearTable } from '../../recipes/colour-math.ts';
+
+/**
+ * sRGB -> Display P3 into 16-bit working samples. Both spaces share the D65 white and the sRGB
+ * transfer curve, so it is decode curve -> 3x3 matrix on linear light -> encode curve. Done here rather than
+ * by sharp because sharp's ICC step on an 8-bit image writes 8-bit output: converting an untagged
+ * JPEG to P3 there would quantise twice and cost up to 7 levels in dark, saturated channels.
+ * Matrix = inverse(P3 RGB->XYZ) * (sRGB RGB->XYZ), from the published primaries.
+ */
+const M = [
+  [0.8224621, 0.177538, 0.0],
+  [0.0331941, 0.9668058, 0.0],
+  [0.0170827, 0.0723974, 0.9105199],
+] as const;
+
+/** In place on 16-bit sRGB samples. */
+export function srgbToP3InPlace(px: Uint16Array): void {
+  convert(px, px, linearTable());
+}
+
+let linear8: Float32Array | undefined;
+
+/** 8-bit sRGB samples (3 per pixel, e.g. sharp's raw output) -> new 16-bit P3 working samples. */
+export function srgb8ToP3(src: Uint8Array): Uint16Array {
+  // Shared memory: the tone stage may hand half of these pixels to its helper thread (tone-split.ts).
+  const out = new Uint16Array(new SharedArrayBuffer(src.length * 2));
+  srgb8ToP3Into(src, out);
+  return out;
+}
+
+/** The same into a given buffer of equal length (the tone helper converts its own rows). */
+export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array): void {
+  linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
+  convert(src, dst, linear8);
+}
+
+function convert(src: Uint8Array | Uint16Array, dst: Uint16Array, toLinear: Float32Array): void {
+  const E = encodeBySqrtTable();
+  const S = SQRT_STEPS;
+  const [m00, m01] = M[0], [m10, m11] = M[1], [m20, m21, m22] = M[2];
+  // Hot loop: both matrices' red and green rows have no blue term; no closures, lookups inlined.
+  for (let i = 0; i < src.length; i += 3) {
+    const r = toLinear[src[i]!]!, g = toLinear[src[i + 1]!]!, b = toLinear[src[i + 2]!]!;
+    const x = m00 * r + m01 * g, y = m10 * r + m11 * g, z = m20 * r + m21 * g + m22 * b;
+    dst[i] = E[x >= 1 ? S : (Math.sqrt(x) * S + 0.5) | 0]!;
+    dst[i + 1] = E[y >= 1 ? S : (Math.sqrt(y) * S + 0.5) | 0]!;
+    dst[i + 2] = E[z >= 1 ? S : (Math.sqrt(z) * S + 0.5) | 0]!;
+  }
+}

@@ -1,0 +1,191 @@
+import { Worker } from 'node:worker_threads';
+import type { Recipe } from '../../../contract/recipe.ts';
+import type { Pixels } from './pixels.ts';
+import { RenderError } from './render-error.ts';
+import type { PlannedPass } from './render-plan.ts';
+import { srgb8ToP3Into } from './srgb-to-p3.ts';
+import { runTone, toneSteps } from './tone.ts';
+import type { ToneStep } from './tone.ts';
+import type { PassSize } from '../../recipes/op-module.ts';
+import { siblingWorker } from '../../base/worker-url.ts';
+
+export type ToneJob = {
+  id: number;
+  recipe: Recipe;
+  forPreview: boolean;
+  maxLongEdge: number | undefined;
+  /** The tone passes are plan.passes[from, to). */
+  from: number;
+  to: number;
+  samples: SharedArrayBuffer;
+  /** 8-bit sRGB samples to convert into `samples` first (same offsets), if any. */
+  srgb8: SharedArrayBuffer | undefined;
+  /** In samples; a whole number of rows. */
+  offset: number;
+  length: number;
+  width: number;
+};
+export type ToneReply = { id: number; ok: true } | { id: number; ok: false; message: string } | { ready: true };
+
+/**
+ * Tone work is plain JavaScript, so on the main thread it runs on one core while the machine has
+ * two (sharp's own stages use both). Every tone step is per pixel, so the image splits by rows and
+ * the result is the same to the bit. Two helper threads: a render hands its rows to both when both
+ * are free (the main thread stays free for the event loop and for a second render's sharp work),
+ * shares them between one helper and the main thread when only one is free, and does it all on the
+ * main thread when none is. Never a queue: overlapping renders already fill the cores. Small images
+ * are not worth the hand-off, and neither is a helper still loading its modules (the first render
+ * starts the helpers and does not wait for them).
+ */
+const MIN_SPLIT_PIXELS = 250_000;
+const HELPERS = 2;
+const IDLE_MS = 60_000;
+
+type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: () => void; reject: (e: Error) => void } | null };
+
+const helpers: Helper[] = [];
+let readyWaiters: Array<() => void> = [];
+let nextId = 1;
+let idleTimer: NodeJS.Timeout | null = null;
+
+function wakeWaiters(): void {
+  if (helpers.some((h) => !h.ready)) return;
+  for (const wake of readyWaiters) wake();
+  readyWaiters = [];
+}
+
+function startHelper(): Helper {
+  const worker = new Worker(siblingWorker('tone-worker', import.meta.url));
+  const helper: Helper = { worker, ready: false, busy: false, pending: null };
+  worker.on('message', (reply: ToneReply) => {
+    if ('ready' in reply) {
+      helper.ready = true;
+      wakeWaiters();
+      return;
+    }
+    const job = helper.pending;
+    if (!job || job.id !== reply.id) return;
+    helper.pending = null;
+    worker.unref();
+    if (reply.ok) job.resolve();
+    else job.reject(new RenderError('render-failed', `A tone step failed: ${reply.message}`));
+  });
+  const fail = (why: string) => {
+    const at = helpers.indexOf(helper);
+    if (at === -1) return;
+    helpers.splice(at, 1);
+    // Whoever waits for readiness goes on without this helper.
+    wakeWaiters();
+    const job = helper.pending;
+    helper.pending = null;
+    job?.reject(new RenderError('render-failed', `The render's helper thread stopped (${why}); render the photo again.`));
+  };
+  worker.on('error', (error) => fail(error.message));
+  worker.on('exit', (code) => fail(`exit code ${code}`));
+  // Idle helpers must never keep a CLI run or a test process alive; a busy one must (its job is
+  // awaited). unref() comes after the listeners: attaching 'message' references the worker again.
+  worker.unref();
+  return helper;
+}
+
+function startHelpers(): void {
+  while (helpers.length < HELPERS) helpers.push(startHelper());
+  keepAlive();
+}
+
+function sharedBytes(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  copy.set(bytes);
+  return copy;
+}
+
+function shared(px: Pixels): Pixels {
+  if (px.data.buffer instanceof SharedArrayBuffer) return px;
+  const data = new Uint16Array(new SharedArrayBuffer(px.data.byteLength));
+  data.set(px.data);
+  return { ...px, data };
+}
+
+export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
+
+/** Converts the rows' 8-bit sRGB samples (if any), then runs the tone steps on them. */
+export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8Array | undefined, size: PassSize): void {
+  if (srgb8) srgb8ToP3Into(srgb8, px);
+  runTone(steps, px, size);
+}
+
+/**
+ * Runs plan.passes[from, to) (all tone steps) on px, split across threads when it pays. With
+ * `srgb8` (see ReadRequest.deferSrgb), px.data is filled from it first, in the same split.
+ */
+export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
+  const steps = toneSteps(run.passes.slice(run.from, run.to));
+  const big = px.width * px.height >= MIN_SPLIT_PIXELS && px.height >= HELPERS;
+  if (big) startHelpers();
+  const free = big ? helpers.filter((h) => h.ready && !h.busy) : [];
+  if (free.length === 0) {
+    convertAndTone(steps, px.data, srgb8, px);
+    return px;
+  }
+  keepAlive();
+  px = shared(px);
+  const source = srgb8 && (srgb8.buffer instanceof SharedArrayBuffer ? srgb8 : sharedBytes(srgb8));
+  // Row bands: one per free helper, plus one for the main thread when only one helper is free.
+  const bands = free.length >= HELPERS ? HELPERS : 2;
+  const rowsPer = Math.ceil(px.height / bands);
+  const jobs: Array<Promise<void>> = [];
+  for (const [k, helper] of free.slice(0, bands).entries()) {
+    const firstRow = px.height - (k + 1) * rowsPer;
+    const start = Math.max(0, firstRow) * px.width * 3;
+    const end = (px.height - k * rowsPer) * px.width * 3;
+    if (end <= start) continue;
+    const id = nextId++;
+    helper.busy = true;
+    jobs.push(
+      new Promise<void>((resolve, reject) => {
+        helper.pending = { id, resolve, reject };
+        const job: ToneJob = {
+          id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
+          samples: px.data.buffer as SharedArrayBuffer, srgb8: source?.buffer as SharedArrayBuffer | undefined, offset: start, length: end - start, width: px.width,
+        };
+        helper.worker.ref();
+        helper.worker.postMessage(job);
+      }).finally(() => {
+        helper.busy = false;
+      }),
+    );
+  }
+  const helperRows = Math.min(px.height, jobs.length * rowsPer);
+  const mainEnd = (px.height - helperRows) * px.width * 3;
+  if (mainEnd > 0) convertAndTone(steps, px.data.subarray(0, mainEnd), source?.subarray(0, mainEnd), { width: px.width, height: px.height - helperRows });
+  await Promise.all(jobs);
+  return px;
+}
+
+/** The helpers are ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */
+function keepAlive(): void {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    if (helpers.some((h) => h.busy)) return keepAlive();
+    for (const h of helpers.splice(0)) void h.worker.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
+}
+
+/**
+ * Starts the helpers now and resolves once they can take work (an app can call this at start-up so
+ * the first previews are split too; tests call it to exercise the split).
+ */
+export function warmToneWorker(): Promise<void> {
+  startHelpers();
+  if (helpers.every((h) => h.ready)) return Promise.resolve();
+  return new Promise((resolve) => readyWaiters.push(resolve));
+}
+
+/** For tests and shutdown: ends the helper threads now. */
+export async function stopToneWorker(): Promise<void> {
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = null;
+  await Promise.all(helpers.splice(0).map((h) => h.worker.terminate()));
+}

@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Recipe, RecipeStep } from '../../../contract/recipe.ts';
+import { newRecipe, newStep } from '../../recipes/create.ts';
+import { contrastSlope } from '../../recipes/ops/contrast.ts';
+import { whiteBalanceGains } from '../../recipes/ops/white-balance.ts';
+import { MAX_VALUE } from './pixels.ts';
+import { planRender } from './render-plan.ts';
+import type { PlannedPass } from './render-plan.ts';
+import { runToneSplit, stopToneWorker, warmToneWorker } from './tone-split.ts';
+import { srgb8ToP3 } from './srgb-to-p3.ts';
+import { curveTables, runTone, toneSteps } from './tone.ts';
+
+const recipeOf = (steps: RecipeStep[]): Recipe => ({ ...newRecipe('6'.repeat(64)), steps, end: steps.length });
+
+const curvesOf = (passes: PlannedPass[]) => toneSteps(passes).flatMap((s) => (s.kind === 'curve' ? [s] : []));
+
+afterAll(() => stopToneWorker());
+
+/** A deterministic pseudo-random image: every code path (clipping, greys, saturated) gets pixels. */
+function noise(width: number, height: number): Uint16Array {
+  const px = new Uint16Array(width * height * 3);
+  let s = 12345;
+  for (let i = 0; i < px.length; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    px[i] = s >>> 16;
+  }
+  return px;
+}
+
+describe('tone: one pass over the pixels', () => {
+  it('folds contrast and white balance into exact per-channel tables', () => {
+    const plan = planRender(recipeOf([newStep('contrast', { amount: 40 }), newStep('white-balance', { temperature: 30, tint: 0 })]), false);
+    const tables = curveTables(curvesOf(plan.passes));
+    expect(tables).toHaveLength(3);
+    const k = contrastSlope(40);
+    const gains = whiteBalanceGains({ temperature: 30, tint: 0 });
+    for (const i of [0, 1000, 16384, 32768, 40000, 65535]) {
+      for (const c of [0, 1, 2] as const) {
+        const afterContrast = Math.min(1, Math.max(0, 0.5 + k * (i / MAX_VALUE - 0.5)));
+        const expected = Math.round(Math.min(1, Math.max(0, afterContrast * gains[c])) * MAX_VALUE);
+        expect(tables[c]![i], `level ${i} channel ${c}`).toBe(expected);
+      }
+    }
+  });
+
+  it('channel-blind curves share one table', () => {
+    const plan = planRender(recipeOf([newStep('exposure', { ev: 1 }), newStep('contrast', { amount: -20 })]), false);
+    expect(curveTables(curvesOf(plan.passes))).toHaveLength(1);
+  });
+
+  it('saturation -100 leaves every pixel grey', () => {
+    const px = noise(64, 64);
+    runTone(toneSteps(planRender(recipeOf([newStep('saturation', { amount: -100 })]), false).passes), px, { width: 64, height: 64 });
+    for (let i = 0; i < px.length; i += 3) {
+      expect(Math.max(px[i]!, px[i + 1]!, px[i + 2]!) - Math.min(px[i]!, px[i + 1]!, px[i + 2]!), `pixel ${i / 3}`).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('splitting the image with the helper thread gives the same samples, bit for bit', async () => {
+    const recipe = recipeOf([
+      newStep('exposure', { ev: 0.6 }), newStep('contrast', { amount: 25 }), newStep('highlights-shadows', { highlights: -40, shadows: 30 }),
+      newStep('white-balance', { temperature: -20, tint: 10 }), newStep('saturation', { amount: 35 }), newStep('vibrance', { amount: 40 }),
+    ]);
+    const plan = planRender(recipe, false);
+    const [width, height] = [701, 503]; // odd sizes: the halves differ by a row
+    const original = noise(width, height);
+    await warmToneWorker();
+    const alone = original.slice();
+    runTone(toneSteps(plan.passes), alone, { width, height });
+    const split = await runToneSplit({ data: original.slice(), width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length });
+    expect(split.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Buffer.from(split.data.buffer, split.data.byteOffset, split.data.byteLength).equals(Buffer.from(alone.buffer))).toBe(true);
+    // And the work was done: the input changed.
+    expect(Buffer.from(alone.buffer).equals(Buffer.from(original.buffer))).toBe(false);
+  });
+
+  it('converting 8-bit sRGB inside the split tone pass equals converting first, then toning', async () => {
+    const recipe = recipeOf([newStep('exposure', { ev: -0.4 }), newStep('saturation', { amount: -30 }), newStep('vibrance', { amount: 50 })]);
+    const plan = planRender(recipe, false);
+    const [width, height] = [640, 481];
+    const bytes = new Uint8Array(new SharedArrayBuffer(width * height * 3));
+    noise(width, height).forEach((v, i) => (bytes[i] = v >> 8));
+    await warmToneWorker();
+    const alone = srgb8ToP3(bytes);
+    runTone(toneSteps(plan.passes), alone, { width, height });
+    const px = { data: new Uint16Array(new SharedArrayBuffer(bytes.length * 2)), width, height };
+    const split = await runToneSplit(px, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length }, bytes);
+    expect(Buffer.from(split.data.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
+  });
+});
