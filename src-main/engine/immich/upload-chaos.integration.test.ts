@@ -120,7 +120,7 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     console.log(`[upload chaos] final summary ${final.stdout.trim()}`);
     const summary = JSON.parse(final.stdout) as { files: number; failed: unknown[]; immich: { uploaded: number; duplicates: number; stacked: number; failed: unknown[]; waiting: number } };
     expect(summary.files).toBe(PHOTOS);
-    // Ingest's own crash safety is crash.integration.test.ts; a failure here would hide a photo from the upload counts.
+    // Ingest's own crash safety is cli/process-crash.integration.test.ts; a failure here would hide a photo from the upload counts.
     expect(summary.failed).toEqual([]);
     expect(summary.immich.waiting).toBe(0);
     expect(summary.immich.failed).toEqual([]);

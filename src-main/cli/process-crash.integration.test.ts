@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../../test-support/corpus.ts';
 import { tempDir } from '../../test-support/temp-dir.ts';
-import { openLibrary } from './library/index.ts';
-import { libraryLayout } from './library/library-layout.ts';
+import { openLibrary } from '../engine/library/index.ts';
+import { libraryLayout } from '../engine/library/library-layout.ts';
 
 /**
  * A crash at any moment loses nothing: `lightbox process` is SIGKILLed at random points, restarted,
