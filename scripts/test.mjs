@@ -41,11 +41,17 @@ try {
   skipped += results.numPendingTests + results.numTodoTests;
   for (const file of results.testResults) {
     for (const test of file.assertionResults) if (test.status === 'failed') failures.push(`${path.relative(root, file.name)} > ${test.fullName}`);
-    // A file that failed to load has no assertions but must still count as a failure.
-    if (file.status === 'failed' && file.assertionResults.length === 0) {
+    // A file that failed to load, or whose beforeAll threw (its tests then read as skipped), has no
+    // failed assertion but must still count as a failure.
+    if (file.status === 'failed' && !file.assertionResults.some((t) => t.status === 'failed')) {
       failed += 1;
-      failures.push(`${path.relative(root, file.name)} (did not load: ${file.message?.split('\n')[0] ?? 'unknown error'})`);
+      failures.push(`${path.relative(root, file.name)} (suite failed: ${file.message?.split('\n')[0] ?? 'unknown error'})`);
     }
+  }
+  // vitest failing with nothing counted above (an unhandled error between tests) is still red.
+  if (!vitestOk && failed === 0) {
+    failed += 1;
+    failures.push('vitest exited with an error outside any test; see its output above');
   }
   await rm(report, { force: true });
 } catch (error) {
