@@ -38,7 +38,9 @@ if (electron) {
 } else {
   console.log('> Electron cannot start on this machine (no Electron binary): starting the headless server instead.');
   console.log('  Open the printed link in a browser; the same UI runs there.');
-  child = spawn(bin('node'), ['src-main/cli.ts', 'serve', ...args], { cwd: root, env, stdio: 'inherit' });
+  // --fetch-models: a fresh clone has no model weights; the engine fetches them with npm in the
+  // background (progress here and in the window) while it already serves the UI.
+  child = spawn(bin('node'), ['src-main/cli.ts', 'serve', '--fetch-models', ...args], { cwd: root, env, stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

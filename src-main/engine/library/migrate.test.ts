@@ -41,6 +41,9 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO jobs (kind, subject, data, state, run_after, created_at, updated_at)
       VALUES ('derive', '7', '{"photoId":7}', 'done', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
     db.prepare(`INSERT INTO settings (key, value_json) VALUES ('theme', '"dark"')`).run();
+    // A dead letter whose code was only the start of its message (before 011-job-error-codes.ts).
+    db.prepare(`INSERT INTO jobs (kind, subject, data, state, attempts, run_after, last_error, created_at, updated_at)
+      VALUES ('ingest', '/hot/b.jpg', '{', 'dead', 0, 0, 'invalid-job-data: not JSON', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
   },
   2: (db) => {
     db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
@@ -79,6 +82,11 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // The search index (010-photo-text.ts) is built from the rows above; photo-text.test.ts checks it.
   10: () => {},
+  // A dead letter with its error code (011-job-error-codes.ts).
+  11: (db) => {
+    db.prepare(`INSERT INTO jobs (kind, subject, data, state, attempts, run_after, last_error, last_error_code, created_at, updated_at)
+      VALUES ('ingest', '/hot/c.jpg', '{}', 'dead', 5, 0, 'The disk went away.', 'read-failed', '2024-01-04T00:00:00.000Z', '2024-01-04T00:00:00.000Z')`).run();
+  },
 };
 
 const RECIPE = {
@@ -164,6 +172,11 @@ describe('migrations', () => {
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
         expect(library.files.countByOutcome()).toEqual({ ingested: 1, duplicate: 1, failed: 0 });
         expect(library.settings.get('theme')).toBe('dark');
+        // Dead letters keep their cause as an error code the failed-jobs page groups by.
+        expect(library.jobs.failureGroups(10).map((g) => [g.kind, g.code, g.count])).toEqual([
+          ...(version >= 11 ? [['ingest', 'read-failed', 1]] : []),
+          ['ingest', 'invalid-job-data', 1],
+        ]);
         const cached = library.hashCache.get('/hot/a.jpg', 1234, 1700000000123.5);
         expect(cached).toEqual(version >= 2 ? { sha256: SHA, sha1: SHA1 } : null);
         const quality = library.analysis.get(SHA, 'technical-quality');
