@@ -1,6 +1,8 @@
 // `npm start`: the Electron window where Electron can start, otherwise the headless server.
 // Electron downloads its binary on first use; offline (or on a server) that fails, so we look
-// before we leap instead of crashing with Electron's own install error.
+// before we leap instead of crashing with Electron's own install error. Either way the engine
+// fetches missing model weights in the background (a fresh clone has none; see models/README.md),
+// and starts without them when it cannot.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

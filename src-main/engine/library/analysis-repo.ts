@@ -101,6 +101,7 @@ export class AnalysisRepo {
       ORDER BY p.id`).pluck();
     this.#neverRun = db.prepare<[string], number>(`
       SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL
+        AND EXISTS (SELECT 1 FROM analysis_results c WHERE c.sha256 = p.sha256 AND +c.task = 'crops' AND +c.status = 'completed')
         AND NOT EXISTS (SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ?) ORDER BY p.id`).pluck();
     this.#withoutModel = db.prepare<[string], number>(`
       SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL AND NOT EXISTS (
@@ -116,7 +117,12 @@ export class AnalysisRepo {
     return this.#withGap.all(model);
   }
 
-  /** Photos that have no row at all for `model`: analysed while its task did not run (moderation without its weights). */
+  /**
+   * Photos analysed to the end (their crops are stored) with no row at all for `model`: analysed
+   * while its task did not run (moderation without its weights). A photo not analysed yet is not
+   * one: its own analysis, after its thumbnail, comes in the usual order (and an unreadable file
+   * never gets one).
+   */
   photosNeverRun(model: string): number[] {
     return this.#neverRun.all(model);
   }

@@ -43,6 +43,8 @@ describe('a model that arrives sets off the analysis of the photos that missed i
     const damaged = photo(2); // analysed while it was damaged (a code older versions stored: hash-mismatch)
     const done = photo(3); // complete
     const failed = photo(4); // its moderation failed for another reason: not asked again
+    const waiting = photo(5); // not analysed yet (its thumbnail first): left to the usual order
+    for (const id of [gap, damaged, done, failed]) row(id, 'crop-proposer', 'crops', 'completed', null);
     row(gap, 'small-faces', 'faces', 'failed', 'model-missing');
     row(damaged, 'small-faces', 'faces', 'failed', 'hash-mismatch');
     row(done, 'small-faces', 'faces', 'completed', null);
@@ -57,8 +59,9 @@ describe('a model that arrives sets off the analysis of the photos that missed i
     const queued: number[] = [];
     feature = createModelsFeature({ library, bus, modelsDir, fetch: 'on-request', reanalyse: (id) => queued.push(id), log: () => {} });
     await feature.start();
-    // Moderation is here: every photo it never ran on (1, 2: their analysis had no moderation step).
+    // Moderation is here: every analysed photo it never ran on (1, 2: their analysis had no moderation step).
     expect(queued.sort()).toEqual([gap, damaged]);
+    expect(queued).not.toContain(waiting);
     expect(await feature.commands['models.fetchStatus']({})).toMatchObject({ state: 'missing', missing: [{ id: 'small-faces', code: 'model-missing' }] });
     expect(events.filter(([name]) => name === 'models.installed')).toEqual([['models.installed', { id: 'small-moderation' }]]);
 
