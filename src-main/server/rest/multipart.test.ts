@@ -76,6 +76,14 @@ describe('MultipartParser', () => {
     ]);
   });
 
+  it('reads backslash-escaped quotes in a name, and leaves a Windows path alone', () => {
+    const body = Buffer.from(
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="say \\"hi\\".jpg"\r\n\r\n1\r\n' +
+        '--b\r\nContent-Disposition: form-data; name="file2"; filename="C:\\fakepath\\IMG 1.jpg"\r\n\r\n2\r\n--b--',
+    );
+    expect(parseInChunks(body, 'b', () => 5).map((p) => p.filename)).toEqual(['say "hi".jpg', 'C:\\fakepath\\IMG 1.jpg']);
+  });
+
   it('refuses a cut-off body, a part without form-data disposition, too many parts and endless headers', () => {
     const cut = new MultipartParser('b');
     cut.feed(Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\nhalf a pho'));

@@ -145,8 +145,10 @@ function dispositionParams(value: string): Map<string, string> {
   const re = /;\s*([A-Za-z0-9_.*-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g;
   for (const match of value.matchAll(re)) {
     const key = match[1]!.toLowerCase();
-    // Browsers (and undici) write `"`, CR and LF in names as %22, %0D, %0A (WHATWG HTML's form encoding).
-    if (match[2] !== undefined) params.set(key, match[2].replace(/\\(.)/g, '$1').replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n'));
+    // Browsers (and undici) write `"`, CR and LF in names as %22, %0D, %0A (WHATWG HTML's form
+    // encoding) and leave backslashes alone (an old browser's C:\fakepath\x.jpg); others escape `"`
+    // and `\` with a backslash. Only those two escapes are undone, so a Windows path survives.
+    if (match[2] !== undefined) params.set(key, match[2].replace(/\\(["\\])/g, '$1').replace(/%22/g, '"').replace(/%0D/gi, '\r').replace(/%0A/gi, '\n'));
     else if (key.endsWith('*')) {
       const ext = /^([^']*)'[^']*'(.*)$/.exec(match[3] ?? '');
       if (!ext || !/^utf-8$/i.test(ext[1] ?? '')) continue;

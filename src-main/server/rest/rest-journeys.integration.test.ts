@@ -57,6 +57,8 @@ describe.skipIf(!hasCorpus)('REST API journeys (real engine and server, plain fe
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', first!.width, first!.height]);
 
     expect((await h.call(`/photos/${submitted.id}/processed`, { headers: { 'If-None-Match': file.headers.get('etag')! } })).status).toBe(304);
+    const head = await h.call(`/photos/${submitted.id}/processed`, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-length'), (await head.arrayBuffer()).byteLength]).toEqual([200, String(bytes.length), 0]);
     const part = await h.call(`/photos/${submitted.id}/processed`, { headers: { Range: 'bytes=100-199', 'If-Range': file.headers.get('etag')! } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${bytes.length}`);
@@ -168,7 +170,8 @@ describe.skipIf(!hasCorpus)('REST API journeys (real engine and server, plain fe
     const events = await h.call('/events', { signal: controller.signal });
     expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
-    const submitted = (await (await h.submit(sixth!.bytes, sixth!.name)).json()) as RestSubmitted;
+    // Sent the way an old browser names files: only the last part of the path is the name.
+    const submitted = (await (await h.submit(sixth!.bytes, `C:\\fakepath\\${sixth!.name}`)).json()) as RestSubmitted;
     const seen: string[] = [];
     let text = '';
     while (!seen.includes('completed')) {
@@ -185,6 +188,7 @@ describe.skipIf(!hasCorpus)('REST API journeys (real engine and server, plain fe
       text = text.slice(text.lastIndexOf('\n\n') + 2);
     }
     controller.abort();
+    expect(((await (await h.call(`/photos/${submitted.id}`)).json()) as RestPhoto).fileName).toBe(sixth!.name);
     expect(seen.at(-1)).toBe('completed');
     expect(seen).toContain('rendering');
     // Statuses only move forward.

@@ -69,7 +69,9 @@ export function createRestHandler(opts: RestOptions) {
     try {
       const sub = url.pathname.slice(REST_BASE.length);
       const onPath = COMPILED.filter((c) => c.pattern.test(sub));
-      const matched = onPath.find((c) => c.route.method === req.method?.toLowerCase());
+      // HEAD is a GET without the body (curl -I on a processed file), except for the endless event stream.
+      const method = req.method === 'HEAD' ? 'get' : req.method?.toLowerCase();
+      const matched = onPath.find((c) => c.route.method === method && !(req.method === 'HEAD' && c.route.operationId === 'events'));
       if (!matched) {
         if (onPath.length === 0) throw new RestFailure('not-found', `There is no ${url.pathname} in the Lightbox API; GET ${REST_BASE}/openapi.json lists what there is.`);
         const allow = onPath.map((c) => c.route.method.toUpperCase()).join(', ');

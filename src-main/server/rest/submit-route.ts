@@ -41,7 +41,8 @@ export async function submitPhoto(ctx: RestContext): Promise<void> {
       if (part.name === 'file') {
         if (file) throw new RestFailure('bad-request', 'Send one file per request.');
         if (part.filename === null) throw new RestFailure('bad-request', 'The "file" part must be a file (curl -F file=@photo.jpg), not a text field.');
-        const current = { name: part.filename, bytes: 0 };
+        // Old browsers send a whole Windows path (C:\fakepath\IMG.jpg): the name is its last part.
+        const current = { name: part.filename.split(/[\\/]/).pop() ?? '', bytes: 0 };
         file = current;
         return {
           data: async (chunk) => {

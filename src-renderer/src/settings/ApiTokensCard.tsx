@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ApiToken, ApiTokenCreated, ApiTokenScope } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
+import { useLightbox } from '../store.ts';
 import { errorText, useEngineValue } from './use-engine.ts';
 import { FormError } from '../components/FormError.tsx';
 
@@ -125,6 +126,7 @@ export function ApiTokensCard({ transport }: { transport: Transport }) {
   };
 
   const list = tokens.value ?? [];
+  const desktop = useLightbox((s) => s.appInfo?.mode) === 'electron';
   return (
     <section className="card settings-card" aria-labelledby="api-tokens-title">
       <h2 id="api-tokens-title">API tokens</h2>
@@ -133,6 +135,9 @@ export function ApiTokensCard({ transport }: { transport: Transport }) {
         <span className="mono">/api/v1/openapi.json</span>), sending a token as <span className="mono">Authorization: Bearer …</span>. A read-only token can
         follow photos and download processed files; full access also uploads, approves, rejects and changes recipes.
       </p>
+      {desktop && (
+        <p className="field-note">The desktop app serves no API itself: the tokens made here work with `lightbox serve` on this library, once the app is closed (a library is open in one Lightbox at a time).</p>
+      )}
       {created ? (
         <NewSecret created={created} onDone={() => setCreated(null)} />
       ) : (

@@ -41,6 +41,7 @@ export const migration016: Migration = {
         created_at   TEXT NOT NULL
       ) STRICT;
       CREATE INDEX api_submissions_photo ON api_submissions (photo_id, id);
+      CREATE INDEX api_submissions_inbox ON api_submissions (inbox_path);
       CREATE INDEX api_submissions_setup ON api_submissions (setup) WHERE setup IN ('waiting', 'recipe-applied');
     `);
   },
