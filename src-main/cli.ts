@@ -9,7 +9,7 @@ import { analyzeCommand } from './cli/analyze-command.ts';
 import { modelsCommand } from './cli/models-command.ts';
 
 const USAGE = `Usage:
-  lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
+  lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR] [--max-upload-mb N]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
                  [--immich-url URL [--album NAME] [--upload original|processed|both] [--cover processed|original]]
   lightbox doctor [--library DIR] [--json] [--immich-url URL]

@@ -12,3 +12,5 @@ export * from './immich.ts';
 export * from './models.ts';
 export * from './performance.ts';
 export * from './settings-extras.ts';
+export * from './api-tokens.ts';
+export * from './rest-api.ts';

@@ -8,6 +8,7 @@ import { CropSettingsCard } from './CropSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
+import { ApiTokensCard } from './ApiTokensCard.tsx';
 import { FormError } from '../components/FormError.tsx';
 
 function AddFolder({ transport }: { transport: Transport }) {
@@ -72,6 +73,7 @@ export function SettingsView({ transport }: { transport: Transport }) {
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />
       <PerformanceCard transport={transport} />
+      <ApiTokensCard transport={transport} />
       <section className="card" aria-labelledby="library-title">
         <h2 id="library-title">Library</h2>
         <p>
