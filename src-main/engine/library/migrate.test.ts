@@ -81,7 +81,7 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // The search index (010-photo-text.ts) is built from the rows above; photo-text.test.ts checks it.
   10: () => {},
-  // REST API tokens and an upload they sent (016-rest-api.ts; renumbered when merged).
+  // REST API tokens and an upload they sent (011-rest-api.ts).
   11: (db) => {
     db.prepare(`INSERT INTO api_tokens (id, name, scope, secret_hash, prefix, created_at) VALUES (1, 'NAS', 'full', '${'c'.repeat(64)}', 'lbx_abcdef', '2024-01-04T00:00:00.000Z')`).run();
     db.prepare(`INSERT INTO api_submissions (photo_id, token_id, token_name, inbox_path, setup, created_at) VALUES (7, 1, 'NAS', '/lib/inbox/a1/a.jpg', 'done', '2024-01-04T00:00:00.000Z')`).run();

@@ -9,9 +9,8 @@ import type { Migration } from './migration.ts';
  * revision it made, so a crash never applies one twice); `inbox_path` is the upload's file in the library's inbox, the
  * source of its ingest job, removed once the original is stored.
  *
- * Numbered 016 for the merge; on this branch it is the eleventh step (versions must not skip).
  */
-export const migration016: Migration = {
+export const migration011: Migration = {
   version: 11,
   name: 'rest-api',
   up(db) {
