@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
-import { captureInstant, immichDates, type CaptureFacts } from './capture-instant.ts';
+import { captureInstant, immichDates, photoCaptureInstant, type CaptureFacts } from './capture-instant.ts';
 import { readMetadata } from './metadata.ts';
 
 const facts = (over: Partial<CaptureFacts>): CaptureFacts => ({
@@ -78,6 +78,18 @@ describe('captureInstant: the rules, one at a time', () => {
     expect(at('2021-10-31T02:30:00')).toMatchObject({ utc: '2021-10-31T00:30:00.000Z', instant: '2021-10-31T02:30:00.000+02:00' });
     expect(at('2021-10-31T03:30:00')).toMatchObject({ utc: '2021-10-31T02:30:00.000Z', instant: '2021-10-31T03:30:00.000+01:00' });
     expect(at('2021-03-28T02:30:00')).toMatchObject({ utc: '2021-03-28T01:30:00.000Z', instant: '2021-03-28T03:30:00.000+02:00' });
+  });
+});
+
+describe('photoCaptureInstant', () => {
+  it('uses the stored resolution, else works from the stored date and position', () => {
+    const stored = { instant: null, utc: null, localDateTime: '2020-01-01T10:00:00.000', zone: null, source: null };
+    expect(photoCaptureInstant({ captureDate: { local: '2020-01-01T10:00:00', offset: null, source: 'exif' }, captureInstant: stored, gps: null })).toBe(stored);
+    // An older library: the Pixel photo's date and position, no stored resolution.
+    const old = photoCaptureInstant({ captureDate: { local: '2018-07-25T16:34:23.935', offset: null, source: 'exif' }, captureInstant: null, gps: { latitude: 50.2996, longitude: 14.8203, altitude: 252 } });
+    expect(old).toMatchObject({ utc: '2018-07-25T14:34:23.935Z', zone: 'Europe/Prague', source: 'gps' });
+    expect(photoCaptureInstant({ captureDate: { local: '2020-01-01T10:00:00', offset: '-03:00', source: 'exif' }, gps: null })).toMatchObject({ utc: '2020-01-01T13:00:00.000Z', zone: 'UTC-3' });
+    expect(photoCaptureInstant({ captureDate: null, captureInstant: null, gps: null })).toBeNull();
   });
 });
 

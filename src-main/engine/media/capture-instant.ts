@@ -1,3 +1,4 @@
+import type { CaptureInstant, Photo, ZoneSource } from '../../contract/photo.ts';
 import { fixedZoneName, formatOffset, isValidOffset, localToUtcMs, parseOffset, zoneAtPosition, zoneOffsetAt } from './zones.ts';
 
 /**
@@ -41,20 +42,7 @@ export type CaptureFacts = {
   gpsDateTime: string | null;
 };
 
-export const ZONE_SOURCES = ['maker-note', 'offset-tag', 'gps', 'date-offset', 'gps-clock', 'utc-date'] as const;
-export type ZoneSource = (typeof ZONE_SOURCES)[number];
-
-export type CaptureInstant = {
-  /** The instant with the zone's offset at that instant, `2022-08-14T14:12:31.000+03:00`; null without a zone. */
-  instant: string | null;
-  /** The same instant in UTC, `2022-08-14T11:12:31.000Z`; null without a zone. */
-  utc: string | null;
-  /** Wall-clock time where the photo was taken, `2022-08-14T14:12:31.000`. */
-  localDateTime: string;
-  /** `Europe/Prague`, `UTC+3`, `UTC` (a +00:00 zone tag) or `UTC+0` (only the date says +00:00/Z), as Immich names it; null when unknown. */
-  zone: string | null;
-  source: ZoneSource | null;
-};
+export type { CaptureInstant, ZoneSource };
 
 /** Close enough to a real offset to be one: how far a GPS clock may lag the shutter (exiftool-vendored's default). */
 const MAX_CLOCK_DRIFT_MINUTES = 30;
@@ -142,4 +130,18 @@ export function captureInstant(facts: CaptureFacts, zoneAt: (lat: number, lon: n
 export function immichDates(ci: CaptureInstant): { fileCreatedAt: string; localDateTime: string; timeZone: string | null } {
   const local = `${ci.localDateTime}Z`;
   return { fileCreatedAt: ci.utc ?? local, localDateTime: local, timeZone: ci.zone };
+}
+
+/**
+ * A photo's capture time: the one resolved when its metadata was read, or for a photo read before
+ * zones were resolved, the best the stored date and position allow (no maker-note zone, no IPTC).
+ */
+export function photoCaptureInstant(photo: Pick<Photo, 'captureDate' | 'captureInstant' | 'gps'>): CaptureInstant | null {
+  if (photo.captureInstant) return photo.captureInstant;
+  const date = photo.captureDate;
+  if (!date) return null;
+  return captureInstant({
+    date: { local: date.local, offset: date.offset }, makerNoteZone: null, offsetTimeOriginal: date.offset, offsetTimeDigitized: null,
+    timeZoneOffsetHours: null, gps: photo.gps ? { latitude: photo.gps.latitude, longitude: photo.gps.longitude } : null, dateOffsets: [], gpsDateTime: null,
+  });
 }
