@@ -123,7 +123,7 @@ export const OPS: readonly OpSpec[] = [
       // What the file keeps of the original's EXIF/IPTC/XMP (contract/export-metadata.ts).
       { kind: 'choice', key: 'metadata', label: 'Metadata', options: [
         { value: 'folder', label: 'As the folder says' }, { value: 'all', label: 'All' },
-        { value: 'no-location', label: 'All but location' }, { value: 'copyright', label: 'Copyright & contact only' },
+        { value: 'no-location', label: 'All but location' }, { value: 'copyright', label: 'Copyright & contact' },
       ] },
     ],
   },
