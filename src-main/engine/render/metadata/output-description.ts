@@ -1,6 +1,6 @@
 import type { ExportDefaults, ExportMetadata, OutputMetadata } from '../../../contract/export-metadata.ts';
 import type { CaptureInstant, Photo } from '../../../contract/photo.ts';
-import type { ContactInfo } from '../../media/descriptive.ts';
+import type { Descriptive } from '../../media/descriptive.ts';
 import type { ExifDirectory, ExportSource, SourceExif } from '../../media/export-source.ts';
 import { photoCaptureInstant } from '../../media/capture-instant.ts';
 import type { Provenance } from './provenance.ts';
@@ -13,15 +13,7 @@ import type { Provenance } from './provenance.ts';
 export type OutputDescription = {
   choice: ExportMetadata;
   provenance: Provenance;
-  rights: {
-    creator: string[];
-    authorsPosition: string | null;
-    copyright: string | null;
-    usageTerms: string | null;
-    webStatement: string | null;
-    marked: boolean | null;
-    contact: ContactInfo | null;
-  };
+  rights: Pick<Descriptive, 'creator' | 'authorsPosition' | 'copyright' | 'usageTerms' | 'webStatement' | 'marked' | 'contact'>;
   /** Null under `copyright`. */
   about: {
     title: string | null;
@@ -38,7 +30,7 @@ export type OutputDescription = {
     flag: 'pick' | 'reject' | null;
   } | null;
   /** Place names; null unless `all`. */
-  place: { city: string | null; state: string | null; country: string | null; countryCode: string | null; sublocation: string | null } | null;
+  place: Pick<Descriptive, 'city' | 'state' | 'country' | 'countryCode' | 'sublocation'> | null;
   /** The original's IFD0 and EXIF directories: camera, lens, exposure, dates (null under `copyright`). */
   camera: Pick<SourceExif, 'ifd0' | 'exif'> | null;
   /** The lens as Lightbox read it (EXIF, else XMP exifEX/aux): written when the EXIF has no LensModel. */
