@@ -24,6 +24,7 @@ import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearch
 import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
 import { apiTokenCommands } from './api-tokens.ts';
+import { ExportDefaults, ExportDefaultsUpdate } from './export-metadata.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -78,6 +79,9 @@ export const commands = {
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
   // Settings page: named tokens for the REST API (server/rest), shown once, stored hashed.
   ...apiTokenCommands,
+  // What every render writes when the original names no creator / copyright (issue 17).
+  'export.defaults.get': { input: Empty, output: ExportDefaults },
+  'export.defaults.set': { input: ExportDefaultsUpdate, output: ExportDefaults },
 } as const;
 
 export const events = {

@@ -14,3 +14,4 @@ export * from './performance.ts';
 export * from './settings-extras.ts';
 export * from './api-tokens.ts';
 export * from './rest-api.ts';
+export * from './export-metadata.ts';

@@ -86,7 +86,15 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO api_tokens (id, name, scope, secret_hash, prefix, created_at) VALUES (1, 'NAS', 'full', '${'c'.repeat(64)}', 'lbx_abcdef', '2024-01-04T00:00:00.000Z')`).run();
     db.prepare(`INSERT INTO api_submissions (photo_id, token_id, token_name, inbox_path, setup, created_at) VALUES (7, 1, 'NAS', '/lib/inbox/a1/a.jpg', 'done', '2024-01-04T00:00:00.000Z')`).run();
   },
+  // The capture time resolved as Immich does (012-capture-instant.ts).
+  12: (db) => {
+    db.prepare(`UPDATE photos SET capture_wall = '2024-01-01T10:00:00.000', capture_instant = '2024-01-01T10:00:00.000+01:00',
+      capture_zone = 'UTC+1', capture_zone_source = 'offset-tag' WHERE id = 7`).run();
+  },
 };
+
+/** The migration that added the resolved capture time (renumbered at merge). */
+const CAPTURE_VERSION = migrations.find((m) => m.name === 'capture-instant')!.version;
 
 const RECIPE = {
   schema: 1,
@@ -171,6 +179,10 @@ describe('migrations', () => {
           stage: version >= UPLOADS_VERSION ? 'uploaded' : version >= 3 ? 'rendered' : 'ingested',
           duplicates: 1,
         });
+        // Photos read before the zone was resolved stay unresolved (null), not "no zone".
+        expect(library.photos.get(7)!.captureInstant).toEqual(version >= CAPTURE_VERSION
+          ? { instant: '2024-01-01T10:00:00.000+01:00', utc: '2024-01-01T09:00:00.000Z', localDateTime: '2024-01-01T10:00:00.000', zone: 'UTC+1', source: 'offset-tag' }
+          : null);
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
         expect(library.files.countByOutcome()).toEqual({ ingested: 1, duplicate: 1, failed: 0 });
         expect(library.settings.get('theme')).toBe('dark');

@@ -27,7 +27,7 @@ afterEach(async () => {
 function add(n: number, fileName: string, metadata: Partial<PhotoMetadata> | null = null): number {
   const id = lib.photos.insert({ folderId: null, sha256: sha(n), sha1: null, fileName, sourcePath: `/hot/${fileName}`, bytes: 1, originalPath: null, error: null, captureDate: null });
   if (metadata) {
-    lib.photos.setMedia(id, { format: 'jpeg', width: 10, height: 10, orientation: 1, captureDate: null, gps: null, metadata: { ...NO_METADATA, ...metadata }, warnings: [] });
+    lib.photos.setMedia(id, { format: 'jpeg', width: 10, height: 10, orientation: 1, captureDate: null, captureInstant: null, gps: null, metadata: { ...NO_METADATA, ...metadata }, warnings: [] });
   }
   return id;
 }
