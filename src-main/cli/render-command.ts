@@ -7,6 +7,9 @@ import { RecipeError } from '../engine/recipes/recipe-error.ts';
 import { exportTarget, renderRecipe, RenderError } from '../engine/render/pipeline/index.ts';
 import { writeFileAtomic } from '../engine/render/atomic-write.ts';
 import { recipeForFile } from '../engine/render/recipe-file.ts';
+import { provenanceXmp, recipeSha256 } from '../engine/render/metadata/provenance.ts';
+import { softwareXmp } from '../engine/render/metadata/software.ts';
+import { joinXmpParts } from '../engine/render/metadata/xmp-parts.ts';
 import { UsageError } from './usage-error.ts';
 
 /** A run that cannot produce the file: printed as `lightbox: <code>: <message>`, exit 1. */
@@ -43,9 +46,14 @@ export async function renderCommand(argv: string[]): Promise<number> {
     const recipeText = await readFile(values.recipe, 'utf8').catch((error: Error) => {
       throw new ImpossibleRun('not-found', `The recipe ${values.recipe} cannot be read: ${error.message}`);
     });
-    const { recipe, warnings } = recipeForFile(recipeText, { sha256: sha256(bytes) }, out);
+    const inputSha256 = sha256(bytes);
+    const { recipe, warnings } = recipeForFile(recipeText, { sha256: inputSha256 }, out);
     for (const warning of warnings) console.error(`lightbox: warning: ${warning}`);
-    const image = await renderRecipe({ buffer: bytes }, recipe, target ? { target } : {});
+    const provenance = { originalSha256: inputSha256, originalFileName: path.basename(input), recipeSha256: recipeSha256(recipe) };
+    const image = await renderRecipe({ buffer: bytes }, recipe, {
+      ...(target ? { target } : {}),
+      metadata: () => ({ xmp: joinXmpParts([softwareXmp(), provenanceXmp(provenance)]) }),
+    });
     await writeFileAtomic(out, image.data);
     const summary = { out, format: image.info.format, width: image.info.width, height: image.info.height, bytes: image.data.length, sha256: sha256(image.data) };
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

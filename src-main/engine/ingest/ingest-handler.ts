@@ -105,6 +105,7 @@ export function createIngestHandler(deps: IngestDeps) {
         height: null,
         orientation: metadata.orientation,
         captureDate: metadata.captureDate,
+        captureInstant: metadata.captureInstant,
         gps: metadata.gps,
         metadata: metadata.metadata,
         warnings: metadata.warnings,

@@ -79,7 +79,15 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // The search index (010-photo-text.ts) is built from the rows above; photo-text.test.ts checks it.
   10: () => {},
+  // The capture time resolved as Immich does (013-capture-instant.ts; numbered next on this branch).
+  11: (db) => {
+    db.prepare(`UPDATE photos SET capture_wall = '2024-01-01T10:00:00.000', capture_instant = '2024-01-01T10:00:00.000+01:00',
+      capture_zone = 'UTC+1', capture_zone_source = 'offset-tag' WHERE id = 7`).run();
+  },
 };
+
+/** The migration that added the resolved capture time (renumbered at merge). */
+const CAPTURE_VERSION = migrations.find((m) => m.name === 'capture-instant')!.version;
 
 const RECIPE = {
   schema: 1,
@@ -161,6 +169,10 @@ describe('migrations', () => {
           stage: version >= UPLOADS_VERSION ? 'uploaded' : version >= 3 ? 'rendered' : 'ingested',
           duplicates: 1,
         });
+        // Photos read before the zone was resolved stay unresolved (null), not "no zone".
+        expect(library.photos.get(7)!.captureInstant).toEqual(version >= CAPTURE_VERSION
+          ? { instant: '2024-01-01T10:00:00.000+01:00', utc: '2024-01-01T09:00:00.000Z', localDateTime: '2024-01-01T10:00:00.000', zone: 'UTC+1', source: 'offset-tag' }
+          : null);
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
         expect(library.files.countByOutcome()).toEqual({ ingested: 1, duplicate: 1, failed: 0 });
         expect(library.settings.get('theme')).toBe('dark');

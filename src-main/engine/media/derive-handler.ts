@@ -62,7 +62,7 @@ export function createDeriveHandler(deps: DeriveDeps) {
 type Known = Omit<PhotoMedia, 'format' | 'width' | 'height'>;
 
 function fromPhoto(photo: Photo): Known {
-  return { orientation: photo.orientation, captureDate: photo.captureDate, gps: photo.gps, metadata: photo.metadata, warnings: photo.warnings };
+  return { orientation: photo.orientation, captureDate: photo.captureDate, captureInstant: photo.captureInstant ?? null, gps: photo.gps, metadata: photo.metadata, warnings: photo.warnings };
 }
 
 /** A retried derive must not list the same decoder warning twice. */

@@ -6,6 +6,9 @@ import { buildXmpSidecar, exportTarget, renderRecipe, type ExportTarget } from '
 import { photoYearMonth, type LibraryLayout } from '../library/library-layout.ts';
 import type { RenderRecord } from '../library/index.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { joinXmpParts } from './metadata/xmp-parts.ts';
+import { provenanceXmp, recipeSha256 } from './metadata/provenance.ts';
+import { softwareXmp } from './metadata/software.ts';
 import { FILE_EXTENSIONS, targetKey } from './target-key.ts';
 
 export type RenderedFile = RenderOutput & { record: RenderRecord };
@@ -23,8 +26,12 @@ export async function renderToLibrary(
   target: RenderTarget | undefined,
 ): Promise<RenderedFile> {
   const original = layout.absolute(photo.originalPath);
-  const image = await renderRecipe({ path: original }, recipe, target ? { target: exportTarget(target.id, target.strategy, target.background as ExportTarget['background']) } : {});
   const key = targetKey(target);
+  const provenance = { originalSha256: photo.sha256, originalFileName: photo.fileName, recipeSha256: recipeSha256(recipe), revision, target: key === 'main' ? undefined : key };
+  const image = await renderRecipe({ path: original }, recipe, {
+    ...(target ? { target: exportTarget(target.id, target.strategy, target.background as ExportTarget['background']) } : {}),
+    metadata: () => ({ xmp: joinXmpParts([softwareXmp(), provenanceXmp(provenance)]) }),
+  });
   const relativePath = layout.processedRelative({
     yearMonth: photoYearMonth(photo),
     sha256: photo.sha256,
