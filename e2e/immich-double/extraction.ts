@@ -52,8 +52,10 @@ export async function extractMetadata(store: Store, asset: AssetRecord): Promise
   asset.latitude = gps ? round6(gps.latitude) : null;
   asset.longitude = gps ? round6(gps.longitude) : null;
 
-  // description = ImageDescription || Description: an embedded EXIF caption beats the sidecar's.
-  const description = file.ImageDescription ?? sidecar?.description ?? file.xmp?.description ?? '';
+  // description = ImageDescription || Description over the merged tags: an EXIF caption in the file
+  // beats the sidecar's dc:description, unless the sidecar has its own tiff:ImageDescription.
+  const imageDescription = sidecar?.imageDescription ?? file.ImageDescription ?? file.xmp?.imageDescription;
+  const description = imageDescription || (sidecar?.description ?? file.xmp?.description ?? '');
   asset.description = description.trim();
   // Rating: 1-5 kept; 0, -1 and anything else become null.
   const rating = sidecar?.rating ?? file.xmp?.rating;

@@ -11,7 +11,10 @@
  */
 
 export type SidecarValues = {
+  /** dc:description (exiftool's Description). */
   description: string | undefined;
+  /** tiff:ImageDescription, which replaces the file's EXIF ImageDescription when merged. */
+  imageDescription: string | undefined;
   /** xmp:Rating as written (Immich keeps only 1-5, see extraction.ts). */
   rating: number | undefined;
   /** Tags as Immich would create them from this XMP alone (full paths, "/" separated). */
@@ -63,6 +66,7 @@ const NAMESPACES: Record<string, string> = {
   xmp: 'http://ns.adobe.com/xap/1.0/',
   dc: 'http://purl.org/dc/elements/1.1/',
   exif: 'http://ns.adobe.com/exif/1.0/',
+  tiff: 'http://ns.adobe.com/tiff/1.0/',
   photoshop: 'http://ns.adobe.com/photoshop/1.0/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
   digiKam: 'http://www.digikam.org/ns/1.0/',
@@ -137,6 +141,7 @@ export function parseSidecar(xml: string): SidecarValues {
 
   return {
     description,
+    imageDescription: firstValue(xml, 'tiff:ImageDescription'),
     rating,
     tags: tags.filter(Boolean),
     subjects: listValue(xml, 'dc:subject') ?? [],

@@ -33,14 +33,16 @@ export type Observed = {
 // Older than any corpus date, so a file without a date shows them (the earliest of these and the upload).
 export const UPLOAD_DATES = { fileCreatedAt: '2000-01-02T03:04:05.000Z', fileModifiedAt: '2000-06-07T08:09:10.000Z' };
 
-export function dateSidecar(fields: { date?: string; gps?: { lat: string; lon: string } }): string {
+export function dateSidecar(fields: { date?: string; gps?: { lat: string; lon: string }; caption?: string; tiffCaption?: boolean }): string {
   const attrs = [
     fields.date ? ` exif:DateTimeOriginal="${fields.date}"` : '',
     fields.gps ? ` exif:GPSLatitude="${fields.gps.lat}" exif:GPSLongitude="${fields.gps.lon}"` : '',
   ].join('');
+  const alt = (tag: string) => `<${tag}><rdf:Alt><rdf:li xml:lang="x-default">${fields.caption}</rdf:li></rdf:Alt></${tag}>`;
+  const children = fields.caption ? `${alt('dc:description')}${fields.tiffCaption ? alt('tiff:ImageDescription') : ''}` : '';
   return `<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/"${attrs}/>
+<rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:tiff="http://ns.adobe.com/tiff/1.0/"${attrs}>${children}</rdf:Description>
 </rdf:RDF></x:xmpmeta><?xpacket end="w"?>`;
 }
 
@@ -60,6 +62,10 @@ export async function extractionCases(): Promise<ExtractionCase[]> {
     { name: 'strip/gps-only', file: D1, strip: true, sidecar: dateSidecar({ gps: HELSINKI }) },
     { name: 'original+sidecar-date', file: D1, sidecar: dateSidecar({ date: '2001-02-03T04:05:06-05:00' }) },
     { name: 'original+sidecar-gps-only', file: 'jpeg/camera/Nikon_D70.jpg', sidecar: dateSidecar({ gps: HELSINKI }) },
+    // Canon_EOS_7D has an EXIF ImageDescription ("mit blauem Kleid").
+    { name: 'original+sidecar-caption', file: 'jpeg/camera/Canon_EOS_7D.jpg', sidecar: dateSidecar({ caption: 'Caption from Lightbox' }) },
+    { name: 'original+sidecar-caption+tiff', file: 'jpeg/camera/Canon_EOS_7D.jpg', sidecar: dateSidecar({ caption: 'Caption from Lightbox', tiffCaption: true }) },
+    { name: 'strip/caption', file: 'jpeg/camera/Canon_EOS_7D.jpg', strip: true, sidecar: dateSidecar({ caption: 'Caption from Lightbox' }) },
   ];
 }
 

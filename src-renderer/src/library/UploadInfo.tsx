@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PhotoUpload, UploadProgress, UploadState } from '../contract.ts';
+import type { PhotoUpload, UploadFileOutcome, UploadProgress, UploadState } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 
 const STATE_TEXT: Record<UploadState, string> = {
@@ -12,6 +12,26 @@ const STATE_TEXT: Record<UploadState, string> = {
   uploaded: 'Uploaded to Immich',
   failed: 'Upload failed',
 };
+
+const OUTCOME_TEXT: Record<UploadFileOutcome, string> = {
+  created: 'new in Immich',
+  duplicate: 'was already in Immich',
+  elsewhere: "another photo's asset, left alone",
+};
+
+/** One file of the pair: its asset id and what Immich answered when it was sent. */
+function FileRow({ label, assetId, outcome }: { label: string; assetId: string | null; outcome: UploadFileOutcome | null }) {
+  if (!assetId && outcome !== 'elsewhere') return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd data-outcome={outcome ?? 'known'}>
+        {assetId ?? '—'}
+        {outcome ? <span className="upload-outcome"> · {OUTCOME_TEXT[outcome]}</span> : null}
+      </dd>
+    </>
+  );
+}
 
 /**
  * One photo's Immich upload for the info panel: the record when the panel opens, then the live
@@ -59,18 +79,8 @@ export function UploadInfo({ transport, photoId }: { transport: Transport; photo
           </p>
           {state === 'uploaded' && record && (
             <dl className="asset-ids">
-              {record.originalAssetId && (
-                <>
-                  <dt>Original</dt>
-                  <dd>{record.originalAssetId}</dd>
-                </>
-              )}
-              {record.processedAssetId && (
-                <>
-                  <dt>Processed</dt>
-                  <dd>{record.processedAssetId}</dd>
-                </>
-              )}
+              <FileRow label="Original" assetId={record.originalAssetId} outcome={record.originalOutcome} />
+              <FileRow label="Processed" assetId={record.processedAssetId} outcome={record.processedOutcome} />
               {record.stackId && (
                 <>
                   <dt>Stack</dt>
@@ -78,6 +88,13 @@ export function UploadInfo({ transport, photoId }: { transport: Transport; photo
                 </>
               )}
             </dl>
+          )}
+          {state === 'uploaded' && record && record.notices.length > 0 && (
+            <ul className="upload-notices" aria-label="Not stacked">
+              {record.notices.map((notice, i) => (
+                <li key={i}>{notice.message}</li>
+              ))}
+            </ul>
           )}
           {error && (
             <p className="photo-error" role="alert">
