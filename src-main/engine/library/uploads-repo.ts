@@ -110,6 +110,8 @@ export class UploadsRepo {
         WHERE EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
           AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.photo_id = p.id AND u.state NOT IN ('queued', 'uploading', 'offline', 'paused'))
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'upload' AND j.state IN ('queued', 'running', 'failed', 'dead'))
+          -- Analysis decides what the processed file shows (its AI crop); its end queues the upload.
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'analyze' AND j.state IN ('queued', 'running', 'failed'))
         ORDER BY p.id`)
       .pluck();
     this.#folderGet = db.prepare<[number], string>('SELECT settings_json FROM folder_uploads WHERE folder_id = ?').pluck();
@@ -193,7 +195,11 @@ export class UploadsRepo {
     };
   }
 
-  /** Derived photos with no upload yet, or one left unfinished with no job to finish it. */
+  /**
+   * Derived photos with no upload yet, or one left unfinished with no job to finish it. A photo
+   * still being analysed waits: after a crash, uploading it at once rendered the recipe before its
+   * AI crop, then uploaded the render again when analysis added the crop.
+   */
   photosToQueue(): number[] {
     return this.#toQueue.all();
   }
