@@ -16,8 +16,11 @@ const STATE_TEXT: Record<UploadState, string> = {
 const OUTCOME_TEXT: Record<UploadFileOutcome, string> = {
   created: 'new in Immich',
   duplicate: 'was already in Immich',
-  elsewhere: "another photo's asset, left alone",
+  elsewhere: 'already in Immich elsewhere, left alone',
 };
+
+/** A file left alone is another photo's asset: its id is in the notice, not in this photo's record. */
+const noticeAsset = (record: PhotoUpload, role: 'original' | 'processed') => record.notices.find((n) => n.role === role)?.assetId ?? null;
 
 /** One file of the pair: its asset id and what Immich answered when it was sent. */
 function FileRow({ label, assetId, outcome }: { label: string; assetId: string | null; outcome: UploadFileOutcome | null }) {
@@ -27,7 +30,7 @@ function FileRow({ label, assetId, outcome }: { label: string; assetId: string |
       <dt>{label}</dt>
       <dd data-outcome={outcome ?? 'known'}>
         {assetId ?? '—'}
-        {outcome ? <span className="upload-outcome"> · {OUTCOME_TEXT[outcome]}</span> : null}
+        {outcome ? <span className="upload-outcome">{OUTCOME_TEXT[outcome]}</span> : null}
       </dd>
     </>
   );
@@ -79,8 +82,8 @@ export function UploadInfo({ transport, photoId }: { transport: Transport; photo
           </p>
           {state === 'uploaded' && record && (
             <dl className="asset-ids">
-              <FileRow label="Original" assetId={record.originalAssetId} outcome={record.originalOutcome} />
-              <FileRow label="Processed" assetId={record.processedAssetId} outcome={record.processedOutcome} />
+              <FileRow label="Original" assetId={record.originalAssetId ?? noticeAsset(record, 'original')} outcome={record.originalOutcome} />
+              <FileRow label="Processed" assetId={record.processedAssetId ?? noticeAsset(record, 'processed')} outcome={record.processedOutcome} />
               {record.stackId && (
                 <>
                   <dt>Stack</dt>
