@@ -1,4 +1,5 @@
 import exifr from 'exifr';
+import type { DateTags } from './immich-dates.ts';
 import { makerNoteTimeZone } from './maker-time-zone.ts';
 import { parseSidecar, type SidecarValues } from './xmp.ts';
 
@@ -8,18 +9,7 @@ import { parseSidecar, type SidecarValues } from './xmp.ts';
  * immich-dates.ts decides what they mean. exifr reads EXIF, GPS and IPTC; the embedded XMP packet
  * is read with the sidecar reader (Immich reads it as part of the file).
  */
-export type FileTags = {
-  /** EXIF DateTimeOriginal + SubSecTimeOriginal (+ OffsetTimeOriginal): exiftool's SubSecDateTimeOriginal. */
-  SubSecDateTimeOriginal?: string;
-  SubSecCreateDate?: string;
-  DateTimeOriginal?: string;
-  CreateDate?: string;
-  DateTimeCreated?: string;
-  TimeCreated?: string;
-  GPSDateTime?: string;
-  /** Zone tags exiftool-vendored trusts, first found wins: maker-note TimeZone, OffsetTimeOriginal, OffsetTimeDigitized, TimeZoneOffset (never OffsetTime). */
-  offsetTag?: string;
-  gps: { latitude: number; longitude: number } | null;
+export type FileTags = DateTags & {
   ImageDescription?: string;
   xmp: SidecarValues | null;
   keywords: string[];

@@ -16,6 +16,7 @@ import { find as zonesAt } from 'geo-tz/all';
  *   fileModifiedAt) and its birth time (the upload).
  */
 export type DateTags = {
+  /** EXIF DateTimeOriginal + SubSecTimeOriginal (+ OffsetTimeOriginal): exiftool's SubSecDateTimeOriginal. */
   SubSecDateTimeOriginal?: string;
   SubSecCreateDate?: string;
   DateTimeOriginal?: string;
@@ -23,6 +24,7 @@ export type DateTags = {
   DateTimeCreated?: string;
   TimeCreated?: string;
   GPSDateTime?: string;
+  /** Zone tags exiftool-vendored trusts, first found wins: maker-note TimeZone, OffsetTimeOriginal, OffsetTimeDigitized, TimeZoneOffset (never OffsetTime). */
   offsetTag?: string;
   gps: { latitude: number; longitude: number } | null;
 };

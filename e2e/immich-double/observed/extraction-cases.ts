@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { corpusPath } from '../../../test-support/corpus.ts';
+import type { AssetView } from '../index.ts';
 
 export type ExtractionCase = {
   name: string;
@@ -16,19 +17,8 @@ export type ExtractionCase = {
   sidecar?: string;
 };
 
-/** What extraction left on the asset, as GET /assets/:id shows it. */
-export type Observed = {
-  fileCreatedAt: string;
-  fileModifiedAt: string;
-  localDateTime: string;
-  dateTimeOriginal: string | null;
-  timeZone: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  description: string;
-  rating: number | null;
-  tags: string[];
-};
+/** What extraction left on the asset, as GET /assets/:id shows it (the double's view has the same fields). */
+export type Observed = Pick<AssetView, 'fileCreatedAt' | 'fileModifiedAt' | 'localDateTime' | 'dateTimeOriginal' | 'timeZone' | 'latitude' | 'longitude' | 'description' | 'rating' | 'tags'>;
 
 // Older than any corpus date, so a file without a date shows them (the earliest of these and the upload).
 export const UPLOAD_DATES = { fileCreatedAt: '2000-01-02T03:04:05.000Z', fileModifiedAt: '2000-06-07T08:09:10.000Z' };
