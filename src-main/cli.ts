@@ -10,11 +10,11 @@ import { modelsCommand } from './cli/models-command.ts';
 
 const USAGE = `Usage:
   lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
-  lightbox process DIR... [--library DIR] [--json] [--quiet]
+  lightbox process DIR... [--library DIR] [--json] [--quiet] [--metadata all|no-location|copyright]
                  [--immich-url URL [--album NAME] [--upload original|processed|both] [--cover processed|original]]
   lightbox doctor [--library DIR] [--json] [--immich-url URL]
   lightbox analyze FILE... [--json] [--no-subject]
-  lightbox render FILE --recipe R.json --out O [--target ID[:extend[:#rrggbb]]] [--json]
+  lightbox render FILE --recipe R.json --out O [--target ID[:extend[:#rrggbb]]] [--metadata all|no-location|copyright] [--json]
   lightbox presets list [--library DIR] [--json]
   lightbox presets apply NAME PHOTO... [--library DIR] [--json]
   lightbox presets import FILE [--library DIR]

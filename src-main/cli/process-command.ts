@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { UploadCover, UploadWhat } from '../contract/index.ts';
 import { createEngine, type ImmichConfig } from '../engine/engine.ts';
 import { defaultLibraryDir } from './default-library.ts';
+import { parseExportMetadata } from './render-command.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -22,6 +23,8 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       // Original + processed (the render of the current recipe) as one stack, as the photographer expects.
       upload: { type: 'string', default: 'both' },
       cover: { type: 'string', default: 'processed' },
+      // What the processed files keep of the originals' metadata (default: as recipes and folders say).
+      metadata: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('lightbox process needs at least one folder.');
@@ -31,6 +34,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
   }
   const what = UploadWhat.exclude(['none']).safeParse(values.upload);
   if (!what.success) throw new UsageError(`--upload must be both, processed or original (got "${values.upload}").`);
+  const exportMetadata = values.metadata === undefined ? undefined : parseExportMetadata(values.metadata);
   const cover = UploadCover.safeParse(values.cover);
   if (!cover.success) throw new UsageError(`--cover must be processed or original (got "${values.cover}").`);
   let immich: ImmichConfig | undefined;
@@ -45,7 +49,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       defaultUpload: { what: what.data, cover: cover.data, albumName: values.album ?? null },
     };
   }
-  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}) });
+  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}), ...(exportMetadata ? { exportMetadata } : {}) });
   // Progress goes to stderr so stdout stays one JSON document with --json.
   const names = new Map<number, string>();
   const line = (text: string) => process.stderr.write(`${text}\n`);

@@ -23,6 +23,7 @@ import {
 import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
+import { ExportDefaults, ExportDefaultsUpdate } from './export-metadata.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -75,6 +76,9 @@ export const commands = {
   'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
   'models.bundled': { input: Empty, output: z.array(BundledModel) },
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
+  // What every render writes when the original names no creator / copyright (issue 17).
+  'export.defaults.get': { input: Empty, output: ExportDefaults },
+  'export.defaults.set': { input: ExportDefaultsUpdate, output: ExportDefaults },
 } as const;
 
 export const events = {

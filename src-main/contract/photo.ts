@@ -70,6 +70,15 @@ export const PhotoMetadata = z.object({
   description: z.string().nullable(),
   keywords: z.array(z.string()),
   iccProfile: z.string().nullable(),
+  /**
+   * Rights, as the file or its sidecar says (XMP, else IPTC, else EXIF). Optional: photos read by
+   * an older Lightbox do not have them (an export then reads them from the original).
+   */
+  creator: z.array(z.string()).optional(),
+  copyright: z.string().nullable().optional(),
+  usageTerms: z.string().nullable().optional(),
+  /** The colour label (xmp:Label), e.g. "Red". */
+  label: z.string().nullable().optional(),
 });
 export type PhotoMetadata = z.infer<typeof PhotoMetadata>;
 

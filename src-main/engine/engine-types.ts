@@ -1,4 +1,4 @@
-import type { Api, MediaKind } from '../contract/index.ts';
+import type { Api, ExportMetadata, MediaKind } from '../contract/index.ts';
 
 export type ResolvedMedia = { path: string; contentType: string };
 
@@ -11,6 +11,8 @@ export type EngineConfig = {
   mode?: 'electron' | 'headless';
   /** Start watching folders (false for one-shot runs that enqueue files themselves). */
   watchFolders?: boolean;
+  /** `lightbox process --metadata`: what this run's renders keep, over recipes and folders. */
+  exportMetadata?: ExportMetadata;
 };
 
 export type Engine = {

@@ -95,7 +95,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     return created;
   };
   const previews = createPreviewStore({ library, layout });
-  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
+  const recipesFeature = createRecipesFeature({
+    library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
+  });
   // Processed files come from the renders of the current recipe; approval from its review state.
   const requestRender = (photoId: number) => {
     recipesFeature.requestRender(photoId).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));

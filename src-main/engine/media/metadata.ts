@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import type { MediaWarning } from '../../contract/errors.ts';
 import type { CaptureDate, Gps, PhotoMetadata } from '../../contract/photo.ts';
 import { captureFactsFrom } from './capture-facts.ts';
+import { descriptiveFrom, overlay } from './descriptive.ts';
 import { captureInstant, type CaptureInstant } from './capture-instant.ts';
 import { makerNoteZoneOf } from './maker-note-zone.ts';
 import { detectFormat } from './detect-format.ts';
@@ -14,7 +15,7 @@ import { iccDescription } from './icc.ts';
 import { readMetadataBytes } from './metadata-bytes.ts';
 import { warning } from './media-error.ts';
 import {
-  captureDate, firstNumber, gpsFrom, normaliseOffset, parseDate, rationalOrNumber, stringList, text, xmpCoordinate,
+  canonicalPrefixes, captureDate, firstNumber, gpsFrom, normaliseOffset, parseDate, rationalOrNumber, stringList, text, xmpCoordinate,
 } from './metadata-values.ts';
 
 export type MediaMetadata = {
@@ -193,22 +194,6 @@ async function readSidecar(filePath: string, warnings: MediaWarning[]): Promise<
   }
 }
 
-/**
- * exifr names XMP blocks by the prefix the file used. Old Adobe writers (Photoshop CS, Nikon
- * Capture NX, Lightroom 1) wrote the xmp, xmpMM and xmpRights namespaces as `xap…`: same URIs.
- */
-const PREFIX_ALIASES: Record<string, string> = { xap: 'xmp', xapMM: 'xmpMM', xapRights: 'xmpRights' };
-
-function canonicalPrefixes(parsed: Parsed): Parsed {
-  const out: Parsed = { ...parsed };
-  for (const [alias, canonical] of Object.entries(PREFIX_ALIASES)) {
-    if (!out[alias]) continue;
-    out[canonical] = { ...out[alias], ...out[canonical] };
-    delete out[alias];
-  }
-  return out;
-}
-
 type XmpParser = { parse(xml: string, options: unknown): Parsed | Promise<Parsed> };
 type ExifrInternals = { Options: new (o: unknown) => Record<string, Record<string, unknown>>; segmentParsers: Map<string, XmpParser> };
 
@@ -266,7 +251,6 @@ function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarnin
   const exif = embedded.exif ?? {};
   const gps = embedded.gps ?? {};
   const xmp = embedded.xmp ?? {};
-  const dc = embedded.dc ?? {};
   const s = {
     xmp: sidecar?.xmp ?? {}, dc: sidecar?.dc ?? {}, exif: sidecar?.exif ?? {}, photoshop: sidecar?.photoshop ?? {},
     aux: sidecar?.aux ?? {}, exifEX: sidecar?.exifEX ?? {}, tiff: sidecar?.tiff ?? {},
@@ -286,6 +270,8 @@ function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarnin
     gpsFrom(xmpCoordinate(s.exif.GPSLatitude), xmpCoordinate(s.exif.GPSLongitude), rationalOrNumber(s.exif.GPSAltitude), s.exif.GPSAltitudeRef);
 
   const orientation = firstNumber(ifd0.Orientation);
+  // Lightroom convention: the sidecar is the newer edit, so it wins over the file's own values.
+  const said = overlay(descriptiveFrom(embedded), sidecar ? descriptiveFrom(sidecar) : null);
   const metadata: PhotoMetadata = {
     make: text(ifd0.Make) ?? text(s.tiff.Make),
     model: text(ifd0.Model) ?? text(s.tiff.Model),
@@ -294,12 +280,16 @@ function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarnin
     exposureTime: rationalOrNumber(exif.ExposureTime) ?? rationalOrNumber(s.exif.ExposureTime),
     fNumber: rationalOrNumber(exif.FNumber) ?? rationalOrNumber(s.exif.FNumber),
     focalLength: rationalOrNumber(exif.FocalLength) ?? rationalOrNumber(s.exif.FocalLength),
-    // Lightroom convention: the sidecar is the newer edit, so it wins over embedded XMP.
     rating: firstNumber(s.xmp.Rating) ?? firstNumber(xmp.Rating),
-    title: text(s.dc.title) ?? text(dc.title),
-    description: text(s.dc.description) ?? text(dc.description),
-    keywords: sidecar && s.dc.subject !== undefined ? stringList(s.dc.subject) : stringList(dc.subject),
+    title: said.title,
+    description: said.description,
+    // A sidecar's keyword list replaces the file's, even when the photographer emptied it.
+    keywords: sidecar && s.dc.subject !== undefined ? stringList(s.dc.subject) : said.keywords,
     iccProfile: text(embedded.icc?.ProfileDescription),
+    creator: said.creator,
+    copyright: said.copyright,
+    usageTerms: said.usageTerms,
+    label: said.label,
   };
   return { captureDate: date, gps: location, metadata, orientation: orientation !== null && orientation >= 1 && orientation <= 8 ? orientation : null, warnings };
 }

@@ -1,3 +1,5 @@
+import { jpegSegments } from './jpeg-segments.ts';
+
 /**
  * A minimal reader of TIFF image file directories, for what exifr does not give: tag values as
  * written (rationals as numerator/denominator, not floats) and maker-note directories, whose
@@ -118,18 +120,8 @@ export function exifDirectories(tiff: Tiff): { ifd0: Map<number, IfdEntry>; exif
 /** The TIFF inside a JPEG's `Exif\0\0` APP1 segment (the header segments only; stops at the first scan). */
 export function jpegExifTiff(file: Uint8Array): Tiff | null {
   if (file[0] !== 0xff || file[1] !== 0xd8) return null;
-  let at = 2;
-  while (at + 4 <= file.length) {
-    if (file[at] !== 0xff) return null;
-    const marker = file[at + 1]!;
-    if (marker === 0xff) {
-      at += 1;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return null;
-    const length = (file[at + 2]! << 8) | file[at + 3]!;
+  for (const { marker, at } of jpegSegments(file)) {
     if (marker === 0xe1 && Buffer.from(file.subarray(at + 4, at + 10)).toString('latin1') === 'Exif\0\0') return openTiff(file, at + 10);
-    at += 2 + length;
   }
   return null;
 }

@@ -9,7 +9,7 @@ import { tempDir } from '../../../test-support/temp-dir.ts';
 import { libraryLayout, type LibraryLayout } from '../library/library-layout.ts';
 import { newRecipe, newStep } from '../recipes/create.ts';
 import { recipeSha256 } from './metadata/provenance.ts';
-import { renderToLibrary } from './render-to-library.ts';
+import { renderToLibrary, sidecarPath } from './render-to-library.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -56,17 +56,21 @@ describe.skipIf(!hasCorpus)('renderToLibrary: every processed file is unique to 
     expect(xmp).not.toContain(b.sha256);
   });
 
-  it('the same original and recipe give the same bytes again; another revision of it does not', async () => {
+  it('the same original and recipe give the same bytes again, under any revision; another recipe does not', async () => {
     const a = twins[0]!;
     const first = await renderToLibrary(layout, a, recipeFor(a.sha256), 2, undefined);
     const firstBytes = await readFile(first.path);
     const again = await renderToLibrary(layout, a, recipeFor(a.sha256), 2, undefined);
     expect((await readFile(again.path)).equals(firstBytes)).toBe(true);
-    const next = await renderToLibrary(layout, a, recipeFor(a.sha256), 3, undefined);
-    expect(next.sha256).not.toBe(first.sha256);
+    // Undo + redo: the same recipe as a newer revision.
+    const redone = await renderToLibrary(layout, a, recipeFor(a.sha256), 3, undefined);
+    expect(redone.sha256).toBe(first.sha256);
+    const other = recipeFor(a.sha256);
+    const changed = await renderToLibrary(layout, a, { ...other, steps: [...other.steps.slice(0, -1), newStep('output', { format: 'jpeg', quality: 81 })] }, 4, undefined);
+    expect(changed.sha256).not.toBe(first.sha256);
   });
 
-  it.skipIf(!hasExiftool)('exiftool reads the provenance: DerivedFrom, the original and recipe hashes, the revision', async () => {
+  it.skipIf(!hasExiftool)('exiftool reads the provenance: DerivedFrom, the original and recipe hashes; the sidecar adds the revision', async () => {
     const a = twins[0]!;
     const recipe = recipeFor(a.sha256);
     const out = await renderToLibrary(layout, a, recipe, 4, undefined);
@@ -75,8 +79,11 @@ describe.skipIf(!hasCorpus)('renderToLibrary: every processed file is unique to 
     expect(tags['XMP-xmpMM:OriginalDocumentID']).toBe(`urn:sha256:${a.sha256}`);
     expect(tags['XMP-lightbox:OriginalSHA256']).toBe(a.sha256);
     expect(tags['XMP-lightbox:RecipeSHA256']).toBe(recipeSha256(recipe));
-    expect(tags['XMP-lightbox:RecipeRevision']).toBe(4);
+    expect(tags['XMP-lightbox:RecipeRevision']).toBeUndefined();
     expect(String(tags['XMP-xmp:CreatorTool'])).toMatch(/^Lightbox \d+\.\d+\.\d+/);
+    const sidecar = exiftoolTags(sidecarPath(out.path));
+    expect(sidecar['XMP-lightbox:RecipeRevision']).toBe(4);
+    expect(sidecar['XMP-lightbox:OriginalSHA256']).toBe(a.sha256);
   });
 });
 

@@ -9,6 +9,10 @@ import { xmpStruct } from './xmp-parts.ts';
  * give two different files: Immich deduplicates by checksum, and byte-identical renders of two
  * photos would make it answer "duplicate" with the other photo's asset and merge their stacks.
  * Only facts of the original and the recipe go in (no clock, no host), so replay stays byte for byte.
+ *
+ * The revision NUMBER stays out of the file (it is in the sidecar): undo then redo gives the same
+ * recipe under a newer revision, and that must give the same bytes; the recipe's hash already says
+ * which recipe it is.
  */
 export type Provenance = {
   /** SHA-256 of the original's bytes, hex. */
@@ -17,7 +21,7 @@ export type Provenance = {
   originalFileName?: string | undefined;
   /** recipeSha256() of the recipe that was rendered. */
   recipeSha256: string;
-  /** The recipe revision in the library (absent for `lightbox render` on a loose file). */
+  /** The recipe revision in the library (absent for `lightbox render` on a loose file); written to the sidecar only. */
   revision?: number | undefined;
   /** Export target key (`square`, `story-9x16-extend`…) when this is not the main output. */
   target?: string | undefined;
@@ -35,14 +39,14 @@ export const originalDocumentId = (sha256: string) => `urn:sha256:${sha256}`;
  * xmpMM:DerivedFrom and xmpMM:OriginalDocumentID (what Lightroom and Photoshop read as "made from"),
  * plus the same facts and the recipe under our own namespace for tools that want them plainly.
  */
-export function provenanceXmp(p: Provenance): XmpPart {
+export function provenanceXmp(p: Provenance, where: 'file' | 'sidecar'): XmpPart {
   const id = originalDocumentId(p.originalSha256);
   const attrs: Array<[string, string]> = [
     ['xmpMM:OriginalDocumentID', id],
     ['lightbox:OriginalSHA256', p.originalSha256],
     ['lightbox:RecipeSHA256', p.recipeSha256],
   ];
-  if (p.revision !== undefined) attrs.push(['lightbox:RecipeRevision', String(p.revision)]);
+  if (where === 'sidecar' && p.revision !== undefined) attrs.push(['lightbox:RecipeRevision', String(p.revision)]);
   if (p.target) attrs.push(['lightbox:ExportTarget', p.target]);
   const ref: Array<[string, string]> = [['stRef:documentID', id]];
   if (p.originalFileName) ref.push(['stRef:filePath', p.originalFileName]);

@@ -40,7 +40,7 @@ export type RenderOptions = {
 export type OutputFacts = OutputSpec & { width: number; height: number };
 
 /** What the loupe gets: small, fast to encode, and in the colour space every browser assumes. */
-const PREVIEW_OUTPUT: OutputSpec = { format: 'jpeg', quality: 85, tiffBitDepth: 8, colourSpace: 'srgb' };
+const PREVIEW_OUTPUT: OutputSpec = { format: 'jpeg', quality: 85, tiffBitDepth: 8, colourSpace: 'srgb', metadata: 'folder' };
 
 const sizeOf = (px: Pixels): Size => ({ width: px.width, height: px.height });
 
