@@ -9,6 +9,7 @@ import type { LibraryLayout } from '../library/library-layout.ts';
 import type { Library } from '../library/index.ts';
 import type { StoredPairState } from '../library/uploads-repo.ts';
 import { immichDates, photoCaptureInstant } from '../media/capture-instant.ts';
+import { readMetadata } from '../media/metadata.ts';
 import { classifyImmichOutcome } from './adaptive-concurrency.ts';
 import { ImmichError, isImmichError } from './immich-error.ts';
 import { uploadPair, type PairInput, type PairOutcome, type PairState } from './pair-upload.ts';
@@ -31,11 +32,13 @@ const sha1Of = (file: string) =>
  * The same capture time for both files of a pair, resolved as Immich resolves the original's
  * (media/capture-instant.ts): `sent` goes as fileCreatedAt/fileModifiedAt (Immich's fallback when
  * a file has no date), `date` and the position into both sidecars, which Immich prefers to any
- * date in the file. A photo with no capture date sends the time it came into the library.
+ * date in the file. A photo with no capture date sends the time it came into the library. The
+ * position goes only where the processed file keeps it: a render made without location (the
+ * photographer's `no-location` or `copyright` choice) must not get it back through the sidecar.
  */
-function captureOf(photo: Photo): { sent: string; date: string | undefined; gps: { latitude: number; longitude: number } | undefined } {
+function captureOf(photo: Photo, withPlace: boolean): { sent: string; date: string | undefined; gps: { latitude: number; longitude: number } | undefined } {
   const ci = photoCaptureInstant(photo);
-  const gps = photo.gps ? { latitude: photo.gps.latitude, longitude: photo.gps.longitude } : undefined;
+  const gps = photo.gps && withPlace ? { latitude: photo.gps.latitude, longitude: photo.gps.longitude } : undefined;
   if (!ci) return { sent: photo.createdAt, date: undefined, gps };
   return { sent: immichDates(ci).fileCreatedAt, date: ci.instant ?? ci.localDateTime, gps };
 }
@@ -98,7 +101,8 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
     }
 
     const originalPath = layout.absolute(photo.originalPath);
-    const capture = captureOf(photo);
+    // Identical sidecars give both files the same date, zone and place in Immich.
+    const capture = captureOf(photo, processed ? (await readMetadata(processed.path)).gps !== null : true);
     const date = capture.sent;
     const sidecar = sidecarFor(photo, capture);
     const processedName = processed ? `${path.parse(photo.fileName).name}_lightbox${path.extname(processed.path).toLowerCase()}` : '';

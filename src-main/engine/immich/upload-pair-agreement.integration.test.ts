@@ -99,6 +99,42 @@ describe.skipIf(!hasCorpus)('a pair in Immich: one photo, one time, one place', 
     }
   }, 180_000);
 
+  it('a render made without location stays without it in Immich; the pair still shares its time', async () => {
+    for (const name of ['HMD_Nokia_8.3_5G.jpg', 'Apple_iPhone_5.jpg']) {
+      await copyFile(corpusPath(`jpeg/camera/${name}`), path.join(inbox.path, name));
+      if (!server.double) await appendFile(path.join(inbox.path, name), randomBytes(16));
+    }
+    const engine = await createEngine({
+      libraryDir: library.path,
+      watchFolders: false,
+      exportMetadata: 'no-location',
+      immich: { serverUrl: server.url, apiKey: server.apiKey, defaultUpload: { what: 'both', cover: 'processed' }, ...fast },
+    });
+    let summary;
+    try {
+      summary = await engine.processOnce([inbox.path]);
+    } finally {
+      await engine.close();
+    }
+    expect(summary.immich).toMatchObject({ stacked: 2, failed: [] });
+    const client = server.client();
+    for (const { photo, upload } of await stacksOf(library.path)) {
+      server.track(upload.pair.originalAssetId, upload.pair.processedAssetId);
+      const read = async (id: string) => {
+        for (let i = 0; i < 100; i++) {
+          const a = await client.getAssetInfo(id);
+          if (a.exifInfo?.dateTimeOriginal) return a;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`no metadata on ${id}`);
+      };
+      const [original, processed] = await Promise.all([read(upload.pair.originalAssetId!), read(upload.pair.processedAssetId!)]);
+      expect([processed.exifInfo?.latitude ?? null, processed.exifInfo?.longitude ?? null], photo.fileName).toEqual([null, null]);
+      expect(original.exifInfo?.latitude, photo.fileName).not.toBeNull();
+      expect([processed.fileCreatedAt, processed.localDateTime], photo.fileName).toEqual([original.fileCreatedAt, original.localDateTime]);
+    }
+  }, 180_000);
+
   it('two originals that differ only after the JPEG end: byte-identical renders are never stacked with the wrong original', async () => {
     const name = 'Sony_Cybershot_3.jpg';
     await copyFile(corpusPath(`jpeg/camera/${name}`), path.join(inbox.path, 'first.jpg'));
