@@ -15,10 +15,11 @@ import { onDouble, startTestServer, type DoubleLike, type TestServer } from './t
  * Crash safety of `lightbox process --immich-url … --upload both` against the Immich double, which
  * answers duplicates and merges stacks as Immich 3.1 does. The originals come in pairs that differ
  * only in bytes after the JPEG end (same pixels): the case where a render without provenance made
- * Immich answer "duplicate" with the other photo's asset and merge the two photos' stacks. Each run
- * is SIGKILLed at a moment tied to a phase (ingest, analysis, render, each upload step), with a
- * fault injected on the double; after every run no file is on the server twice and no stack holds
- * two photos' files. At the end: every photo is exactly one stack of its own original and its own
+ * Immich answer "duplicate" with the other photo's asset and merge the two photos' stacks. Files
+ * keep arriving (one more before each run, as in a hot folder), so every run has a photo going
+ * through every phase; each run is SIGKILLed at a moment tied to a phase (ingest, analysis, render,
+ * each upload step), with a fault injected on the double. After every run no file is on the server
+ * twice and no stack holds two photos' files. At the end: every photo is exactly one stack of its own original and its own
  * render, with the cover as configured, the `lightbox` link on both, all in the album.
  */
 const KILLS = 24;
@@ -130,6 +131,16 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
   let inbox: Awaited<ReturnType<typeof tempDir>>;
   let library: Awaited<ReturnType<typeof tempDir>>;
 
+  /** The smallest camera JPEGs, each followed by its twin with other trailing bytes. */
+  let arrivals: Array<{ from: string; name: string; trailer: boolean }> = [];
+  const arrive = async (count: number) => {
+    for (const file of arrivals.splice(0, count)) {
+      const target = path.join(inbox.path, file.name);
+      await copyFile(file.from, target);
+      if (file.trailer) await appendFile(target, Buffer.from('\0same pixels, other bytes'));
+    }
+  };
+
   beforeAll(async () => {
     server = await startTestServer();
     double = server.double!;
@@ -138,12 +149,14 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     const dir = corpusPath('jpeg/camera');
     const names = (await readdir(dir)).filter((f) => f.endsWith('.jpg'));
     const sized = await Promise.all(names.map(async (name) => ({ name, size: (await stat(path.join(dir, name))).size })));
-    for (const { name } of sized.sort((a, b) => a.size - b.size).slice(0, DISTINCT)) {
-      const stem = path.basename(name, '.jpg');
-      await copyFile(path.join(dir, name), path.join(inbox.path, name));
-      await copyFile(path.join(dir, name), path.join(inbox.path, `${stem}-again.jpg`));
-      await appendFile(path.join(inbox.path, `${stem}-again.jpg`), Buffer.from('\0same pixels, other bytes'));
-    }
+    arrivals = sized
+      .sort((a, b) => a.size - b.size)
+      .slice(0, DISTINCT)
+      .flatMap(({ name }) => [
+        { from: path.join(dir, name), name, trailer: false },
+        { from: path.join(dir, name), name: `${path.basename(name, '.jpg')}-again.jpg`, trailer: true },
+      ]);
+    await arrive(2);
   });
   afterAll(async () => {
     await server.close();
@@ -161,11 +174,18 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     const hits: Record<string, number> = {};
     while (killed < KILLS && runs < KILLS * 3) {
       faults.add(await injectFault(double, runs));
-      const kill: Kill = { phase: runs % PHASES.length, k: 1 + Math.floor(Math.random() * 3), fallbackAfter: 2 + Math.floor(Math.random() * 10), delayMs: Math.floor(Math.random() * 80) };
+      await arrive(1);
+      // Aimed at the first or second line of its phase; a phase with nothing left to do lets the
+      // kill land on a later line of any kind instead.
+      const kill: Kill = { phase: runs % PHASES.length, k: 1 + Math.floor(Math.random() * 2), fallbackAfter: 40 + Math.floor(Math.random() * 80), delayMs: Math.floor(Math.random() * 80) };
       runs += 1;
       const result = await runProcess(args, server.apiKey, kill);
       await checkServer(double, library.path);
-      if (result.signal !== 'SIGKILL') break;
+      if (result.signal !== 'SIGKILL') {
+        // Finished before its kill: only fine while files are still to come.
+        if (arrivals.length === 0) break;
+        continue;
+      }
       killed += 1;
       const phase = result.aimed ? PHASES[kill.phase]![0] : 'any line (phase already done)';
       hits[phase] = (hits[phase] ?? 0) + 1;
@@ -174,6 +194,7 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     expect(killed).toBeGreaterThanOrEqual(KILLS);
 
     await double.faults.reset();
+    await arrive(arrivals.length);
     const final = await runProcess(args, server.apiKey, null);
     expect(final.code).toBe(0);
     console.log(`[upload chaos] final summary ${final.stdout.trim()}; ${Math.round((Date.now() - started) / 1000)} s in all`);
