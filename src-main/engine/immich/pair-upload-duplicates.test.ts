@@ -28,8 +28,11 @@ describe.skipIf(!hasCorpus)('uploadPair: duplicates that are not this photo\'s',
     dir = await tempDir('lightbox-immich-dups-');
   });
   afterEach(async () => {
-    await server.close();
-    await dir.cleanup();
+    try {
+      await server.close();
+    } finally {
+      await dir.cleanup();
+    }
   });
 
   async function upload(input: PairInput, state: PairState = {}) {

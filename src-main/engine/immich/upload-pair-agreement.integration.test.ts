@@ -40,9 +40,12 @@ describe.skipIf(!hasCorpus)('a pair in Immich: one photo, one time, one place', 
     library = await tempDir('lightbox-pair-lib-');
   });
   afterEach(async () => {
-    await server.close();
-    await inbox.cleanup();
-    await library.cleanup();
+    try {
+      await server.close();
+    } finally {
+      await inbox.cleanup();
+      await library.cleanup();
+    }
   });
 
   async function stacksOf(libraryDir: string) {
