@@ -78,8 +78,10 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       for (const failure of summary.failed) console.log(`  ${failure.path}: ${failure.code} - ${failure.message}`);
       const up = summary.immich;
       if (up) {
-        console.log(`Immich: ${up.uploaded} uploaded, ${up.duplicates} already there, ${up.stacked} stacked, ${up.failed.length} failed${up.waiting ? `, ${up.waiting} waiting` : ''}`);
+        const alone = new Set(up.notices.map((n) => n.photoId)).size;
+        console.log(`Immich: ${up.uploaded} uploaded, ${up.duplicates} already there, ${up.stacked} stacked, ${up.failed.length} failed${up.waiting ? `, ${up.waiting} waiting` : ''}${alone ? `, ${alone} not stacked (a file was another photo's)` : ''}`);
         for (const failure of up.failed) console.log(`  ${failure.fileName}: ${failure.code} - ${failure.message}`);
+        for (const notice of up.notices) console.log(`  ${notice.fileName}: ${notice.message}`);
       }
     }
     // A refused key stops the run; everything else that failed is listed in the summary.

@@ -91,7 +91,15 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`UPDATE photos SET capture_wall = '2024-01-01T10:00:00.000', capture_instant = '2024-01-01T10:00:00.000+01:00',
       capture_zone = 'UTC+1', capture_zone_source = 'offset-tag' WHERE id = 7`).run();
   },
+  // What an upload left alone and why (013-upload-notices.ts).
+  13: (db) => {
+    db.prepare(`UPDATE uploads SET notices_json = ? WHERE photo_id = 7`).run(JSON.stringify([NOTICE]));
+  },
 };
+
+const NOTICE = { role: 'processed', assetId: 'proc-9', message: 'left with photo 9' };
+/** The migration that added upload notices (renumbered at merge). */
+const NOTICES_VERSION = migrations.find((m) => m.name === 'upload-notices')!.version;
 
 /** The migration that added the resolved capture time (renumbered at merge). */
 const CAPTURE_VERSION = migrations.find((m) => m.name === 'capture-instant')!.version;
@@ -221,6 +229,9 @@ describe('migrations', () => {
         const uploads = new UploadsRepo(library.db);
         if (version >= UPLOADS_VERSION) {
           expect(uploads.get(7)).toMatchObject({ state: 'uploaded', pair: { originalAssetId: 'orig-7', stackId: 'stack-7', albumDone: true, replacedAssetIds: ['old-7'] }, originalOutcome: 'created' });
+          expect(uploads.get(7)?.notices).toEqual(version >= NOTICES_VERSION ? [NOTICE] : []);
+          expect(uploads.photoWithAsset('orig-7', 8)).toBe(7);
+          expect(uploads.photoWithAsset('orig-7', 7)).toBeNull();
           expect(uploads.folderSettings(1)).toEqual({ albumName: 'Trips', what: 'both', cover: 'processed', approvalRequired: false });
         } else {
           expect(uploads.get(7)).toBeNull();
