@@ -23,6 +23,7 @@ import {
 import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
+import { careCommands, careEvents } from './care.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -75,6 +76,8 @@ export const commands = {
   'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
   'models.bundled': { input: Empty, output: z.array(BundledModel) },
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
+  // Library care: the scheduled check, backup targets, the preview cache's cap (care.ts).
+  ...careCommands,
 } as const;
 
 export const events = {
@@ -91,6 +94,7 @@ export const events = {
   'models.progress': ModelsProgress,
   /** A download finished and checked out: windows that offer what it enables (search by meaning) ask again. */
   'models.installed': z.object({ id: z.string() }),
+  ...careEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { JobKind, type QueueStats } from '../../contract/index.ts';
 import type { JobRow, JobsRepo } from '../library/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { findDiskFull } from '../base/disk-space.ts';
 import { Emitter } from './emitter.ts';
 import { PermanentJobError } from './errors.ts';
+import { SpacePauses } from './space-pauses.ts';
 import { jobDataSchemas, subjectFor, type JobData } from './kinds.ts';
 import { assertHandlerRegistry, resolveConcurrency } from './registry.ts';
 import { parseStoredData } from './stored-data.ts';
@@ -52,6 +54,8 @@ export type JobQueueOptions = {
   random?: () => number;
   /** At most one 'stats' event per this many ms. Default 100. */
   statsIntervalMs?: number;
+  /** How often a kind paused by a full disk looks at the free space again. Default 5 s. */
+  diskCheckMs?: number;
 };
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -83,6 +87,7 @@ export class JobQueue {
   #idleWaiters: Array<() => void> = [];
   #statsTimer: NodeJS.Timeout | null = null;
   #lastStatsAt = 0;
+  #pauses: SpacePauses<JobKind>;
 
   constructor(options: JobQueueOptions) {
     assertHandlerRegistry(options.handlers);
@@ -95,6 +100,13 @@ export class JobQueue {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#statsIntervalMs = options.statsIntervalMs ?? 100;
+    this.#pauses = new SpacePauses<JobKind>({
+      changed: () => {
+        this.#statsChanged();
+        this.wake();
+      },
+      ...(options.diskCheckMs === undefined ? {} : { checkMs: options.diskCheckMs }),
+    });
   }
 
   on<E extends keyof QueueEvents>(event: E, listener: (payload: QueueEvents[E]) => void): () => void {
@@ -149,6 +161,7 @@ export class JobQueue {
     if (this.#started && !this.#stopping) return;
     this.#started = true;
     this.#stopping = false;
+    this.#pauses.start();
     const now = this.#now();
     this.#repo.requeueExpired(now);
     this.#repo.deadLetterUnknownKinds(
@@ -164,6 +177,7 @@ export class JobQueue {
   async stop(options: { abort?: boolean } = {}): Promise<void> {
     this.#stopping = true;
     this.#clearWakeTimer();
+    this.#pauses.stop();
     if (options.abort) for (const controller of this.#controllers) controller.abort(new Error('The queue is stopping.'));
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     this.#started = false;
@@ -177,7 +191,13 @@ export class JobQueue {
   }
 
   stats(): QueueStats {
-    return this.#repo.stats();
+    const paused = this.#pauses.reasons();
+    return Object.keys(paused).length > 0 ? { ...this.#repo.stats(), paused } : this.#repo.stats();
+  }
+
+  /** Whether `kind` is held back (a full disk) until its folder has room again. */
+  isPaused(kind: JobKind): boolean {
+    return this.#pauses.isPaused(kind);
   }
 
   /** A dead letter back to the queue. False if `id` is not a dead job. */
@@ -203,7 +223,7 @@ export class JobQueue {
     // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
     const now = this.#now();
     for (const kind of JobKind.options) {
-      while ((this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+      while (!this.#pauses.isPaused(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
         const row = this.#repo.claim(kind, now, this.#leaseMs);
         if (!row) break;
         this.#launch(kind, row);
@@ -250,7 +270,13 @@ export class JobQueue {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const now = this.#now();
-      if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
+      const diskFull = findDiskFull(error);
+      if (diskFull) {
+        // Not the job's fault: it waits, unspent, until the disk has room (space-pauses.ts).
+        this.#repo.release(row.id, `disk-full: ${diskFull.message}`, now);
+        this.#pauses.pauseForSpace(kind, diskFull);
+        this.#emitJob(kind, row, 'failed', diskFull.message);
+      } else if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
         this.#repo.markDead(row.id, message, now);
         this.#emitJob(kind, row, 'dead', message);
       } else {
@@ -311,6 +337,6 @@ export class JobQueue {
     clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
     this.#lastStatsAt = Date.now();
-    this.#events.emit('stats', this.#repo.stats());
+    this.#events.emit('stats', this.stats());
   }
 }
