@@ -26,10 +26,10 @@ export class DiskFullError extends Error {
   }
 }
 
-/** ENOSPC (no space) and EDQUOT (over quota): both mean "free space, then it works". */
+/** ENOSPC (no space), EDQUOT (over quota), SQLite's SQLITE_FULL: all mean "free space, then it works". */
 export function isNoSpaceErrno(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOSPC' || code === 'EDQUOT';
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
 /** A DiskFullError, or an error caused (at any depth) by one or by ENOSPC/EDQUOT. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JobKind, type QueueStats } from '../../contract/index.ts';
 import type { JobRow, JobsRepo } from '../library/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { findDiskFull } from '../base/disk-space.ts';
+import { diskFullError, findDiskFull, isDiskFull, type DiskFullError } from '../base/disk-space.ts';
 import { Emitter } from './emitter.ts';
 import { PermanentJobError } from './errors.ts';
 import { SpacePauses } from './space-pauses.ts';
@@ -88,6 +88,8 @@ export class JobQueue {
   #statsTimer: NodeJS.Timeout | null = null;
   #lastStatsAt = 0;
   #pauses: SpacePauses<JobKind>;
+  /** Kinds whose disk-full error is being measured (free space) before they are paused. */
+  #pausing = new Set<JobKind>();
 
   constructor(options: JobQueueOptions) {
     assertHandlerRegistry(options.handlers);
@@ -223,8 +225,20 @@ export class JobQueue {
     // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
     const now = this.#now();
     for (const kind of JobKind.options) {
-      while (!this.#pauses.isPaused(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
-        const row = this.#repo.claim(kind, now, this.#leaseMs);
+      while (!this.#pauses.isPaused(kind) && !this.#pausing.has(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+        let row: JobRow | null;
+        try {
+          row = this.#repo.claim(kind, now, this.#leaseMs);
+        } catch (error) {
+          // The database's own disk is full (a claim writes): this kind waits for space like a job would.
+          if (!isDiskFull(error)) throw error;
+          this.#pausing.add(kind);
+          void this.#diskFullOf(error).then((full) => {
+            this.#pausing.delete(kind);
+            this.#pauses.pauseForSpace(kind, full);
+          });
+          break;
+        }
         if (!row) break;
         this.#launch(kind, row);
       }
@@ -270,12 +284,14 @@ export class JobQueue {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const now = this.#now();
-      const diskFull = findDiskFull(error);
-      if (diskFull) {
-        // Not the job's fault: it waits, unspent, until the disk has room (space-pauses.ts).
-        this.#repo.release(row.id, `disk-full: ${diskFull.message}`, now);
-        this.#pauses.pauseForSpace(kind, diskFull);
-        this.#emitJob(kind, row, 'failed', diskFull.message);
+      if (isDiskFull(error)) {
+        // Not the job's fault: it waits, unspent, until the disk has room (space-pauses.ts). Paused
+        // first: giving the job back is a database write, which a full disk may refuse too (then
+        // its lease runs out and it comes back that way).
+        const full = await this.#diskFullOf(error);
+        this.#pauses.pauseForSpace(kind, full);
+        this.#repo.release(row.id, `disk-full: ${full.message}`, now);
+        this.#emitJob(kind, row, 'failed', full.message);
       } else if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
         this.#repo.markDead(row.id, message, now);
         this.#emitJob(kind, row, 'dead', message);
@@ -287,6 +303,14 @@ export class JobQueue {
       clearInterval(heartbeat);
       this.#controllers.delete(controller);
     }
+  }
+
+  /**
+   * The writer's DiskFullError; a bare ENOSPC or SQLITE_FULL (the database's own writes) is
+   * reported for the database's folder, the library.
+   */
+  async #diskFullOf(error: unknown): Promise<DiskFullError> {
+    return findDiskFull(error) ?? diskFullError(this.#repo.folder(), null, error);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { JobKind, type DeadLetter, type JobState, type KindStats, type QueueStats } from '../../contract/index.ts';
+import path from 'node:path';
 import type { Db } from './database.ts';
 
 /** A stored job. `data` is the raw JSON text: the queue parses and validates it, and dead-letters what fails. */
@@ -115,6 +116,11 @@ export class JobsRepo {
    * Adds a queued job, unless an unfinished job has the same dedupe key: then nothing is added and
    * that job's id is returned with `created: false`.
    */
+  /** The folder of the database file: where a write that found the disk full was going. */
+  folder(): string {
+    return path.dirname(this.#db.name);
+  }
+
   enqueue(job: NewJob, now: number): { id: number; created: boolean } {
     return this.#db.transaction(() => {
       const inserted = this.#insert.get({

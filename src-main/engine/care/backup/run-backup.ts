@@ -39,8 +39,10 @@ type Problem = BackupReport['problems'][number];
  */
 export async function runBackup(deps: BackupDeps, dir: string, options: BackupOptions = {}): Promise<BackupReport> {
   const target = path.resolve(dir);
-  // Measured once the run's own temp files are gone, so the free space it names is real.
-  return failDiskFull(target, null, () => backupInto(deps, target, options));
+  // Measured once the run's own temp files are gone, so the free space it names is real. A file's
+  // copy names its own size; what else fails (the snapshot, most likely) needs the database's.
+  const databaseBytes = (await stat(deps.layout.database).catch(() => null))?.size ?? null;
+  return failDiskFull(target, databaseBytes, () => backupInto(deps, target, options));
 }
 
 async function backupInto(deps: BackupDeps, target: string, options: BackupOptions): Promise<BackupReport> {
