@@ -9,6 +9,9 @@ import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
 import { FormError } from '../components/FormError.tsx';
+import { BackupCard } from '../care/BackupCard.tsx';
+import { CacheCard } from '../care/CacheCard.tsx';
+import { ScrubCard } from '../care/ScrubCard.tsx';
 
 function AddFolder({ transport }: { transport: Transport }) {
   const setFolders = useLightbox((s) => s.setFolders);
@@ -72,6 +75,9 @@ export function SettingsView({ transport }: { transport: Transport }) {
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />
       <PerformanceCard transport={transport} />
+      <BackupCard transport={transport} />
+      <ScrubCard transport={transport} />
+      <CacheCard transport={transport} />
       <section className="card" aria-labelledby="library-title">
         <h2 id="library-title">Library</h2>
         <p>

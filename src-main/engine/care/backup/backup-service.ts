@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ApiError, AppError, type BackupReport, type BackupTarget, type ByteProgress } from '../../../contract/index.ts';
@@ -8,7 +8,7 @@ import { SpacePauses } from '../../jobs/index.ts';
 import type { Library } from '../../library/index.ts';
 import type { LibraryLayout } from '../../library/library-layout.ts';
 import { CareError } from '../care-error.ts';
-import { readManifest } from './backup-manifest.ts';
+import { MANIFEST_FILE, newManifest, readManifest, writeManifest } from './backup-manifest.ts';
 import { runBackup } from './run-backup.ts';
 
 const TARGETS_KEY = 'backup.targets';
@@ -86,10 +86,26 @@ export class BackupService {
     if (manifest && manifest.libraryId !== libraryId(this.#deps.library)) {
       throw new ApiError('bad-request', `${resolved} holds the backup of another Lightbox library (${manifest.libraryPath}). Choose an empty folder.`);
     }
-    const parent = await stat(path.dirname(resolved)).catch(() => null);
-    if (!manifest && !parent?.isDirectory()) throw new ApiError('bad-request', `${path.dirname(resolved)} does not exist: plug in the disk or mount the share first.`);
+    if (!manifest) await this.#claim(resolved);
     this.#save([...targets, { id: randomUUID().slice(0, 8), path: resolved, afterImport, lastBackupAt: manifest?.lastCompletedAt ?? null, lastVerifiedAt: manifest?.lastVerifiedAt ?? null, files: 0, bytes: 0, lastError: null }]);
     return this.list();
+  }
+
+  /**
+   * Makes the folder (its parent must be there) and writes an empty manifest into it, so from now on
+   * "there is a manifest" is what tells a plugged-in target from an empty mount point.
+   */
+  async #claim(folder: string): Promise<void> {
+    const parent = await stat(path.dirname(folder)).catch(() => null);
+    if (!parent?.isDirectory()) throw new ApiError('bad-request', `${path.dirname(folder)} does not exist: plug in the disk or mount the share first.`);
+    try {
+      await mkdir(folder, { recursive: false }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      await writeManifest(folder, newManifest(libraryId(this.#deps.library), this.#deps.layout.root));
+    } catch (error) {
+      throw new ApiError('bad-request', `${folder} cannot be written: ${(error as Error).message}`);
+    }
   }
 
   async update(id: string, afterImport: boolean): Promise<BackupTarget[]> {
@@ -118,8 +134,8 @@ export class BackupService {
     let lastEmit = 0;
     const done = runBackup({ library: this.#deps.library, layout: this.#deps.layout, libraryId: libraryId(this.#deps.library) }, target.path, {
       verify: options.verify ?? false,
-      // The first run makes the folder (its parent must be there: an unplugged disk's is not).
-      create: target.lastBackupAt === null,
+      // Adding the target made the folder and its manifest: a run never makes it again.
+      create: false,
       signal: controller.signal,
       progress: (p) => {
         Object.assign(progress, p);
@@ -188,7 +204,8 @@ export class BackupService {
   }
 
   async #view(target: StoredTarget): Promise<BackupTarget> {
-    const available = (await stat(target.path).catch(() => null))?.isDirectory() ?? false;
+    // The manifest, not just the folder: an unplugged disk often leaves its empty mount point behind.
+    const available = (await stat(path.join(target.path, MANIFEST_FILE)).catch(() => null))?.isFile() ?? false;
     const running = this.#running.get(target.id);
     return { ...target, available, running: running ? { ...running.progress } : null };
   }
