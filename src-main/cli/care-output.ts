@@ -1,4 +1,4 @@
-import { isVerifyError, type ByteProgress, type VerifyReport } from '../contract/index.ts';
+import { isVerifyError, type Api, type ByteProgress, type Unsubscribe, type VerifyReport } from '../contract/index.ts';
 import { formatBytes } from '../engine/base/disk-space.ts';
 
 /**
@@ -37,4 +37,15 @@ export function progressLine(what: string): (p: ByteProgress) => void {
     else if (Math.floor(pct / 10) !== lastStep) process.stderr.write(`${line}\n`);
     lastStep = Math.floor(pct / 10);
   };
+}
+
+/** One line when work pauses for a full disk (naming the folder and its free space), one when it goes on. */
+export function onPauses(api: Api, line: (text: string) => void): Unsubscribe {
+  let before = '';
+  return api.on('queue.stats', (stats) => {
+    const paused = Object.entries(stats.paused ?? {}).map(([kind, reason]) => `  ${kind}: ${reason.code}: ${reason.message}`).join('\n');
+    if (paused === before) return;
+    line(paused ? `Paused, waiting for space:\n${paused}` : 'There is space again: carrying on.');
+    before = paused;
+  });
 }

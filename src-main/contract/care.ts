@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from './errors.ts';
+import { AppError, ErrorCode } from './errors.ts';
 
 /**
  * Library care (issue 14): checking that every file is still what was stored (`lightbox verify` and
@@ -10,16 +10,8 @@ import { AppError } from './errors.ts';
 const Count = z.number().int().nonnegative();
 const When = z.string();
 
-/** What a check can find. `orphan-file` is a warning (listed, never deleted); every other code is an error. */
-export const VerifyProblemCode = z.enum([
-  'missing-original',
-  'altered-original',
-  'missing-processed',
-  'altered-processed',
-  'orphan-file',
-  'row-without-file',
-  'database',
-]);
+/** What a check can find (codes of ErrorCode). `orphan-file` is a warning (listed, never deleted); every other code is an error. */
+export const VerifyProblemCode = ErrorCode.extract(['missing-original', 'altered-original', 'missing-processed', 'altered-processed', 'orphan-file', 'row-without-file', 'database']);
 export type VerifyProblemCode = z.infer<typeof VerifyProblemCode>;
 
 export const VerifyProblem = z.object({

@@ -10,7 +10,7 @@ import { targetFromKey } from '../render/target-key.ts';
 import { readManifest } from './backup/backup-manifest.ts';
 import { copyInto } from './backup/copy-into.ts';
 import { sidecarOf } from './inventory.ts';
-import type { Finding } from './verify-library.ts';
+import { toProblem, type Finding } from './verify-library.ts';
 
 export type RepairDeps = {
   library: Library;
@@ -37,13 +37,12 @@ export async function repairFindings(deps: RepairDeps, findings: Finding[], sign
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const brokenOriginals = new Set<number>();
   const doneRenders = new Map<string, string>();
-  const problem = ({ original: _o, render: _r, ...rest }: Finding) => rest;
 
   // Originals first: a processed file is only rendered again from an original that is right.
   for (const finding of findings.filter((f) => f.original)) {
     signal?.throwIfAborted();
     const action = await restoreOriginal(deps, finding.original!, finding.code === 'altered-original', stamp);
-    if (action) repaired.push({ ...problem(finding), action });
+    if (action) repaired.push({ ...toProblem(finding), action });
     else {
       brokenOriginals.add(finding.original!.photoId);
       remaining.push({ ...finding, message: `${finding.message} No backup folder holds a copy with the recorded hash.` });
@@ -60,7 +59,7 @@ export async function repairFindings(deps: RepairDeps, findings: Finding[], sign
     const key = `${render.photoId}:${render.revision}:${render.target}`;
     const earlier = doneRenders.get(key);
     if (earlier) {
-      repaired.push({ ...problem(finding), action: earlier });
+      repaired.push({ ...toProblem(finding), action: earlier });
       continue;
     }
     let action: string | null;
@@ -86,7 +85,7 @@ export async function repairFindings(deps: RepairDeps, findings: Finding[], sign
       continue;
     }
     doneRenders.set(key, action);
-    repaired.push({ ...problem(finding), action });
+    repaired.push({ ...toProblem(finding), action });
   }
   return { repaired, remaining };
 }

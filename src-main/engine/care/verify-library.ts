@@ -6,11 +6,14 @@ import { CareRepo, type OriginalRow, type RenderRow } from '../library/care-repo
 import type { Library } from '../library/index.ts';
 import { checkDatabaseFile } from '../library/integrity-check.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
-import { hashEach } from './hash-files.ts';
+import { hashEach, type HashOutcome } from './hash-files.ts';
 import { knownPaths, readInventory, sidecarOf } from './inventory.ts';
 
 /** A problem plus what a repair needs to know about it. */
 export type Finding = VerifyProblem & { original?: OriginalRow; render?: RenderRow };
+
+/** The problem as reported, without what only a repair needs. */
+export const toProblem = ({ original: _original, render: _render, ...problem }: Finding): VerifyProblem => problem;
 
 export type ScanProgress = Pick<ScrubProgress, 'phase' | 'filesDone' | 'filesTotal' | 'bytesDone' | 'bytesTotal'>;
 
@@ -54,37 +57,31 @@ export async function scanLibrary(deps: { library: Library; layout: LibraryLayou
     options.progress?.({ phase, filesDone: done.files, filesTotal: total.files, bytesDone: done.bytes, bytesTotal: total.bytes });
   };
 
+  // Originals, then processed files: each hashed against what was recorded when it was written.
+  const judge = <T extends OriginalRow | RenderRow>(rows: T[], phase: 'originals' | 'processed', found: (row: T, outcome: HashOutcome) => Finding | null) =>
+    hashEach(rows, (row) => layout.absolute(row.path), (row, outcome) => {
+      done.files++;
+      done.bytes += row.bytes;
+      checked[phase]++;
+      if ('sha256' in outcome) checked.bytes += row.bytes;
+      const finding = found(row, outcome);
+      if (finding) findings.push(finding);
+      report(phase);
+    }, options);
   report('originals', true);
-  await hashEach(inventory.originals, (row) => layout.absolute(row.path), (row, outcome) => {
-    done.files++;
-    done.bytes += row.bytes;
-    checked.originals++;
-    if ('sha256' in outcome) {
-      checked.bytes += row.bytes;
-      if (outcome.sha256 !== row.sha256) findings.push({ code: 'altered-original', path: row.path, photoId: row.photoId, message: altered('original', row.sha256, outcome.sha256), original: row });
-    } else if (isIngestError(outcome.error, 'file-vanished')) {
-      findings.push({ code: 'missing-original', path: row.path, photoId: row.photoId, message: `The original of ${row.fileName} is not in the library any more.`, original: row });
-    } else {
-      findings.push({ code: 'altered-original', path: row.path, photoId: row.photoId, message: `The original of ${row.fileName} cannot be read: ${outcome.error.message}`, original: row });
-    }
-    report('originals');
-  }, options);
-
+  await judge(inventory.originals, 'originals', (row, outcome) => {
+    const about = { path: row.path, photoId: row.photoId, original: row };
+    if ('sha256' in outcome) return outcome.sha256 === row.sha256 ? null : { code: 'altered-original', ...about, message: altered('original', row.sha256, outcome.sha256) };
+    if (isIngestError(outcome.error, 'file-vanished')) return { code: 'missing-original', ...about, message: `The original of ${row.fileName} is not in the library any more.` };
+    return { code: 'altered-original', ...about, message: `The original of ${row.fileName} cannot be read: ${outcome.error.message}` };
+  });
   report('processed', true);
-  await hashEach(inventory.renders, (row) => layout.absolute(row.path), (row, outcome) => {
-    done.files++;
-    done.bytes += row.bytes;
-    checked.processed++;
-    if ('sha256' in outcome) {
-      checked.bytes += row.bytes;
-      if (outcome.sha256 !== row.sha256) findings.push({ code: 'altered-processed', path: row.path, photoId: row.photoId, message: altered(`render of revision ${row.revision} (${row.target})`, row.sha256, outcome.sha256), render: row });
-    } else if (isIngestError(outcome.error, 'file-vanished')) {
-      findings.push(missingRender(row, row.path));
-    } else {
-      findings.push({ code: 'altered-processed', path: row.path, photoId: row.photoId, message: `The render of revision ${row.revision} cannot be read: ${outcome.error.message}`, render: row });
-    }
-    report('processed');
-  }, options);
+  await judge(inventory.renders, 'processed', (row, outcome) => {
+    const about = { path: row.path, photoId: row.photoId, render: row };
+    if ('sha256' in outcome) return outcome.sha256 === row.sha256 ? null : { code: 'altered-processed', ...about, message: altered(`render of revision ${row.revision} (${row.target})`, row.sha256, outcome.sha256) };
+    if (isIngestError(outcome.error, 'file-vanished')) return missingRender(row, row.path);
+    return { code: 'altered-processed', ...about, message: `The render of revision ${row.revision} cannot be read: ${outcome.error.message}` };
+  });
   for (const row of inventory.renders) {
     options.signal?.throwIfAborted();
     checked.sidecars++;

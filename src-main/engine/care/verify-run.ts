@@ -1,7 +1,7 @@
 import { isVerifyError, type VerifyReport } from '../../contract/index.ts';
 import { rebuildThumbnails } from './rebuild-thumbnails.ts';
 import { repairFindings, type RepairDeps } from './repair-library.ts';
-import { scanLibrary, type Finding, type ScanOptions } from './verify-library.ts';
+import { scanLibrary, toProblem, type Finding, type ScanOptions } from './verify-library.ts';
 
 /**
  * One whole check (`lightbox verify`, the scheduled check, the end of a restore): scan, then with
@@ -18,6 +18,6 @@ export async function verifyLibrary(deps: RepairDeps, options: ScanOptions & { r
     ({ repaired, remaining } = await repairFindings(deps, findings, options.signal));
     thumbnails = await rebuildThumbnails(deps, options.signal);
   }
-  const problems = remaining.map(({ original: _o, render: _r, ...problem }) => problem);
+  const problems = remaining.map(toProblem);
   return { ok: !problems.some(isVerifyError), startedAt, finishedAt: new Date().toISOString(), checked, problems, repaired, rebuilt: { thumbnails } };
 }
