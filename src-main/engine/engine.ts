@@ -322,6 +322,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       uploads.service.close();
       await queue.stop();
       await pool.close();
+      await previews.cache.close();
       library.close();
       await lock.release();
     },

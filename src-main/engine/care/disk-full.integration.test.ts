@@ -5,6 +5,7 @@ import type { BackupTarget, QueueStats } from '../../contract/index.ts';
 import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { canMountSmallDisk, mountSmallDisk, type SmallDisk } from '../../../test-support/small-disk.ts';
 import { tempDir, waitFor } from '../../../test-support/temp-dir.ts';
+import { dispatch } from '../api/dispatch.ts';
 import { createEngine } from '../engine.ts';
 import { JobKind } from '../../contract/index.ts';
 import { JobQueue, type JobHandlers } from '../jobs/index.ts';
@@ -81,6 +82,12 @@ describe.skipIf(!hasCorpus || !canMountSmallDisk)(`a full disk${SKIP}`, () => {
     expect(renderPaused.message).toContain(path.join(libraryDir, 'processed'));
     expect(await leftovers(libraryDir)).toEqual([]);
     expect(await readdir(path.join(libraryDir, 'processed'), { recursive: true }).catch(() => [])).toEqual(expect.not.arrayContaining([expect.stringMatching(/\.(jpg|xmp)$/)]));
+
+    // An edit while the database itself cannot write: the command answers disk-full, not an internal error.
+    const full = await disk.fill(0);
+    const refused = await dispatch(engine.api, 'recipe.update', { photoId: photo!.id, steps: [] }, () => undefined);
+    expect(refused).toMatchObject({ type: 'error', error: { code: 'disk-full' } });
+    await rm(full);
 
     await rm(filler);
     await waitFor('render done', async () => (await engine!.api.call('recipe.get', { photoId: photo!.id })).renderedRevision === 1, 30_000);

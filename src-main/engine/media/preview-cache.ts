@@ -30,22 +30,29 @@ export class PreviewCache {
   #entries = new Map<string, Entry>();
   #total = 0;
   #evicted = { files: 0, bytes: 0 };
-  #ready: Promise<void>;
+  #ready: Promise<void> | null = null;
   #trimming: Promise<void> | null = null;
   #thumbs: { files: number; bytes: number; at: number } | null = null;
+  #closed = false;
 
   constructor(options: PreviewCacheOptions) {
     this.#options = options;
-    this.#ready = this.#scan().then(() => this.#trim());
   }
 
-  /** Resolves once the start-up scan is done (and the cap applied). */
+  /**
+   * Resolves once the scan of what is on disk is done (and the cap applied). The scan starts on the
+   * first use, so a one-shot command that never shows a preview never walks the cache.
+   */
   whenReady(): Promise<void> {
+    this.#ready ??= this.#scan()
+      .then(() => this.#trim())
+      .catch((error: unknown) => console.error('[lightbox] preview cache:', error));
     return this.#ready;
   }
 
   /** A preview was read: it is the most recently used now. */
   used(file: string): void {
+    void this.whenReady();
     const entry = this.#entries.get(file);
     if (entry) entry.used = Date.now();
   }
@@ -55,23 +62,32 @@ export class PreviewCache {
     const before = this.#entries.get(file);
     this.#total += bytes - (before?.bytes ?? 0);
     this.#entries.set(file, { bytes, used: Date.now() });
-    if (this.#total > this.#options.cap()) void this.#trim();
+    void this.whenReady().then(() => {
+      if (this.#total > this.#options.cap()) return this.#trim();
+    });
   }
 
   /** Frees at least `bytes` from the least recently used previews (a write found the disk full). Returns what was freed. */
   async makeRoom(bytes: number): Promise<number> {
-    await this.#ready;
+    await this.whenReady();
     return this.#evict(Math.max(0, bytes));
   }
 
   /** Applies a new cap now. */
   async trim(): Promise<void> {
-    await this.#ready;
+    await this.whenReady();
     await this.#trim();
   }
 
-  async status(): Promise<CacheStatus> {
+  /** Stops scanning and trimming (the library is closing: the cap is read from it). */
+  async close(): Promise<void> {
+    this.#closed = true;
     await this.#ready;
+    await this.#trimming;
+  }
+
+  async status(): Promise<CacheStatus> {
+    await this.whenReady();
     if (!this.#thumbs || Date.now() - this.#thumbs.at > THUMB_RECOUNT_MS) this.#thumbs = { ...(await sizeOf(this.#options.thumbsDir)), at: Date.now() };
     return {
       capBytes: this.#options.cap(),
@@ -87,6 +103,7 @@ export class PreviewCache {
   async #scan(): Promise<void> {
     for (const dir of this.#options.dirs) {
       for (const file of await filesUnder(dir)) {
+        if (this.#closed) return;
         const info = await stat(file).catch(() => null);
         if (!info?.isFile() || this.#entries.has(file)) continue;
         this.#entries.set(file, { bytes: info.size, used: Math.max(info.atimeMs, info.mtimeMs) });
@@ -98,6 +115,7 @@ export class PreviewCache {
   #trim(): Promise<void> {
     // One trim at a time; a write during it is covered by the next.
     this.#trimming ??= (async () => {
+      if (this.#closed) return;
       const cap = this.#options.cap();
       if (this.#total > cap) await this.#evict(this.#total - Math.floor(cap * LOW_WATER));
     })().finally(() => (this.#trimming = null));

@@ -126,6 +126,7 @@ export class BackupService {
    * the target's state). The progress comes as `backup.target` events.
    */
   run(id: string, options: { verify?: boolean } = {}): Promise<void> {
+    if (this.#closed) return Promise.resolve();
     const running = this.#running.get(id);
     if (running) return running.done;
     const target = this.#find(id);
