@@ -41,6 +41,7 @@ describe.skipIf(!hasCorpus)('the scheduled library check', () => {
       backupDirs: () => [],
       queueIdle: () => queue.idle,
       ingestBusy: () => queue.ingest,
+      ingestUnfinished: () => queue.ingest,
       onQueueChange: (listener) => {
         queue.listeners.add(listener);
         return () => queue.listeners.delete(listener);

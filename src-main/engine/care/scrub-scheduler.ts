@@ -7,6 +7,8 @@ export type ScrubDeps = RepairDeps & {
   queueIdle(): boolean;
   /** Ingest jobs are queued or running: the check holds back. */
   ingestBusy(): boolean;
+  /** Ingest jobs are queued, running or waiting to retry: a photo without its original yet is on its way. */
+  ingestUnfinished(): boolean;
   /** Called on every change of the queue's state; returns the unsubscribe. */
   onQueueChange(listener: () => void): () => void;
   emit(state: ScrubState): void;
@@ -131,7 +133,7 @@ export class ScrubScheduler {
     const done = verifyLibrary(this.#deps, {
       repair,
       signal: controller.signal,
-      ingestBusy: this.#deps.ingestBusy,
+      ingestBusy: this.#deps.ingestUnfinished,
       beforeEach: () => this.#yieldToIngest(controller.signal),
       progress: (update) => {
         Object.assign(progress, update);

@@ -43,6 +43,7 @@ export function createCareFeature(deps: { library: Library; layout: LibraryLayou
     const ingest = stats().kinds['ingest'];
     return !!ingest && ingest.queued + ingest.running > 0;
   };
+  const ingestUnfinished = () => ingestBusy() || (stats().kinds['ingest']?.failed ?? 0) > 0;
 
   const backups = new BackupService({ library, layout, emit: (target) => bus.emit('backup.target', target) });
   const scrub = new ScrubScheduler({
@@ -51,6 +52,7 @@ export function createCareFeature(deps: { library: Library; layout: LibraryLayou
     backupDirs: () => backups.folders(),
     queueIdle: () => stats().idle,
     ingestBusy,
+    ingestUnfinished,
     onQueueChange: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -101,7 +103,7 @@ export function createCareFeature(deps: { library: Library; layout: LibraryLayou
   };
 
   const tools: CareTools = {
-    verify: ({ repair }) => verifyLibrary({ library, layout, backupDirs: () => backups.folders() }, { repair: repair ?? false }),
+    verify: ({ repair }) => verifyLibrary({ library, layout, backupDirs: () => backups.folders() }, { repair: repair ?? false, ingestBusy: ingestUnfinished }),
     backup: (dir, options = {}) => runBackup({ library, layout, libraryId: libraryId(library) }, dir, { ...options, create: true }),
   };
 
