@@ -42,8 +42,8 @@ export async function scanLibrary(deps: { library: Library; layout: LibraryLayou
   const checked: VerifyChecked = { originals: 0, processed: 0, sidecars: 0, bytes: 0, scanned: 0, database: false };
 
   options.progress?.({ phase: 'database', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
-  for (const finding of await checkDatabaseFile(layout.database)) findings.push({ code: 'database', path: 'lightbox.db', message: finding.message });
-  checked.database = true;
+  // On its own worker while the files are read: on a large library it costs no time of its own.
+  const databaseCheck = checkDatabaseFile(layout.database);
 
   const inventory = await readInventory(library.db, layout);
   const total = { files: inventory.originals.length + inventory.renders.length, bytes: 0 };
@@ -113,6 +113,8 @@ export async function scanLibrary(deps: { library: Library; layout: LibraryLayou
   for (const relative of candidates) {
     if (!known.has(relative)) findings.push({ code: 'orphan-file', path: relative, message: 'This file is in the library folder but no photo, render or recipe names it. It was left where it is.' });
   }
+  for (const finding of await databaseCheck) findings.push({ code: 'database', path: 'lightbox.db', message: finding.message });
+  checked.database = true;
   return { findings: stillTrue(findings, repo), checked };
 }
 

@@ -104,7 +104,11 @@ export function createCareFeature(deps: { library: Library; layout: LibraryLayou
 
   const tools: CareTools = {
     verify: ({ repair }) => verifyLibrary({ library, layout, backupDirs: () => backups.folders() }, { repair: repair ?? false, ingestBusy: ingestUnfinished }),
-    backup: (dir, options = {}) => runBackup({ library, layout, libraryId: libraryId(library) }, dir, { ...options, create: true }),
+    backup: async (dir, options = {}) => {
+      const report = await runBackup({ library, layout, libraryId: libraryId(library) }, dir, { ...options, create: true });
+      await backups.remember(dir, report);
+      return report;
+    },
   };
 
   return {

@@ -168,7 +168,14 @@ describe.skipIf(!hasCorpus)('backup targets and restore', () => {
     try {
       const ok = await runCli(['backup', '--library', libraryDir, '--to', target(), '--json']);
       expect(ok.code).toBe(0);
-      expect((JSON.parse(ok.stdout) as BackupReport).unchanged).toBe(7);
+      const report = JSON.parse(ok.stdout) as BackupReport;
+      expect(report.unchanged).toBe(7);
+      // Remembered as a target: Settings shows it, and a repair looks there for originals.
+      const reopened = openLibrary(layout().database);
+      const service = new BackupService({ library: reopened, layout: layout(), emit: () => {} });
+      expect((await service.list()).find((t) => t.path === target())).toMatchObject({ afterImport: false, lastVerifiedAt: report.finishedAt, files: 7, available: true });
+      await service.close();
+      reopened.close();
       const missing = await runCli(['backup', '--library', libraryDir, '--to', path.join(dir.path, 'nowhere', 'disk'), '--json']);
       expect(missing.code).toBe(1);
       expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, error: { code: 'backup-unavailable' } });

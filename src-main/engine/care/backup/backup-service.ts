@@ -108,6 +108,25 @@ export class BackupService {
     }
   }
 
+  /**
+   * A backup made outside the app (`lightbox backup --to DIR`) becomes a target too (not after every
+   * import unless asked): Settings shows when it was last verified, and a repair looks there.
+   */
+  async remember(folder: string, report: BackupReport): Promise<void> {
+    const resolved = path.resolve(folder);
+    const targets = this.#stored();
+    let target = targets.find((t) => t.path === resolved);
+    if (!target) {
+      target = { id: randomUUID().slice(0, 8), path: resolved, afterImport: false, lastBackupAt: null, lastVerifiedAt: null, files: 0, bytes: 0, lastError: null };
+      targets.push(target);
+    }
+    target.lastBackupAt = report.finishedAt;
+    if (report.ok) target.lastVerifiedAt = report.finishedAt;
+    target.lastError = problemsError(report);
+    await this.#manifestTotals(target);
+    this.#save(targets);
+  }
+
   async update(id: string, afterImport: boolean): Promise<BackupTarget[]> {
     this.#save(this.#stored().map((t) => (t.id === id ? { ...t, afterImport } : t)), id);
     return this.list();
@@ -175,8 +194,7 @@ export class BackupService {
     if (report) {
       stored.lastBackupAt = report.finishedAt;
       if (report.ok) stored.lastVerifiedAt = report.finishedAt;
-      const first = report.problems[0];
-      if (first) lastError = { code: 'backup-failed', message: `${report.problems.length} file(s) could not be backed up; the first: ${first.message}` };
+      lastError = problemsError(report);
     } else {
       const full = findDiskFull(error);
       if (full && !this.#closed) this.#pauses.pauseForSpace(id, full);
@@ -225,6 +243,11 @@ export class BackupService {
     if (mustHave) this.#find(mustHave);
     this.#deps.library.settings.set(TARGETS_KEY, targets);
   }
+}
+
+function problemsError(report: BackupReport): AppError | null {
+  const first = report.problems[0];
+  return first ? { code: 'backup-failed', message: `${report.problems.length} file(s) could not be backed up; the first: ${first.message}` } : null;
 }
 
 function errorOf(error: unknown): AppError {
