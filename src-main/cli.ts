@@ -12,7 +12,7 @@ import { backupCommand } from './cli/backup-command.ts';
 import { restoreCommand } from './cli/restore-command.ts';
 
 const USAGE = `Usage:
-  lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR]
+  lightbox serve [--library DIR] [--watch DIR]... [--port N] [--host ADDR] [--max-upload-mb N]
   lightbox process DIR... [--library DIR] [--json] [--quiet]
                  [--immich-url URL [--album NAME] [--upload original|processed|both] [--cover processed|original]]
   lightbox doctor [--library DIR] [--json] [--immich-url URL]

@@ -23,6 +23,7 @@ import {
 import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
+import { apiTokenCommands } from './api-tokens.ts';
 import { careCommands, careEvents } from './care.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
@@ -76,6 +77,8 @@ export const commands = {
   'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
   'models.bundled': { input: Empty, output: z.array(BundledModel) },
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
+  // Settings page: named tokens for the REST API (server/rest), shown once, stored hashed.
+  ...apiTokenCommands,
   // Library care: the scheduled check, backup targets, the preview cache's cap (care.ts).
   ...careCommands,
 } as const;
@@ -123,13 +126,15 @@ export function isEventName(name: string): name is EventName {
 /** Thrown by the engine and re-created by clients, so a UI can show `code` and `message`. */
 export class ApiError extends Error {
   readonly code: AppError['code'];
-  constructor(code: AppError['code'], message: string) {
+  readonly problems: AppError['problems'];
+  constructor(code: AppError['code'], message: string, problems?: AppError['problems']) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.problems = problems;
   }
   toJSON(): AppError {
-    return { code: this.code, message: this.message };
+    return this.problems ? { code: this.code, message: this.message, problems: this.problems } : { code: this.code, message: this.message };
   }
 }
 

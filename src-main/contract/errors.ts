@@ -39,6 +39,13 @@ export const ErrorCode = z.enum([
   'bad-request',
   'not-found',
   'internal',
+  // REST API (server/rest): no or unknown token, a scope that does not allow it, a body over the
+  // size limit, too many requests, a photo not far enough along for what was asked
+  'unauthorized',
+  'forbidden',
+  'too-large',
+  'rate-limited',
+  'not-ready',
   // model manager (downloads of models no package carries)
   'download-failed',
   'not-installed',
@@ -64,9 +71,15 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/** One problem of a rejected input, `path` reading like `steps[2].params.w`. */
+export const InputProblem = z.object({ path: z.string(), message: z.string() });
+export type InputProblem = z.infer<typeof InputProblem>;
+
 export const AppError = z.object({
   code: ErrorCode,
   message: z.string(),
+  /** Every problem found (an invalid recipe lists them all), so a client can show each at once. */
+  problems: z.array(InputProblem).optional(),
 });
 export type AppError = z.infer<typeof AppError>;
 

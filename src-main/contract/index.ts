@@ -13,3 +13,5 @@ export * from './models.ts';
 export * from './performance.ts';
 export * from './settings-extras.ts';
 export * from './care.ts';
+export * from './api-tokens.ts';
+export * from './rest-api.ts';

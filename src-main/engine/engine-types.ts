@@ -1,4 +1,9 @@
 import type { Api, MediaKind } from '../contract/index.ts';
+import type { RestPort } from './wiring/rest-feature.ts';
+
+export type { RestPort } from './wiring/rest-feature.ts';
+export type { Upload, Sender } from './services/submissions-service.ts';
+export type { ProcessedFile } from './services/rest-photos-service.ts';
 
 export type ResolvedMedia = { path: string; contentType: string };
 
@@ -16,6 +21,8 @@ export type EngineConfig = {
 export type Engine = {
   api: Api;
   resolveMedia(kind: MediaKind, photoId: number): Promise<ResolvedMedia | null>;
+  /** What the headless server's REST API needs beyond the Api: tokens, uploads, status views. */
+  rest: RestPort;
   /** Starts the queue and the watchers. */
   start(): Promise<void>;
   /** Resolves when the queue has nothing left to do (queued, running or waiting to retry). */

@@ -30,8 +30,9 @@ import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
 import { createSettingsFeature } from './wiring/settings-feature.ts';
 import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
+import { createRestFeature } from './wiring/rest-feature.ts';
 
-export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
+export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
 
 export type EngineTuning = {
@@ -138,6 +139,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       photoStored: (photoId) => {
         queue.enqueue('derive', { photoId }, { subject: String(photoId), dedupeKey: `derive:${photoId}`, priority: 1 });
         recipesFeature.photoStored(photoId);
+        rest.photoStored(photoId);
       },
       photoChanged,
     }),
@@ -186,6 +188,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
     if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
+    rest.onJob(event);
   });
 
   const hotFolders = new HotFolders({
@@ -214,6 +217,19 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const photos = new PhotosService(library.photos, library.files, photoChanged, (text) => semantic.similarPhotos(text));
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
+  // The REST API (server/rest): tokens, uploads through the ingest job, status views.
+  const rest = createRestFeature({
+    library,
+    layout,
+    queue: () => queue,
+    recipes: recipesFeature.recipes,
+    presets: recipesFeature.presets,
+    analysis,
+    requestRender: (photoId) => recipesFeature.requestRender(photoId),
+    photoChanged,
+    analysing: config.tuning?.analysis?.enabled !== false,
+    log: (message) => console.error(`[lightbox] ${message}`),
+  });
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
   const api = createEngineApi(
@@ -249,6 +265,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
       ...settingsFeature.commands,
       ...care.commands,
+      ...rest.commands,
     },
     bus,
   );
@@ -276,6 +293,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // to wait for its lease to run out.
     library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
     uploads.service.catchUp();
+    await rest.resume();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
     // The scheduled library check belongs to the long-running app, not to one-shot commands.
@@ -285,6 +303,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   return {
     api,
     resolveMedia,
+    rest: rest.port,
     start,
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),

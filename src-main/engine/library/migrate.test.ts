@@ -9,6 +9,8 @@ import { latestVersion, migrate, SchemaTooNewError, schemaVersion } from './migr
 import { migrations } from './migrations/index.ts';
 import { PolicyPresetsRepo } from './policy-presets-repo.ts';
 import { UploadsRepo } from './uploads-repo.ts';
+import { ApiTokensRepo } from './api-tokens-repo.ts';
+import { SubmissionsRepo } from './submissions-repo.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -79,6 +81,11 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // The search index (010-photo-text.ts) is built from the rows above; photo-text.test.ts checks it.
   10: () => {},
+  // REST API tokens and an upload they sent (011-rest-api.ts).
+  11: (db) => {
+    db.prepare(`INSERT INTO api_tokens (id, name, scope, secret_hash, prefix, created_at) VALUES (1, 'NAS', 'full', '${'c'.repeat(64)}', 'lbx_abcdef', '2024-01-04T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO api_submissions (photo_id, token_id, token_name, inbox_path, setup, created_at) VALUES (7, 1, 'NAS', '/lib/inbox/a1/a.jpg', 'done', '2024-01-04T00:00:00.000Z')`).run();
+  },
 };
 
 const RECIPE = {
@@ -90,6 +97,9 @@ const RECIPE = {
 
 /** The migration that added uploads (renumbered on this branch, see migrations/index.ts). */
 const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
+
+/** The migration that added the REST API's tables (renumbered at merge time). */
+const REST_VERSION = migrations.find((m) => m.name === 'rest-api')!.version;
 
 /** The migration that added the folder processing policy (may be renumbered at merge time). */
 const POLICY_VERSION = migrations.find((m) => m.name === 'folder-policy')!.version;
@@ -186,6 +196,15 @@ describe('migrations', () => {
           // Folders from before the policy keep today's behaviour: no presets, the library's review setting.
           expect(library.folders.get(1)).toMatchObject({ presets: [], cropReview: 'library', cropThreshold: 0.8 });
           expect(applied.forPhoto(7)).toEqual([]);
+        }
+        const tokens = new ApiTokensRepo(library.db);
+        const submissions = new SubmissionsRepo(library.db);
+        if (version >= REST_VERSION) {
+          expect(tokens.list()).toEqual([{ id: 1, name: 'NAS', scope: 'full', prefix: 'lbx_abcdef', createdAt: '2024-01-04T00:00:00.000Z', lastUsedAt: null, revokedAt: null }]);
+          expect(submissions.latestFor(7)).toMatchObject({ tokenId: 1, tokenName: 'NAS', setup: 'done' });
+        } else {
+          expect(tokens.list()).toEqual([]);
+          expect(submissions.latestFor(7)).toBeNull();
         }
         const uploads = new UploadsRepo(library.db);
         if (version >= UPLOADS_VERSION) {

@@ -55,12 +55,13 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     recipes: library.recipes,
     renders: library.renders,
     async changed({ photo, revision, recipe }) {
-      // SQLite is the source of truth: a copy that cannot be written is logged, not a failed edit.
-      await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       bus.emit('recipe.changed', { photoId: photo.id, revision, recipe });
       // The final render comes once nothing waits for review: an unreviewed AI crop is shown by the
-      // preview path, not written to processed/.
+      // preview path, not written to processed/. Queued in the same tick as the stored edit, before
+      // anything is awaited, so a queue that reads idle right after an edit never misses its render.
       if (!needsReview(recipe)) queueRender(photo.id, revision);
+      // SQLite is the source of truth: a copy that cannot be written is logged, not a failed edit.
+      await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       photoChanged(photo.id);
     },
   });

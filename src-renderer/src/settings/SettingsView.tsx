@@ -8,6 +8,7 @@ import { CropSettingsCard } from './CropSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
+import { ApiTokensCard } from './ApiTokensCard.tsx';
 import { FormError } from '../components/FormError.tsx';
 import { BackupCard } from '../care/BackupCard.tsx';
 import { CacheCard } from '../care/CacheCard.tsx';
@@ -75,6 +76,7 @@ export function SettingsView({ transport }: { transport: Transport }) {
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />
       <PerformanceCard transport={transport} />
+      <ApiTokensCard transport={transport} />
       <BackupCard transport={transport} />
       <ScrubCard transport={transport} />
       <CacheCard transport={transport} />
