@@ -5,6 +5,7 @@ import { createEngine, type ImmichConfig } from '../engine/engine.ts';
 import { defaultLibraryDir } from './default-library.ts';
 import { parseExportMetadata } from './render-command.ts';
 import { UsageError } from './usage-error.ts';
+import { onPauses } from './care-output.ts';
 
 /**
  * `lightbox process DIR... [--immich-url URL]`. `extra` is for tests and the crash harness: it can
@@ -68,6 +69,8 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
           line(`${name}: upload ${p.state}${p.step ? ` ${p.step}` : ''}${p.error ? ` - ${p.error.code}: ${p.error.message}` : ''}`);
         }),
       ];
+  // A full disk pauses the run rather than failing it: said even with --quiet (it is why nothing moves).
+  stops.push(onPauses(engine.api, line));
   try {
     const summary = await engine.processOnce(positionals);
     const paused = summary.immich && (await engine.api.call('immich.status', {})).paused;

@@ -25,6 +25,7 @@ import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
 import { apiTokenCommands } from './api-tokens.ts';
 import { ExportDefaults, ExportDefaultsUpdate } from './export-metadata.ts';
+import { careCommands, careEvents } from './care.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -82,6 +83,8 @@ export const commands = {
   // What every render writes when the original names no creator / copyright (issue 17).
   'export.defaults.get': { input: Empty, output: ExportDefaults },
   'export.defaults.set': { input: ExportDefaultsUpdate, output: ExportDefaults },
+  // Library care: the scheduled check, backup targets, the preview cache's cap (care.ts).
+  ...careCommands,
 } as const;
 
 export const events = {
@@ -98,6 +101,7 @@ export const events = {
   'models.progress': ModelsProgress,
   /** A download finished and checked out: windows that offer what it enables (search by meaning) ask again. */
   'models.installed': z.object({ id: z.string() }),
+  ...careEvents,
 } as const;
 
 export type Commands = typeof commands;

@@ -54,6 +54,20 @@ export const ErrorCode = z.enum([
   // Electron shell: files dropped on the window
   'no-hot-folder',
   'copy-failed',
+  // library care: a write that found its disk full (names the folder and the free space)
+  'disk-full',
+  // library care: what `lightbox verify` and the scheduled check find
+  'missing-original',
+  'altered-original',
+  'missing-processed',
+  'altered-processed',
+  'orphan-file',
+  'row-without-file',
+  'database',
+  // library care: backup targets and restore
+  'backup-unavailable',
+  'backup-failed',
+  'restore-failed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

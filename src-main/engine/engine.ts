@@ -29,6 +29,7 @@ import { createEngineUploads, type ImmichConfig, type UploadSummary } from './wi
 import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
 import { createSettingsFeature } from './wiring/settings-feature.ts';
+import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
 import { createRestFeature } from './wiring/rest-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
@@ -50,6 +51,8 @@ export type EngineTuning = {
   analysis?: { enabled?: boolean; subject?: boolean };
   /** The model manager's catalogue folder (manifest.json) and install folder (tests use temp dirs). */
   models?: { dir?: string; installRoot?: string };
+  /** How often a kind of job paused by a full disk looks at the free space again (default 5 s). */
+  diskCheckMs?: number;
 };
 
 export type { ImmichConfig, UploadSummary } from './wiring/uploads-feature.ts';
@@ -61,6 +64,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     processOnce(dirs: string[]): Promise<ProcessSummary & { immich?: UploadSummary }>;
     /** For the render job's success: a photo waiting for its processed file is uploaded. */
     uploadAfterRender(photoId: number): void;
+    /** `lightbox verify` and `lightbox backup` (the UI's care commands are in `api`). */
+    care: CareTools;
   }
 > {
   const layout = libraryLayout(config.libraryDir);
@@ -95,7 +100,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };
-  const previews = createPreviewStore({ library, layout });
+  const previews = createPreviewStore({ library, layout, capBytes: () => cacheCap(library), diskFull: (error) => care.previewDiskFull(error) });
+  const care = createCareFeature({ library, layout, bus, previews, queueStats: () => queue.stats() });
   const recipesFeature = createRecipesFeature({
     library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
   });
@@ -139,7 +145,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       },
       photoChanged,
     }),
-    derive: createDeriveHandler({ library, layout }),
+    derive: createDeriveHandler({ library, layout, previewWritten: (file, bytes) => previews.cache.written(file, bytes) }),
     analyze: createAnalyzeHandler({
       library,
       layout,
@@ -161,10 +167,14 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     handlers,
     // Upload slots are the adaptive limit's ceiling; the limit itself (4, up to 8) lives in the handler.
     concurrency: { ...settingsFeature.performance.workers(), upload: 8 },
+    ...(config.tuning?.diskCheckMs === undefined ? {} : { diskCheckMs: config.tuning.diskCheckMs }),
   });
   settingsFeature.performance.attach(queue);
   recipesFeature.resume();
-  queue.on('stats', (stats) => bus.emit('queue.stats', stats));
+  queue.on('stats', (stats) => {
+    bus.emit('queue.stats', stats);
+    care.onStats(stats);
+  });
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
@@ -256,6 +266,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'analysis.remoteVision.get': () => semantic.remoteVision(),
       'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
       ...settingsFeature.commands,
+      ...care.commands,
       ...rest.commands,
     },
     bus,
@@ -287,6 +298,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     await rest.resume();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
+    // The scheduled library check belongs to the long-running app, not to one-shot commands.
+    if (watching) care.start();
   }
 
   return {
@@ -296,6 +309,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     start,
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
+    care: care.tools,
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -324,10 +338,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       if (closed) return;
       closed = true;
       await hotFolders.close();
+      await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();
       await queue.stop();
       await pool.close();
+      await previews.cache.close();
       library.close();
       await lock.release();
     },

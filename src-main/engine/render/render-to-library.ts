@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExportDefaults, ExportMetadata, Photo, Recipe, RenderOutput, RenderTarget } from '../../contract/index.ts';
 import { readExportSource } from '../media/export-source.ts';
@@ -53,8 +54,12 @@ export async function renderToLibrary(
   });
   const absolute = layout.absolute(relativePath);
   await writeFileAtomic(absolute, image.data);
-  // Written after the image: a sidecar without its image would describe nothing.
-  await writeFileAtomic(sidecarPath(absolute), described.sidecar());
+  // Written after the image: a sidecar without its image would describe nothing. An image whose
+  // sidecar could not be written (a full disk) is removed: a render is both files or neither.
+  await writeFileAtomic(sidecarPath(absolute), described.sidecar()).catch(async (error: unknown) => {
+    await rm(absolute, { force: true });
+    throw error;
+  });
   const sha256 = createHash('sha256').update(image.data).digest('hex');
   const record: RenderRecord = {
     photoId: photo.id, revision, target: key, path: relativePath, bytes: image.data.length, sha256,

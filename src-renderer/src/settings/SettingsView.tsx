@@ -11,6 +11,9 @@ import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
 import { ApiTokensCard } from './ApiTokensCard.tsx';
 import { FormError } from '../components/FormError.tsx';
+import { BackupCard } from '../care/BackupCard.tsx';
+import { CacheCard } from '../care/CacheCard.tsx';
+import { ScrubCard } from '../care/ScrubCard.tsx';
 
 function AddFolder({ transport }: { transport: Transport }) {
   const setFolders = useLightbox((s) => s.setFolders);
@@ -76,6 +79,9 @@ export function SettingsView({ transport }: { transport: Transport }) {
       <CaptionsCard transport={transport} />
       <PerformanceCard transport={transport} />
       <ApiTokensCard transport={transport} />
+      <BackupCard transport={transport} />
+      <ScrubCard transport={transport} />
+      <CacheCard transport={transport} />
       <section className="card" aria-labelledby="library-title">
         <h2 id="library-title">Library</h2>
         <p>
