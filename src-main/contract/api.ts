@@ -25,6 +25,9 @@ import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
 import { ModelFetchStatus } from './model-fetch.ts';
 import { FailureGroupActionOutput, FailureGroupKey, FailureGroupsInput, FailureGroupsOutput } from './failures.ts';
+import { apiTokenCommands } from './api-tokens.ts';
+import { ExportDefaults, ExportDefaultsUpdate } from './export-metadata.ts';
+import { careCommands, careEvents } from './care.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -84,6 +87,13 @@ export const commands = {
   'queue.failures': { input: FailureGroupsInput, output: FailureGroupsOutput },
   'queue.retryGroup': { input: FailureGroupKey, output: FailureGroupActionOutput },
   'queue.discardGroup': { input: FailureGroupKey, output: FailureGroupActionOutput },
+  // Settings page: named tokens for the REST API (server/rest), shown once, stored hashed.
+  ...apiTokenCommands,
+  // What every render writes when the original names no creator / copyright (issue 17).
+  'export.defaults.get': { input: Empty, output: ExportDefaults },
+  'export.defaults.set': { input: ExportDefaultsUpdate, output: ExportDefaults },
+  // Library care: the scheduled check, backup targets, the preview cache's cap (care.ts).
+  ...careCommands,
 } as const;
 
 export const events = {
@@ -102,6 +112,7 @@ export const events = {
   'models.installed': z.object({ id: z.string() }),
   /** The bundled models' state: a fetch's progress, its end, a model found missing or damaged. */
   'models.fetch': ModelFetchStatus,
+  ...careEvents,
 } as const;
 
 export type Commands = typeof commands;
@@ -130,13 +141,15 @@ export function isEventName(name: string): name is EventName {
 /** Thrown by the engine and re-created by clients, so a UI can show `code` and `message`. */
 export class ApiError extends Error {
   readonly code: AppError['code'];
-  constructor(code: AppError['code'], message: string) {
+  readonly problems: AppError['problems'];
+  constructor(code: AppError['code'], message: string, problems?: AppError['problems']) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.problems = problems;
   }
   toJSON(): AppError {
-    return { code: this.code, message: this.message };
+    return this.problems ? { code: this.code, message: this.message, problems: this.problems } : { code: this.code, message: this.message };
   }
 }
 

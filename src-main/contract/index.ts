@@ -14,3 +14,7 @@ export * from './performance.ts';
 export * from './settings-extras.ts';
 export * from './model-fetch.ts';
 export * from './failures.ts';
+export * from './care.ts';
+export * from './api-tokens.ts';
+export * from './rest-api.ts';
+export * from './export-metadata.ts';

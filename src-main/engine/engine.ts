@@ -31,8 +31,10 @@ import { ModelManager } from './analysis/models/model-manager.ts';
 import { createSettingsFeature } from './wiring/settings-feature.ts';
 import { createModelsFeature } from './wiring/models-feature.ts';
 import { defaultModelsDir } from './analysis/model-manifest.ts';
+import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
+import { createRestFeature } from './wiring/rest-feature.ts';
 
-export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
+export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
 
 export type EngineTuning = {
@@ -51,6 +53,8 @@ export type EngineTuning = {
   analysis?: { enabled?: boolean; subject?: boolean };
   /** The model manager's catalogue folder (manifest.json) and install folder (tests use temp dirs). */
   models?: { dir?: string; installRoot?: string };
+  /** How often a kind of job paused by a full disk looks at the free space again (default 5 s). */
+  diskCheckMs?: number;
 };
 
 export type { ImmichConfig, UploadSummary } from './wiring/uploads-feature.ts';
@@ -62,6 +66,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     processOnce(dirs: string[]): Promise<ProcessSummary & { immich?: UploadSummary }>;
     /** For the render job's success: a photo waiting for its processed file is uploaded. */
     uploadAfterRender(photoId: number): void;
+    /** `lightbox verify` and `lightbox backup` (the UI's care commands are in `api`). */
+    care: CareTools;
   }
 > {
   const layout = libraryLayout(config.libraryDir);
@@ -105,8 +111,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     reanalyse: analysing ? (photoId) => void enqueueAnalyze(photoId, false) : null,
     log: (line) => console.error(`[lightbox] ${line}`),
   });
-  const previews = createPreviewStore({ library, layout });
-  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
+  const previews = createPreviewStore({ library, layout, capBytes: () => cacheCap(library), diskFull: (error) => care.previewDiskFull(error) });
+  const care = createCareFeature({ library, layout, bus, previews, queueStats: () => queue.stats() });
+  const recipesFeature = createRecipesFeature({
+    library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
+  });
   // Processed files come from the renders of the current recipe; approval from its review state.
   const requestRender = (photoId: number) => {
     recipesFeature.requestRender(photoId).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));
@@ -143,10 +152,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       photoStored: (photoId) => {
         queue.enqueue('derive', { photoId }, { subject: String(photoId), dedupeKey: `derive:${photoId}`, priority: 1 });
         recipesFeature.photoStored(photoId);
+        rest.photoStored(photoId);
       },
       photoChanged,
     }),
-    derive: createDeriveHandler({ library, layout }),
+    derive: createDeriveHandler({ library, layout, previewWritten: (file, bytes) => previews.cache.written(file, bytes) }),
     analyze: createAnalyzeHandler({
       library,
       layout,
@@ -171,10 +181,14 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     handlers,
     // Upload slots are the adaptive limit's ceiling; the limit itself (4, up to 8) lives in the handler.
     concurrency: { ...settingsFeature.performance.workers(), upload: 8 },
+    ...(config.tuning?.diskCheckMs === undefined ? {} : { diskCheckMs: config.tuning.diskCheckMs }),
   });
   settingsFeature.performance.attach(queue);
   recipesFeature.resume();
-  queue.on('stats', (stats) => bus.emit('queue.stats', stats));
+  queue.on('stats', (stats) => {
+    bus.emit('queue.stats', stats);
+    care.onStats(stats);
+  });
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
@@ -189,6 +203,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
     if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
+    rest.onJob(event);
   });
 
   const hotFolders = new HotFolders({
@@ -217,6 +232,19 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const photos = new PhotosService(library.photos, library.files, photoChanged, (text) => semantic.similarPhotos(text));
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
+  // The REST API (server/rest): tokens, uploads through the ingest job, status views.
+  const rest = createRestFeature({
+    library,
+    layout,
+    queue: () => queue,
+    recipes: recipesFeature.recipes,
+    presets: recipesFeature.presets,
+    analysis,
+    requestRender: (photoId) => recipesFeature.requestRender(photoId),
+    photoChanged,
+    analysing: config.tuning?.analysis?.enabled !== false,
+    log: (message) => console.error(`[lightbox] ${message}`),
+  });
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
   const api = createEngineApi(
@@ -255,6 +283,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.failures': ({ limit }) => queueService.failures(limit),
       'queue.retryGroup': (key) => queueService.retryGroup(key),
       'queue.discardGroup': (key) => queueService.discardGroup(key),
+      ...care.commands,
+      ...rest.commands,
     },
     bus,
   );
@@ -284,16 +314,21 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploads.service.catchUp();
     // Before the queue: a first start's analysis jobs must find the fetch under way and wait for it.
     await models.start();
+    await rest.resume();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
+    // The scheduled library check belongs to the long-running app, not to one-shot commands.
+    if (watching) care.start();
   }
 
   return {
     api,
     resolveMedia,
+    rest: rest.port,
     start,
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
+    care: care.tools,
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -324,10 +359,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       await hotFolders.close();
       // Stops a model fetch under way (and with it the analysis jobs waiting for it).
       await models.close();
+      await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();
       await queue.stop();
       await pool.close();
+      await previews.cache.close();
       library.close();
       await lock.release();
     },

@@ -66,6 +66,7 @@ export class JobsRepo {
   #groupJobs;
   #groupIds;
   #discardGroup;
+  #release;
 
   constructor(db: Db) {
     this.#db = db;
@@ -128,6 +129,9 @@ export class JobsRepo {
       ORDER BY j.updated_at DESC, j.id DESC LIMIT @limit`);
     this.#groupIds = db.prepare<[{ kind: string; code: string }], number>(`SELECT id FROM jobs WHERE ${IN_GROUP}`).pluck();
     this.#discardGroup = db.prepare<[{ kind: string; code: string }]>(`DELETE FROM jobs WHERE ${IN_GROUP}`);
+    this.#release = db.prepare<[string, string, number]>(
+      `UPDATE jobs SET state = 'queued', attempts = MAX(0, attempts - 1), lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+    );
     this.#lastError = db.prepare<[string], string>(
       'SELECT last_error FROM jobs WHERE subject = ? AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1',
     ).pluck();
@@ -137,6 +141,11 @@ export class JobsRepo {
    * Adds a queued job, unless an unfinished job has the same dedupe key: then nothing is added and
    * that job's id is returned with `created: false`.
    */
+  /** The folder of the database file: where a write that found the disk full was going. */
+  folder(): string {
+    return path.dirname(this.#db.name);
+  }
+
   enqueue(job: NewJob, now: number): { id: number; created: boolean } {
     return this.#db.transaction(() => {
       const inserted = this.#insert.get({
@@ -181,6 +190,11 @@ export class JobsRepo {
   /** `code`: the error's code from the contract (what the failed-jobs page groups by). */
   markFailed(id: number, runAfter: number, error: string, now: number, code: ErrorCode | null = null): void {
     this.#failed.run(ms(runAfter), error, code, iso(now), id);
+  }
+
+  /** Back to the queue as if it had not run: the attempt is not counted (its disk was full, not the job wrong). */
+  release(id: number, error: string, now: number): void {
+    this.#release.run(error, iso(now), id);
   }
 
   markDead(id: number, error: string, now: number, code: ErrorCode | null = null): void {

@@ -4,6 +4,7 @@ import type { Transport } from '../transport/index.ts';
 import { formatRate, useJobRates } from './job-rates.ts';
 import { kindText } from './kind-text.ts';
 import { FailureGroups } from './FailureGroups.tsx';
+import { QueueCare } from '../care/QueueCare.tsx';
 
 function KindRow({ kind, stats, rate }: { kind: string; stats: KindStats; rate: string | null }) {
   const total = stats.queued + stats.running + stats.done + stats.failed + stats.dead;
@@ -43,6 +44,7 @@ export function QueueView({ transport }: { transport: Transport }) {
           </ul>
         )}
       </section>
+      <QueueCare transport={transport} />
       <FailureGroups transport={transport} />
     </div>
   );

@@ -6,8 +6,8 @@ import type { Migration } from './migration.ts';
  * before this kept their code only at the start of the message (invalid job data); the others read
  * as the generic job-failed.
  */
-export const migration011: Migration = {
-  version: 11,
+export const migration014: Migration = {
+  version: 14,
   name: 'job-error-codes',
   up(db) {
     db.exec(`
