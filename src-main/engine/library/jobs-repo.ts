@@ -31,7 +31,7 @@ export type NewJob = {
 const COLUMNS = `id, kind, subject, data, priority, state, attempts, run_after AS runAfter, lease_until AS leaseUntil,
   last_error AS lastError, last_error_code AS lastErrorCode, dedupe_key AS dedupeKey, created_at AS createdAt, updated_at AS updatedAt`;
 const UNFINISHED = `('queued', 'running', 'failed')`;
-/** A dead letter's cause; those stored before codes were (migration 011) read as the generic one. */
+/** A dead letter's cause; those stored before codes were (migration 014, job-error-codes) read as the generic one. */
 const CODE = `COALESCE(last_error_code, 'job-failed')`;
 const IN_GROUP = `state = 'dead' AND kind = @kind AND ${CODE} = @code`;
 

@@ -43,7 +43,7 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO jobs (kind, subject, data, state, run_after, created_at, updated_at)
       VALUES ('derive', '7', '{"photoId":7}', 'done', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
     db.prepare(`INSERT INTO settings (key, value_json) VALUES ('theme', '"dark"')`).run();
-    // A dead letter whose code was only the start of its message (before 011-job-error-codes.ts).
+    // A dead letter whose code was only the start of its message (before 014-job-error-codes.ts).
     db.prepare(`INSERT INTO jobs (kind, subject, data, state, attempts, run_after, last_error, created_at, updated_at)
       VALUES ('ingest', '/hot/b.jpg', '{', 'dead', 0, 0, 'invalid-job-data: not JSON', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
   },
