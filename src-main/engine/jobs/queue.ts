@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobKind, type QueueStats } from '../../contract/index.ts';
+import { ErrorCode, JobKind, type QueueStats } from '../../contract/index.ts';
 import type { JobRow, JobsRepo } from '../library/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { diskFullError, findDiskFull, isDiskFull, type DiskFullError } from '../base/disk-space.ts';
@@ -59,6 +59,15 @@ export type JobQueueOptions = {
 };
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The contract code a handler's error carries (PermanentJobError, and the stages' own errors:
+ * MediaError, AnalysisError, RenderError, ApiError…), for the failed-jobs page to group by.
+ */
+function errorCodeOf(error: unknown): ErrorCode {
+  const parsed = ErrorCode.safeParse((error as { code?: unknown } | null)?.code);
+  return parsed.success ? parsed.data : 'job-failed';
+}
 
 /**
  * The persistent job queue (DESIGN §4): claims jobs from SQLite per kind up to its concurrency,
@@ -219,6 +228,23 @@ export class JobQueue {
     return discarded;
   }
 
+  /** Every dead letter of one kind and error code back to the queue. Returns how many. */
+  retryGroup(kind: string, code: ErrorCode): number {
+    const retried = this.#repo.retryGroup(kind, code, this.#now());
+    if (retried > 0) {
+      this.wake();
+      this.#statsChanged();
+    }
+    return retried;
+  }
+
+  /** Drops every dead letter of one kind and error code. Returns how many. */
+  discardGroup(kind: string, code: ErrorCode): number {
+    const discarded = this.#repo.discardGroup(kind, code);
+    if (discarded > 0) this.#statsChanged();
+    return discarded;
+  }
+
   #pump(): void {
     this.#pumpQueued = false;
     if (!this.#started || this.#stopping) return;
@@ -265,7 +291,7 @@ export class JobQueue {
   async #run(kind: JobKind, row: JobRow): Promise<void> {
     const parsed = parseStoredData(kind, row.data);
     if (!parsed.ok) {
-      this.#repo.markDead(row.id, parsed.error, this.#now());
+      this.#repo.markDead(row.id, parsed.error, this.#now(), 'invalid-job-data');
       this.#emitJob(kind, row, 'dead', parsed.error);
       return;
     }
@@ -283,6 +309,7 @@ export class JobQueue {
       this.#emitJob(kind, row, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const code = errorCodeOf(error);
       const now = this.#now();
       if (isDiskFull(error)) {
         // Not the job's fault: it waits, unspent, until the disk has room (space-pauses.ts). Paused
@@ -293,10 +320,10 @@ export class JobQueue {
         this.#repo.release(row.id, `disk-full: ${full.message}`, now);
         this.#emitJob(kind, row, 'failed', full.message);
       } else if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
-        this.#repo.markDead(row.id, message, now);
+        this.#repo.markDead(row.id, message, now, code);
         this.#emitJob(kind, row, 'dead', message);
       } else {
-        this.#repo.markFailed(row.id, now + backoffDelay(row.attempts, this.#backoff, this.#random), message, now);
+        this.#repo.markFailed(row.id, now + backoffDelay(row.attempts, this.#backoff, this.#random), message, now, code);
         this.#emitJob(kind, row, 'failed', message);
       }
     } finally {
