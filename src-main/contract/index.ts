@@ -12,3 +12,4 @@ export * from './immich.ts';
 export * from './models.ts';
 export * from './performance.ts';
 export * from './settings-extras.ts';
+export * from './enhance.ts';
