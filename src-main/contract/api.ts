@@ -6,6 +6,7 @@ import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, CropSettings, CropSettingsUpdate, PhotoAnalysis } from './analysis.ts';
 import { recipeCommands, recipeEvents } from './recipes-api.ts';
+import { enhanceCommands } from './enhance.ts';
 import {
   FolderUploadSettingsGetInput,
   FolderUploadSettingsOutput,
@@ -75,6 +76,7 @@ export const commands = {
   'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
   'models.bundled': { input: Empty, output: z.array(BundledModel) },
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
+  ...enhanceCommands,
 } as const;
 
 export const events = {

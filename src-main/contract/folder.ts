@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FolderEnhance } from './enhance.ts';
 
 export const AfterIngest = z.enum(['keep', 'move-to-done', 'delete']);
 export type AfterIngest = z.infer<typeof AfterIngest>;
@@ -24,6 +25,9 @@ export const FolderPolicy = z.object({
   cropReview: CropReview.default('library'),
   /** Used when cropReview is 'threshold'; kept when another mode is chosen, so switching back restores it. */
   cropThreshold: z.number().min(0).max(1).default(0.8),
+  /** Auto-enhance for the folder's photos: as the library says, off, proposed, or applied at enhanceThreshold. */
+  enhance: FolderEnhance.default('library'),
+  enhanceThreshold: z.number().min(0).max(1).default(0.8),
 });
 export type FolderPolicy = z.infer<typeof FolderPolicy>;
 

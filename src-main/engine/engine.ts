@@ -29,6 +29,7 @@ import { createEngineUploads, type ImmichConfig, type UploadSummary } from './wi
 import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
 import { createSettingsFeature } from './wiring/settings-feature.ts';
+import { createEnhanceFeature } from './wiring/enhance-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -96,6 +97,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   };
   const previews = createPreviewStore({ library, layout });
   const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
+  const enhance = createEnhanceFeature({ library, recipes: recipesFeature.recipes, queue: () => queue });
   // Processed files come from the renders of the current recipe; approval from its review state.
   const requestRender = (photoId: number) => {
     recipesFeature.requestRender(photoId).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));
@@ -146,8 +148,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         bus.emit('analysis.changed', { photoId, status });
         photoChanged(photoId);
       },
-      // The best proposal becomes the recipe's crop, waiting for review (ai-crop-to-recipe.ts).
-      completed: (photoId) => proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals),
+      // The best proposal becomes the recipe's crop, waiting for review (ai-crop-to-recipe.ts), then auto-enhance's steps.
+      completed: async (photoId, options) => {
+        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals);
+        await enhance.afterAnalysis(photoId, options);
+      },
     }),
     ...recipesFeature.handlers,
     upload: uploads.handler,
@@ -238,6 +243,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'analysis.remoteVision.get': () => semantic.remoteVision(),
       'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
       ...settingsFeature.commands,
+      ...enhance.commands,
     },
     bus,
   );

@@ -79,6 +79,10 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // The search index (010-photo-text.ts) is built from the rows above; photo-text.test.ts checks it.
   10: () => {},
+  // Folder auto-enhance policy (014-enhance-policy.ts, renumbered with the list on merge).
+  [migrations.find((m) => m.name === 'enhance-policy')!.version]: (db) => {
+    db.prepare(`UPDATE folders SET enhance_review = 'apply', enhance_threshold = 0.7 WHERE id = 1`).run();
+  },
 };
 
 const RECIPE = {
@@ -90,6 +94,9 @@ const RECIPE = {
 
 /** The migration that added uploads (renumbered on this branch, see migrations/index.ts). */
 const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
+
+/** The migration that added the folder auto-enhance policy (renumbered at merge time). */
+const ENHANCE_VERSION = migrations.find((m) => m.name === 'enhance-policy')!.version;
 
 /** The migration that added the folder processing policy (may be renumbered at merge time). */
 const POLICY_VERSION = migrations.find((m) => m.name === 'folder-policy')!.version;
@@ -187,6 +194,8 @@ describe('migrations', () => {
           expect(library.folders.get(1)).toMatchObject({ presets: [], cropReview: 'library', cropThreshold: 0.8 });
           expect(applied.forPhoto(7)).toEqual([]);
         }
+        // Folders from before the enhance policy follow the library's auto-enhance setting.
+        expect(library.folders.get(1)).toMatchObject(version >= ENHANCE_VERSION ? { enhance: 'apply', enhanceThreshold: 0.7 } : { enhance: 'library', enhanceThreshold: 0.8 });
         const uploads = new UploadsRepo(library.db);
         if (version >= UPLOADS_VERSION) {
           expect(uploads.get(7)).toMatchObject({ state: 'uploaded', pair: { originalAssetId: 'orig-7', stackId: 'stack-7', albumDone: true, replacedAssetIds: ['old-7'] }, originalOutcome: 'created' });
