@@ -7,7 +7,9 @@ import { RecipeError } from '../engine/recipes/recipe-error.ts';
 import { exportTarget, renderRecipe, RenderError } from '../engine/render/pipeline/index.ts';
 import { writeFileAtomic } from '../engine/render/atomic-write.ts';
 import { recipeForFile } from '../engine/render/recipe-file.ts';
+import { autoEnhanceSteps } from './auto-enhance-steps.ts';
 import { UsageError } from './usage-error.ts';
+import { MediaError } from '../engine/media/index.ts';
 
 /** A run that cannot produce the file: printed as `lightbox: <code>: <message>`, exit 1. */
 class ImpossibleRun extends Error {
@@ -19,18 +21,25 @@ class ImpossibleRun extends Error {
 }
 
 /**
- * `lightbox render FILE --recipe R.json --out O [--target ID[:extend]] [--json]`: renders any image
- * file with a recipe, no library involved. Problems that still allow a render (a recipe made for
+ * `lightbox render FILE [--recipe R.json] [--auto-enhance] --out O [--target ID[:extend]] [--json]`:
+ * renders any image file with a recipe, and/or the tone and colour steps auto-enhance proposes for
+ * it (appended after the recipe's steps; never a crop), no library involved. Problems that still allow a render (a recipe made for
  * another original, an odd extension) are warnings on stderr; exit 1 only when nothing can be written.
  */
 export async function renderCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { recipe: { type: 'string' }, out: { type: 'string' }, target: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      recipe: { type: 'string' },
+      'auto-enhance': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      target: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('lightbox render needs exactly one image file.');
-  if (!values.recipe) throw new UsageError('lightbox render needs --recipe R.json.');
+  if (!values.recipe && !values['auto-enhance']) throw new UsageError('lightbox render needs --recipe R.json, --auto-enhance, or both.');
   if (!values.out) throw new UsageError('lightbox render needs --out FILE.');
   const target = values.target === undefined ? undefined : parseTarget(values.target);
   const input = path.resolve(positionals[0]!);
@@ -40,11 +49,14 @@ export async function renderCommand(argv: string[]): Promise<number> {
     const info = await stat(input).catch(() => null);
     if (!info?.isFile()) throw new ImpossibleRun('not-found', `${input} is not a file.`);
     const bytes = await readFile(input);
-    const recipeText = await readFile(values.recipe, 'utf8').catch((error: Error) => {
-      throw new ImpossibleRun('not-found', `The recipe ${values.recipe} cannot be read: ${error.message}`);
-    });
-    const { recipe, warnings } = recipeForFile(recipeText, { sha256: sha256(bytes) }, out);
-    for (const warning of warnings) console.error(`lightbox: warning: ${warning}`);
+    const recipeText = values.recipe
+      ? await readFile(values.recipe, 'utf8').catch((error: Error) => {
+          throw new ImpossibleRun('not-found', `The recipe ${values.recipe} cannot be read: ${error.message}`);
+        })
+      : '{"steps": []}';
+    const given = recipeForFile(recipeText, { sha256: sha256(bytes) }, out);
+    for (const warning of given.warnings) console.error(`lightbox: warning: ${warning}`);
+    const recipe = values['auto-enhance'] ? await autoEnhanceSteps(input, given.recipe) : given.recipe;
     const image = await renderRecipe({ buffer: bytes }, recipe, target ? { target } : {});
     await writeFileAtomic(out, image.data);
     const summary = { out, format: image.info.format, width: image.info.width, height: image.info.height, bytes: image.data.length, sha256: sha256(image.data) };
@@ -52,7 +64,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     else console.log(`${out}: ${summary.width}x${summary.height} ${summary.format.toUpperCase()}, ${summary.bytes} bytes`);
     return 0;
   } catch (error) {
-    if (error instanceof ImpossibleRun || error instanceof RecipeError || error instanceof RenderError) {
+    if (error instanceof ImpossibleRun || error instanceof RecipeError || error instanceof RenderError || error instanceof MediaError) {
       console.error(`lightbox: ${error.code}: ${error.message}`);
       return 1;
     }
