@@ -5,6 +5,7 @@ import type { Transport } from '../transport/index.ts';
 import { FolderEditor } from './FolderEditor.tsx';
 import { CaptionsCard } from './CaptionsCard.tsx';
 import { CropSettingsCard } from './CropSettingsCard.tsx';
+import { EnhanceSettingsCard } from './EnhanceSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
@@ -68,6 +69,7 @@ export function SettingsView({ transport }: { transport: Transport }) {
         </ul>
       )}
       <CropSettingsCard transport={transport} />
+      <EnhanceSettingsCard transport={transport} />
       <ImmichCard transport={transport} />
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />
