@@ -64,7 +64,7 @@ const XN = 0.4124 + 0.3576 + 0.1805;
 const ZN = 0.0193 + 0.1192 + 0.9505;
 const XYZ_TO_RGB = invert3(RGB_TO_XYZ);
 
-function invert3(m: readonly (readonly number[])[]): number[][] {
+export function invert3(m: readonly (readonly number[])[]): number[][] {
   const [a, b, c] = m[0]!, [d, e, f] = m[1]!, [g, h, i] = m[2]!;
   const A = e! * i! - f! * h!, B = -(d! * i! - f! * g!), C = d! * h! - e! * g!;
   const det = a! * A + b! * B + c! * C;

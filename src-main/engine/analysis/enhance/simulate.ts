@@ -4,6 +4,7 @@ import { newRecipe, newStep } from '../../recipes/create.ts';
 import { planRender } from '../../render/pipeline/render-plan.ts';
 import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
 import type { PixelGrid } from './pixel-grid.ts';
+import { fromP3, toP3 } from './working-space.ts';
 
 /** An op and its params, as enhance proposes them (validated into a step before use). */
 export type ToneEdit = { op: string; params: Record<string, unknown> };
@@ -17,7 +18,7 @@ export function editsToSteps(edits: readonly ToneEdit[]): RecipeStep[] {
 
 /**
  * The grid as the renderer would leave it after `edits`: the very op code and tone pass the
- * renderer runs, on the blocks' encoded 16-bit values. So every later estimate (is the photo still
+ * renderer runs, on the blocks' encoded 16-bit values in its working space (P3). So every later estimate (is the photo still
  * too dark after this white balance? how flat after this exposure?) sees what the photographer
  * will, and a proposal is checked against its real effect, not a model of it.
  */
@@ -26,12 +27,24 @@ export function simulate(grid: PixelGrid, edits: readonly ToneEdit[]): PixelGrid
   const recipe = { ...newRecipe(NO_ORIGINAL), steps: editsToSteps(edits) };
   recipe.end = recipe.steps.length;
   const steps = toneSteps(planRender(recipe, false).passes);
+  // In the renderer's working space: P3 primaries, sRGB transfer curve, 16-bit.
   const px = new Uint16Array(grid.rgb.length);
-  for (let i = 0; i < px.length; i++) px[i] = Math.round(encodeTransfer(Math.min(1, Math.max(0, grid.rgb[i]!))) * MAX_SAMPLE);
+  const encode = (v: number) => Math.round(encodeTransfer(Math.min(1, Math.max(0, v))) * MAX_SAMPLE);
+  for (let i = 0; i < px.length; i += 3) {
+    const [r, g, b] = toP3(grid.rgb[i]!, grid.rgb[i + 1]!, grid.rgb[i + 2]!);
+    px[i] = encode(r);
+    px[i + 1] = encode(g);
+    px[i + 2] = encode(b);
+  }
   runTone(steps, px, { width: grid.width, height: grid.height });
   const toLinear = linearTable();
   const rgb = new Float32Array(px.length);
-  for (let i = 0; i < px.length; i++) rgb[i] = toLinear[px[i]!]!;
+  for (let i = 0; i < px.length; i += 3) {
+    const [r, g, b] = fromP3(toLinear[px[i]!]!, toLinear[px[i + 1]!]!, toLinear[px[i + 2]!]!);
+    rgb[i] = Math.max(0, r);
+    rgb[i + 1] = Math.max(0, g);
+    rgb[i + 2] = Math.max(0, b);
+  }
   const lum = new Float32Array(grid.lum.length);
   for (let k = 0; k < lum.length; k++) lum[k] = 0.2126 * rgb[3 * k]! + 0.7152 * rgb[3 * k + 1]! + 0.0722 * rgb[3 * k + 2]!;
   return { ...grid, rgb, lum };

@@ -73,10 +73,10 @@ export function fitToneOps(target: (x: number) => number, histogram: Float64Arra
  * observed = (1 - f) x scene + f x mean. It lifts the darkest channel of even the darkest blocks,
  * and a finished photo almost always has some blocks near black (the tuning photos' median is 0.003),
  * so what the 1st percentile of the darkest channel holds above `natural` is taken as the veil
- * (f x mean, linear light) once it is at least `min`: bright scenes without shadows (a white wall,
- * snow) reach 0.03-0.06 on their own, so below that the veil is not told from the scene.
+ * (f x mean, linear light) once it is at least `min`: bright scenes without deep shadows (a white
+ * wall, a high-key HDR) reach 0.03 on their own, so below that the veil is not told from the scene.
  */
-export const VEIL_MODEL = { natural: 0.004, min: 0.02, maxShare: 0.5 } as const;
+export const VEIL_MODEL = { natural: 0.004, min: 0.03, maxShare: 0.5 } as const;
 
 export type Veil = { level: number; share: number };
 

@@ -1,4 +1,5 @@
 import { encodeTransfer } from '../../recipes/colour-math.ts';
+import { toP3 } from './working-space.ts';
 import type { WhiteBalanceParams } from '../../recipes/ops/white-balance.ts';
 import { brightPixels, greyEdge, type Chroma } from './illuminant.ts';
 import { blocksIn, type FractionBox, type PixelGrid } from './pixel-grid.ts';
@@ -20,8 +21,8 @@ export const WB_MODEL = {
   neutral: { u: 0.05, v: -0.02 },
   start: 0.1,
   full: 0.25,
-  sceneColour: 0.5,
-  fadeOut: 0.85,
+  sceneColour: 0.45,
+  fadeOut: 0.8,
   /** When the brightest blocks point elsewhere by more than this, the estimate is halved. */
   disagree: 0.3,
   /**
@@ -101,14 +102,16 @@ export function estimateWhiteBalance(grid: PixelGrid, faces: ReadonlyArray<{ box
 }
 
 /**
- * The white-balance op's temperature and tint that make `cast` neutral at luminance `level`. The op
- * multiplies ENCODED values, so the gains are worked out on the encoded channels of a grey with that
- * cast: exact at `level`, close elsewhere (the transfer curve is nearly a power law).
+ * The white-balance op's temperature and tint that make `cast` (measured in sRGB) neutral at
+ * luminance `level`. The op multiplies ENCODED values in the renderer's P3 working space, so the
+ * gains are worked out on the encoded P3 channels of a grey with that cast: exact at `level`, close
+ * elsewhere (the transfer curve is nearly a power law).
  */
 export function whiteBalanceParams(cast: Chroma, level = 0.18): WhiteBalanceParams {
   const eu = Math.exp(cast.u), ev = Math.exp(cast.v);
   const g = level / (0.2126 * eu + 0.7152 + 0.0722 * ev);
-  const eR = encodeTransfer(Math.min(1, g * eu)), eG = encodeTransfer(g), eB = encodeTransfer(Math.min(1, g * ev));
+  const [pr, pg, pb] = toP3(g * eu, g, g * ev);
+  const eR = encodeTransfer(Math.min(1, pr)), eG = encodeTransfer(Math.min(1, pg)), eB = encodeTransfer(Math.min(1, pb));
   // Gains that bring R and B to G's encoded value: gR/gG = eG/eR, gB/gG = eG/eB.
   const lr = Math.log2(eG / eR), lb = Math.log2(eG / eB);
   const clamp = (v: number) => Math.max(-100, Math.min(100, Math.round(v)));
