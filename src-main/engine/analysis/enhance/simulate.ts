@@ -1,5 +1,5 @@
 import type { RecipeStep } from '../../../contract/recipe.ts';
-import { encodeTransfer, linearTable, MAX_SAMPLE } from '../../recipes/colour-math.ts';
+import { encodeFast, linearTable, MAX_SAMPLE } from '../../recipes/colour-math.ts';
 import { newRecipe, newStep } from '../../recipes/create.ts';
 import { planRender } from '../../render/pipeline/render-plan.ts';
 import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
@@ -29,7 +29,7 @@ export function simulate(grid: PixelGrid, edits: readonly ToneEdit[]): PixelGrid
   const steps = toneSteps(planRender(recipe, false).passes);
   // In the renderer's working space: P3 primaries, sRGB transfer curve, 16-bit.
   const px = new Uint16Array(grid.rgb.length);
-  const encode = (v: number) => Math.round(encodeTransfer(Math.min(1, Math.max(0, v))) * MAX_SAMPLE);
+  const encode = (v: number) => Math.round(encodeFast(v) * MAX_SAMPLE);
   for (let i = 0; i < px.length; i += 3) {
     const [r, g, b] = toP3(grid.rgb[i]!, grid.rgb[i + 1]!, grid.rgb[i + 2]!);
     px[i] = encode(r);

@@ -50,14 +50,15 @@ export function fitToneOps(target: (x: number) => number, histogram: Float64Arra
   let best: ToneParams = { ev: 0, contrast: 0, shadows: 0, highlights: 0, ...start };
   let bestCost = cost(best);
   let steps: Record<keyof ToneParams, number> = { ev: 0.5, contrast: 20, shadows: 20, highlights: 20 };
-  for (let round = 0; round < 12; round++) {
+  for (let round = 0; round < 8; round++) {
     for (const key of Object.keys(limits) as Array<keyof ToneParams>) {
       for (const dir of [1, -1]) {
         for (;;) {
           const value = Math.min(limits[key][1], Math.max(limits[key][0], best[key] + dir * steps[key]));
           const next = { ...best, [key]: value };
           const c = cost(next);
-          if (c >= bestCost - 1e-12) break;
+          // Written as "not better" so a NaN cost (a target gone wrong) stops the search instead of looping.
+          if (!(c < bestCost - 1e-12)) break;
           best = next;
           bestCost = c;
         }
