@@ -26,7 +26,7 @@ export type EnhanceContext = {
  * "Do no harm" thresholds: an exposure change under `minEv` or a proposal whose whole effect on the
  * photo is under `minDeltaE` (mean CIEDE2000 over the frame, simulated) is not worth a step.
  */
-export const ENHANCE_LIMITS = { minEv: 0.4, minContrast: 6, minHighlightsShadows: 6, minDeltaE: 1.2 } as const;
+export const ENHANCE_LIMITS = { minEv: 0.4, minContrast: 6, minHighlightsShadows: 6, minDeltaE: 1.2, maxNewClipping: 0.02 } as const;
 
 const round = (v: number, step: number) => Math.round(v / step) * step;
 
@@ -70,6 +70,14 @@ export function proposeEnhance(image: RgbImage, context: EnhanceContext): Enhanc
     if (Math.max(Math.abs(fit.shadows), Math.abs(fit.highlights)) >= ENHANCE_LIMITS.minHighlightsShadows) {
       pushTone(edits, proposals, 'highlights-shadows', { highlights: Math.round(fit.highlights), shadows: Math.round(fit.shadows) }, 0.55, `${reason}; midtones kept`);
     }
+  } else if (ev > 0 && exposure.faceL !== null && newlyClipped(cleared, ev) > ENHANCE_LIMITS.maxNewClipping) {
+    // Brightening for a face in shadow would blow the bright background: the same exposure with a
+    // shoulder instead of clipping, fitted with exposure and highlights/shadows together.
+    const fit = fitToneOps(veilTarget({ level: 0, share: 0 }, ev), encodedHistogram(balanced), { ev });
+    pushTone(edits, proposals, 'exposure', { ev: round(fit.ev, 0.05) }, exposure.confidence, exposure.reason);
+    if (Math.max(Math.abs(fit.shadows), Math.abs(fit.highlights)) >= ENHANCE_LIMITS.minHighlightsShadows) {
+      pushTone(edits, proposals, 'highlights-shadows', { highlights: Math.round(fit.highlights), shadows: Math.round(fit.shadows) }, exposure.confidence * 0.9, 'highlights held back so the brighter face does not blow the background');
+    }
   } else if (ev !== 0) {
     pushTone(edits, proposals, 'exposure', { ev: round(ev, 0.05) }, exposure.confidence, exposure.reason);
   }
@@ -100,6 +108,17 @@ export function proposeEnhance(image: RgbImage, context: EnhanceContext): Enhanc
 function pushTone(edits: ToneEdit[], proposals: EnhanceStepProposal[], op: EnhanceStepProposal['op'], params: Record<string, number>, confidence: number, reason: string): void {
   edits.push({ op, params });
   proposals.push({ op, params, confidence: Math.max(0, Math.min(1, confidence)), reason });
+}
+
+/** Share of blocks that `ev` more would push past white (that were not there already). */
+function newlyClipped(grid: PixelGrid, ev: number): number {
+  const gain = 2 ** ev;
+  let n = 0;
+  for (let k = 0; k < grid.lum.length; k++) {
+    const hi = Math.max(grid.rgb[3 * k]!, grid.rgb[3 * k + 1]!, grid.rgb[3 * k + 2]!);
+    if (hi < 0.98 && hi * gain >= 1) n++;
+  }
+  return n / grid.lum.length;
 }
 
 function withoutVeil(grid: PixelGrid, veil: Veil): PixelGrid {
