@@ -94,4 +94,18 @@ describe.skipIf(!hasCorpus)('auto-enhance in the UI (headless server, Chromium)'
       expect(recipe.steps.slice(0, recipe.end).find((s) => s.op === 'exposure')).toMatchObject({ source: 'ai:auto-enhance@1' });
     }
   }, 180_000);
+
+  it('sets the library auto-enhance policy and a folder\'s own in Settings', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Settings' }).click();
+    const card = page.getByRole('region', { name: 'Auto-enhance' });
+    await card.getByRole('combobox', { name: 'Auto-enhance for new photos' }).selectOption('apply');
+    await card.getByRole('spinbutton', { name: 'Apply auto-enhance from confidence in percent' }).fill('70');
+    await expect.poll(() => api.call('enhance.settings.get', {}), { timeout: 10_000 }).toEqual({ mode: 'apply', threshold: 0.7 });
+    const folder = page.getByRole('group', { name: 'Auto-enhance (tone and colour)' }).first();
+    await folder.getByRole('radio', { name: 'Propose for review' }).check();
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    await expect.poll(async () => (await api.call('folders.list', {}))[0]!.enhance, { timeout: 10_000 }).toBe('propose');
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'enhance-settings.png') });
+  }, 60_000);
 });

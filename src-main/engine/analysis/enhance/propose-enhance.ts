@@ -28,7 +28,8 @@ export type EnhanceContext = {
  */
 export const ENHANCE_LIMITS = { minEv: 0.4, minContrast: 6, minHighlightsShadows: 6, minDeltaE: 1.2, maxNewClipping: 0.02 } as const;
 
-const round = (v: number, step: number) => Math.round(v / step) * step;
+/** To a multiple of `step` (1/step a whole number), without float noise: 1.15, not 1.1500000000000001. */
+const round = (v: number, step: number) => Math.round(v / step) / Math.round(1 / step);
 
 /**
  * The enhance analysis of one photo, on the analysis image already decoded (oriented sRGB, <= 1024 px).
