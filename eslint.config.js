@@ -20,7 +20,7 @@ const ENGINE_OUTSIDE = {
 
 /** Import specifiers that reach an engine folder (or the engine's root files), by folder name. */
 const reaching = (folders, rootFiles = true) => `(^|/)(${folders.join('|')})/${rootFiles ? '|(^|/)engine(-types)?\\.ts$' : ''}`;
-const STAGES = ['ingest', 'media', 'analysis', 'recipes', 'render', 'immich'];
+const STAGES = ['ingest', 'media', 'analysis', 'recipes', 'render', 'immich', 'care'];
 const ABOVE_STAGES = ['services', 'wiring', 'api'];
 const below = (folder, folders, why) => [folder, { regex: reaching(folders), message: `engine/${folder}/ ${why} (docs/ARCHITECTURE.md).` }];
 

@@ -220,7 +220,7 @@ describe.skipIf(!hasCorpus)('editor journeys (headless server, Chromium)', () =>
     const expected = [
       { op: 'rotate', params: { turn: 'cw90', flipH: true, flipV: false } },
       { op: 'resize', params: { mode: 'long-edge', longEdge: 400, allowUpscale: false } },
-      { op: 'output', params: { format: 'webp', quality: 70, tiffBitDepth: 8, colourSpace: 'srgb' } },
+      { op: 'output', params: { format: 'webp', quality: 70, tiffBitDepth: 8, colourSpace: 'srgb', metadata: 'folder' } },
       { op: 'watermark', params: { text: '© Lightbox e2e', position: 'bottom-right', opacity: 0.6, fontSize: 0.04, colour: '#ffffff' } },
     ];
     const userSteps = async () => {

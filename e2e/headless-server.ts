@@ -18,8 +18,8 @@ export function assertPrerequisites(): void {
 }
 
 /** Resolves with the printed link, or rejects with the server's own stderr if it dies or stays silent. */
-export function startServer(libraryDir: string, watchDirs: string[]): Promise<RunningServer> {
-  const args = ['src-main/cli.ts', 'serve', '--library', libraryDir, ...watchDirs.flatMap((dir) => ['--watch', dir]), '--port', '0'];
+export function startServer(libraryDir: string, watchDirs: string[], extraArgs: string[] = []): Promise<RunningServer> {
+  const args = ['src-main/cli.ts', 'serve', '--library', libraryDir, ...watchDirs.flatMap((dir) => ['--watch', dir]), '--port', '0', ...extraArgs];
   const child = spawn(NODE, args, { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   let stderr = '';

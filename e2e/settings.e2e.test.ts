@@ -264,6 +264,7 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     await page.getByRole('status').filter({ hasText: 'Sending 1 photos to Immich.' }).waitFor({ timeout: 30_000 });
     // Original and processed, stacked: a folder that uploads nothing sends both when asked.
     await expect.poll(() => double.state.assets.length, { timeout: 120_000, interval: 500 }).toBe(before + 2);
-    expect(await api.call('immich.photoUpload', { photoId })).toMatchObject({ state: 'uploaded' });
+    // Stack, album and metadata come after the second file: the record says 'uploaded' once they are done.
+    await expect.poll(async () => (await api.call('immich.photoUpload', { photoId }))?.state, { timeout: 30_000 }).toBe('uploaded');
   }, 240_000);
 });

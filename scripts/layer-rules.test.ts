@@ -45,6 +45,8 @@ describe('layer rules (DESIGN §1)', () => {
     ['src-main/engine/base/x.ts', "import { openLibrary } from '../library/index.ts';"],
     ['src-main/engine/api/x.ts', "import { EventBus } from '../base/event-bus.ts';"],
     ['src-main/engine/media/x.ts', "import { app } from 'electron';"],
+    ['src-main/engine/care/x.ts', "import { createCareFeature } from '../wiring/care-feature.ts';"],
+    ['src-main/engine/library/x.ts', "import { scanLibrary } from '../care/verify-library.ts';"],
   ])('%s may not %s', async (file, code) => {
     expect(await violations(file, code)).toBeGreaterThan(0);
   });
@@ -58,6 +60,7 @@ describe('layer rules (DESIGN §1)', () => {
     ['src-main/engine/immich/x.ts', "import { buildXmpSidecar } from '../render/pipeline/index.ts';\nimport { JobQueue } from '../jobs/index.ts';"],
     ['src-main/engine/render/x.ts', "import { newStep } from '../recipes/create.ts';\nimport { libraryLayout } from '../library/library-layout.ts';"],
     ['src-main/engine/recipes/ops/x.ts', "import { escapeXml } from '../../base/xml-escape.ts';"],
+    ['src-main/engine/care/x.ts', "import { renderToLibrary } from '../render/render-to-library.ts';\nimport { SpacePauses } from '../jobs/index.ts';"],
     ['src-main/engine/immich/x.integration.test.ts', "import { createEngine } from '../engine.ts';"],
     ['src-main/shell/preload.cts', "import { contextBridge } from 'electron';\nimport type { Api } from '../contract/api.ts';"],
     ['src-renderer/src/x.ts', "import { commands } from '../../src-main/contract/index.ts';\nimport { create } from 'zustand';"],

@@ -27,7 +27,7 @@ describe('Immich double: auth', () => {
   it('serves ping and version without a key, like v3.1.0', async () => {
     init({ baseUrl: double.url, apiKey: '' });
     expect(await pingServer()).toEqual({ res: 'pong' });
-    expect(await getServerVersion()).toEqual({ major: 3, minor: 1, patch: 0 });
+    expect(await getServerVersion()).toEqual({ major: 3, minor: 1, patch: 0, prerelease: null });
   });
 
   it('answers 401 without a key and for an unknown key, 403 for a key without the scope', async () => {

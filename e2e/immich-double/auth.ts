@@ -22,6 +22,8 @@ export type Permission =
 
 export type ApiKeySpec = {
   key: string;
+  /** Shown by GET /api-keys/me. Default "key-<n>". */
+  name?: string;
   /** Default ['all'], like a key created with `permissions: ['all']`. */
   permissions?: Permission[];
   /** Owner of the key; keys with the same user share assets. Default "admin". */
@@ -29,10 +31,14 @@ export type ApiKeySpec = {
 };
 
 export type User = { id: string; name: string; email: string; createdAt: string };
-export type Auth = { user: User; permissions: readonly Permission[] };
+export type KeyInfo = { id: string; name: string; createdAt: string; permissions: readonly Permission[] };
+export type Auth = { user: User; permissions: readonly Permission[]; key: KeyInfo | null };
+
+/** What a route asks of the caller: nothing (public), any valid key, or a key with this permission. */
+export type Requirement = false | 'authenticated' | Permission;
 
 export class KeyRing {
-  private keys = new Map<string, { permissions: readonly Permission[]; user: string }>();
+  private keys = new Map<string, { info: KeyInfo; user: string }>();
   private users = new Map<string, User>();
 
   constructor(specs: ReadonlyArray<string | ApiKeySpec> | undefined) {
@@ -40,10 +46,12 @@ export class KeyRing {
   }
 
   set(specs: ReadonlyArray<string | ApiKeySpec>): void {
+    const at = new Date().toISOString();
     this.keys = new Map(
-      specs.map((s) => {
+      specs.map((s, i) => {
         const spec = typeof s === 'string' ? { key: s } : s;
-        return [spec.key, { permissions: spec.permissions ?? ['all'], user: spec.user ?? 'admin' }];
+        const info: KeyInfo = { id: randomUUID(), name: spec.name ?? `key-${i + 1}`, createdAt: at, permissions: spec.permissions ?? ['all'] };
+        return [spec.key, { info, user: spec.user ?? 'admin' }];
       }),
     );
   }
@@ -61,16 +69,24 @@ export class KeyRing {
     return user;
   }
 
-  /** Immich's AuthService.validate + authenticate for API keys. */
-  authenticate(headers: IncomingHttpHeaders, required: Permission): Auth {
-    const raw = headers['x-api-key'];
-    const key = Array.isArray(raw) ? raw[0] : raw;
+  /**
+   * Immich's AuthService.validate + authenticate, for a server that has API keys and no sessions.
+   * Session credentials are looked at before API keys (so a key sent as `Authorization: Bearer` is
+   * an unknown session token); the key comes from `x-api-key` or `?apiKey=`.
+   */
+  authenticate(headers: IncomingHttpHeaders, query: URLSearchParams, required: Exclude<Requirement, false>): Auth {
+    const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+    const bearer = /^Bearer\s+(.+)$/i.exec(one(headers['authorization']) ?? '')?.[1];
+    const session = one(headers['x-immich-user-token']) ?? one(headers['x-immich-session-token']) ?? query.get('sessionKey') ?? bearer;
+    if (session) throw new ApiError(401, 'Invalid user token');
+    const key = one(headers['x-api-key']) ?? query.get('apiKey') ?? undefined;
     if (!key) throw new ApiError(401, 'Authentication required');
     const entry = this.keys.get(key);
     if (!entry) throw new ApiError(401, 'Invalid API key');
-    if (!entry.permissions.includes('all') && !entry.permissions.includes(required)) {
+    const { permissions } = entry.info;
+    if (required !== 'authenticated' && !permissions.includes('all') && !permissions.includes(required)) {
       throw new ApiError(403, `Missing required permission: ${required}`);
     }
-    return { user: this.userNamed(entry.user), permissions: entry.permissions };
+    return { user: this.userNamed(entry.user), permissions, key: entry.info };
   }
 }

@@ -17,7 +17,7 @@ describe('Immich double CLI', () => {
       expect((await lines.next()).value).toBe('x-api-key: secret');
 
       init({ baseUrl: url, apiKey: 'secret' });
-      expect(await getServerVersion()).toEqual({ major: 3, minor: 1, patch: 0 });
+      expect(await getServerVersion()).toEqual({ major: 3, minor: 1, patch: 0, prerelease: null });
       const status = await getAssetInfo({ id: '00000000-0000-4000-8000-000000000000' }).catch((e: unknown) => (isHttpError(e) ? e.status : e));
       expect(status).toBe(400);
       const exited = once(child, 'exit');

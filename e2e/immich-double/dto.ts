@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { User } from './auth.ts';
+import { postgresTimestamp } from './immich-dates.ts';
+import { mediaTypeOf } from './media-types.ts';
 import type { AlbumRecord, AssetRecord, StackRecord, Store } from './store.ts';
 
 /** Shapes of Immich's response DTOs (AssetResponseDto, AlbumResponseDto, StackResponseDto...). */
@@ -34,15 +36,50 @@ function tagDto(asset: AssetRecord, value: string) {
   };
 }
 
-export function assetDto(store: Store, asset: AssetRecord) {
+/**
+ * `AssetResponse.stack` (asset.repository getById): the stack's members other than its PRIMARY that
+ * are neither trashed nor off the timeline; null when there are none (a one-member stack, or every
+ * other member trashed). assetCount counts those members plus one.
+ */
+export function stackSummary(store: Store, asset: AssetRecord): { id: string; primaryAssetId: string; assetCount: number } | null {
   const stack = asset.stackId ? store.stacks.get(asset.stackId) : undefined;
+  if (!stack) return null;
+  const others = [...store.assets.values()].filter(
+    (a) => a.stackId === stack.id && a.id !== stack.primaryAssetId && a.deletedAt === null && a.visibility === 'timeline',
+  );
+  return others.length === 0 ? null : { id: stack.id, primaryAssetId: stack.primaryAssetId, assetCount: others.length + 1 };
+}
+
+function exifDto(asset: AssetRecord) {
+  const base = {
+    make: null, model: null, lensModel: null, exifImageWidth: null, exifImageHeight: null, orientation: null, city: null, state: null,
+    country: null, projectionType: null, fNumber: null, focalLength: null, iso: null, exposureTime: null, fileSizeInByte: asset.size,
+  };
+  // Before the metadata job has run, the server has only the file size and what a PUT set.
+  if (!asset.extracted) {
+    return { ...base, description: asset.description, rating: asset.rating, dateTimeOriginal: null, modifyDate: null, timeZone: null, latitude: null, longitude: null };
+  }
+  return {
+    ...base,
+    description: asset.description,
+    rating: asset.rating,
+    dateTimeOriginal: asset.dateTimeOriginal ? postgresTimestamp(asset.dateTimeOriginal) : null,
+    modifyDate: postgresTimestamp(asset.fileModifiedAt),
+    timeZone: asset.timeZone,
+    latitude: asset.latitude,
+    longitude: asset.longitude,
+  };
+}
+
+export function assetDto(store: Store, asset: AssetRecord) {
   return {
     id: asset.id,
     ownerId: asset.ownerId,
     checksum: asset.checksum.toString('base64'),
     type: asset.type,
     originalFileName: asset.originalFileName,
-    originalMimeType: asset.mimeType,
+    // Looked up from the original file NAME, not the stored file.
+    originalMimeType: mediaTypeOf(asset.originalFileName)?.mime ?? 'application/octet-stream',
     originalPath: `/data/upload/${asset.ownerId}/${asset.id.slice(0, 2)}/${asset.id.slice(2, 4)}/${asset.id}${asset.extension}`,
     fileCreatedAt: asset.fileCreatedAt,
     fileModifiedAt: asset.fileModifiedAt,
@@ -59,6 +96,7 @@ export function assetDto(store: Store, asset: AssetRecord) {
     livePhotoVideoId: asset.livePhotoVideoId,
     libraryId: null,
     duplicateId: null,
+    // Always true in v3.1 responses (it does not say whether custom metadata exists).
     hasMetadata: true,
     // The double does not decode images: dimensions and thumbhash stay as before extraction.
     width: null,
@@ -67,29 +105,8 @@ export function assetDto(store: Store, asset: AssetRecord) {
     resized: true,
     people: [],
     tags: asset.tags.map((value) => tagDto(asset, value)),
-    exifInfo: {
-      description: asset.description,
-      rating: asset.rating,
-      fileSizeInByte: asset.size,
-      dateTimeOriginal: asset.dateTimeOriginal ?? asset.fileCreatedAt,
-      modifyDate: asset.fileModifiedAt,
-      latitude: asset.latitude,
-      longitude: asset.longitude,
-      make: null,
-      model: null,
-      lensModel: null,
-      exifImageWidth: null,
-      exifImageHeight: null,
-      orientation: null,
-      timeZone: null,
-      city: null,
-      state: null,
-      country: null,
-      projectionType: null,
-    },
-    stack: stack
-      ? { id: stack.id, primaryAssetId: stack.primaryAssetId, assetCount: store.stackMembers(stack.id).length }
-      : null,
+    exifInfo: exifDto(asset),
+    stack: stackSummary(store, asset),
   };
 }
 
@@ -115,10 +132,13 @@ export function albumDto(store: Store, album: AlbumRecord, owner: User) {
   };
 }
 
+/** Stack responses list live members on the timeline or in the archive, the primary first. */
 export function stackDto(store: Store, stack: StackRecord) {
+  const members = store.stackMembers(stack.id).filter((a) => a.visibility === 'timeline' || a.visibility === 'archive');
+  const primary = members.filter((a) => a.id === stack.primaryAssetId);
   return {
     id: stack.id,
     primaryAssetId: stack.primaryAssetId,
-    assets: store.stackMembers(stack.id).map((a) => assetDto(store, a)),
+    assets: [...primary, ...members.filter((a) => a.id !== stack.primaryAssetId)].map((a) => assetDto(store, a)),
   };
 }

@@ -30,6 +30,12 @@ export type AssetView = {
   size: number;
   fileCreatedAt: string;
   fileModifiedAt: string;
+  /** After extraction: wall-clock time as if UTC; the capture instant; the zone found (see immich-dates.ts). */
+  localDateTime: string;
+  dateTimeOriginal: string | null;
+  timeZone: string | null;
+  latitude: number | null;
+  longitude: number | null;
   isTrashed: boolean;
   isFavorite: boolean;
   description: string;
@@ -38,7 +44,7 @@ export type AssetView = {
   stackId: string | null;
   sidecarXmp: string | null;
   /** What the sidecar said (dc:subject included even though Immich ignores it for tags). */
-  sidecar: { description?: string; rating?: number; tags: string[]; subjects: string[] } | null;
+  sidecar: { description?: string; rating?: number; tags: string[]; subjects: string[]; dates: Record<string, string>; gps: { latitude: number; longitude: number } | null } | null;
   metadata: Record<string, Record<string, unknown>>;
 };
 export type AlbumView = { id: string; ownerId: string; albumName: string; description: string; assetIds: string[] };
@@ -82,6 +88,11 @@ function assetView(asset: AssetRecord): AssetView {
     size: asset.size,
     fileCreatedAt: asset.fileCreatedAt,
     fileModifiedAt: asset.fileModifiedAt,
+    localDateTime: asset.localDateTime,
+    dateTimeOriginal: asset.dateTimeOriginal,
+    timeZone: asset.timeZone,
+    latitude: asset.latitude,
+    longitude: asset.longitude,
     isTrashed: asset.deletedAt !== null,
     isFavorite: asset.isFavorite,
     description: asset.description,
@@ -95,6 +106,8 @@ function assetView(asset: AssetRecord): AssetView {
           ...(asset.sidecar.rating !== undefined ? { rating: asset.sidecar.rating } : {}),
           tags: asset.sidecar.tags,
           subjects: asset.sidecar.subjects,
+          dates: { ...asset.sidecar.dates },
+          gps: asset.sidecar.gps,
         }
       : null,
     metadata: Object.fromEntries([...asset.metadata].map(([k, v]) => [k, v.value])),

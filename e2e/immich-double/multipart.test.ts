@@ -77,11 +77,14 @@ describe.skipIf(!hasCorpus)('XMP sidecar reader', () => {
       rating: 3,
       tags: ['Alvin the Squirrel', 'Berkley', 'USA'],
       subjects: ['Alvin the Squirrel', 'Berkley', 'USA'],
+      // photoshop:DateCreated is MWG's DateTimeOriginal (the real server took 10:29:26.690 from it).
+      dates: { DateTimeOriginal: '2015-06-11T10:29:26.69', DateTimeCreated: '2015-06-11T10:29:26.69', CreateDate: '2015-06-11T10:29:26.69' },
+      gps: null,
     });
   });
 
   it('finds nothing in a Photoshop sidecar without those fields', async () => {
     const values = parseSidecar(await readFile(corpusPath('jpeg/xmp/cookiezen.xmp'), 'utf8'));
-    expect(values).toEqual({ description: undefined, rating: undefined, tags: [], subjects: [] });
+    expect(values).toEqual({ description: undefined, rating: undefined, tags: [], subjects: [], dates: {}, gps: null });
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Auth, KeyRing, Permission } from './auth.ts';
+import type { Auth, KeyRing, Requirement } from './auth.ts';
 import type { FaultControlImpl } from './faults.ts';
 import { parseWith, type Exchange, type Reply } from './http.ts';
 import type { Store } from './store.ts';
@@ -31,6 +31,8 @@ export type UploadLogEntry = {
   bytes: number;
   filename: string | undefined;
   message: string | undefined;
+  /** The multipart parts in the order they arrived: text fields by name, files as `name(filename)`. */
+  parts: string[];
 };
 
 export type Env = {
@@ -55,9 +57,9 @@ export type Ctx = {
 export type Route = {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   path: string;
-  /** `false` for public endpoints (ping, version). */
-  permission: Permission | false;
-  /** Route params that must be UUIDs (Immich validates them before the handler runs). */
+  /** `false` for public endpoints (ping, version), 'authenticated' for any valid key (api-keys/me). */
+  permission: Requirement;
+  /** Route params that must be v4 UUIDs (Immich validates them before the handler runs). */
   uuidParams?: readonly string[];
   handle(ctx: Ctx): Promise<Reply> | Reply;
 };
@@ -93,6 +95,6 @@ export function match(
 
 export function checkUuidParams(route: Route, params: Record<string, string>): void {
   if (!route.uuidParams?.length) return;
-  const shape = Object.fromEntries(route.uuidParams.map((name) => [name, z.uuid()]));
+  const shape = Object.fromEntries(route.uuidParams.map((name) => [name, z.uuidv4()]));
   parseWith(z.object(shape), params);
 }

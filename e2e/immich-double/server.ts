@@ -28,14 +28,17 @@ async function dispatch(env: Env, ex: Exchange, entry: RequestLogEntry): Promise
     return { kind: 'bytes', status: verdict.status, contentType: verdict.contentType, data, length: data.length, headers: verdict.headers };
   }
 
+  // Clients find the API below the web root here (the Immich CLI does on every start).
+  if (method === 'GET' && url.pathname === '/.well-known/immich') return { kind: 'json', status: 200, body: { api: { endpoint: '/api' } } };
   const found = apiPath === undefined ? undefined : match(routes, method, apiPath);
   if (!found) throw new ApiError(404, `Cannot ${method} ${url.pathname}`);
   const { route, params } = found;
   // Guards (auth) run before pipes (validation) in Nest: 401/403 win over 400.
+  // Public routes ignore credentials entirely (a wrong key still gets the answer).
   const auth: Auth =
     route.permission === false
-      ? { user: env.keys.userNamed('admin'), permissions: [] }
-      : env.keys.authenticate(req.headers, route.permission);
+      ? { user: env.keys.userNamed('admin'), permissions: [], key: null }
+      : env.keys.authenticate(req.headers, url.searchParams, route.permission);
   checkUuidParams(route, params);
   let body: Promise<unknown> | undefined;
   const ctx: Ctx = { ex, params, query: url.searchParams, auth, env, body: () => (body ??= readJsonBody(ex)) };

@@ -34,9 +34,13 @@ export type AssetRecord = {
   description: string;
   rating: number | null;
   dateTimeOriginal: string | null;
+  /** exifInfo.timeZone after extraction: "UTC+3", "Europe/Prague" or null. */
+  timeZone: string | null;
   latitude: number | null;
   longitude: number | null;
   tags: string[];
+  /** False until the metadata extraction job ran (exifInfo is then mostly empty, as on the server). */
+  extracted: boolean;
   metadata: Map<string, MetadataItem>;
 };
 
@@ -112,16 +116,6 @@ export class Store {
     };
     this.assets.set(asset.id, asset);
     return asset;
-  }
-
-  /** Applies what metadata extraction would read from the sidecar (it overwrites earlier edits). */
-  applySidecar(asset: AssetRecord): void {
-    const values = asset.sidecar;
-    if (!values) return;
-    if (values.description !== undefined) asset.description = values.description;
-    if (values.rating !== undefined) asset.rating = values.rating;
-    asset.tags = [...values.tags];
-    asset.updatedAt = now();
   }
 
   trash(asset: AssetRecord): void {

@@ -110,19 +110,23 @@ describe.skipIf(!hasCorpus)('Immich double: POST /assets through @immich/sdk', (
     expect(info.tags?.map((t) => t.value).sort()).toEqual(['Alvin the Squirrel', 'Berkley', 'USA']);
   });
 
-  it('TRAP: dc:subject alone gives no tags (Immich reads lr:hierarchicalSubject), "a|b" becomes tag "a/b"', async () => {
+  it('tags as observed on v3.1: dc:subject when alone ("a/b" nests), lr:hierarchicalSubject wins over it ("a|b" -> "a/b")', async () => {
     init({ baseUrl: double.url, apiKey: double.apiKey });
-    const subjectsOnly = new File([xmpSidecar({ description: 'kept', rating: 5, subjects: ['beach'] })], 'a.xmp');
+    // Nikon_D1X carries the IPTC keyword "Woodworking": a sidecar's dc:subject replaces it (MWG Keywords).
+    const subjectsOnly = new File([xmpSidecar({ description: 'kept', rating: 5, subjects: ['alpha', 'beta/gamma'] })], 'a.xmp');
     const a = await upload((await corpusFile(A)).file, { sidecarData: subjectsOnly });
     const infoA = await getAssetInfo({ id: a.id });
     expect(infoA.exifInfo).toMatchObject({ description: 'kept', rating: 5 });
-    expect(infoA.tags).toEqual([]);
-    expect(double.state.asset(a.id)?.sidecar?.subjects).toEqual(['beach']);
+    expect(infoA.tags?.map((t) => t.value).sort()).toEqual(['alpha', 'beta/gamma']);
 
     const hierarchical = new File([xmpSidecar({ subjects: ['x'], hierarchical: ['Places|Berlin'] })], 'b.xmp');
     const b = await upload((await corpusFile(B)).file, { sidecarData: hierarchical });
-    const [tag] = (await getAssetInfo({ id: b.id })).tags ?? [];
-    expect(tag).toMatchObject({ value: 'Places/Berlin', name: 'Berlin' });
+    expect((await getAssetInfo({ id: b.id })).tags).toEqual([expect.objectContaining({ value: 'Places/Berlin', name: 'Berlin' })]);
+
+    // Ratings outside 1-5 are dropped (E3-E5: -1, 0 and 7 all read back as null).
+    const rejected = new File([xmpSidecar({ rating: -1 })], 'c.xmp');
+    const c = await upload((await corpusFile('jpeg/camera/FujiFilm_DX-10.jpg')).file, { sidecarData: rejected });
+    expect((await getAssetInfo({ id: c.id })).exifInfo?.rating).toBeNull();
   });
 
   it('bulk check accepts new checksums and rejects duplicates, trashed ones with isTrashed: true', async () => {

@@ -1,22 +1,30 @@
 /**
  * Reads the few XMP properties Immich's metadata extraction takes from a sidecar.
  *
- * Immich (exiftool underneath) maps: dc:description -> exifInfo.description, xmp:Rating -> rating,
- * and builds tags from digiKam:TagsList, else lr:hierarchicalSubject ("a|b" -> "a/b"), else Keywords.
- * TRAP replicated on purpose: plain dc:subject keywords are NOT turned into tags by Immich (exiftool
- * calls them "Subject", which Immich does not read). They are parsed here only so tests can see them.
+ * Immich (exiftool underneath, with useMWG) maps: dc:description -> exifInfo.description,
+ * xmp:Rating -> rating, and builds tags from digiKam:TagsList, else lr:hierarchicalSubject
+ * ("a|b" -> "a/b"), else Keywords, which MWG takes from dc:subject (a "/" inside one makes a
+ * hierarchy). So dc:subject is ignored whenever lr:hierarchicalSubject is there (observed, E1/E2).
  *
  * A regex reader, not an XML parser: enough for sidecars written by Lightroom, digiKam, darktable
  * and our own writer (standard prefixes, attribute or element form).
  */
 
 export type SidecarValues = {
+  /** dc:description (exiftool's Description). */
   description: string | undefined;
+  /** tiff:ImageDescription, which replaces the file's EXIF ImageDescription when merged. */
+  imageDescription: string | undefined;
+  /** xmp:Rating as written (Immich keeps only 1-5, see extraction.ts). */
   rating: number | undefined;
-  /** Tags as Immich would create them (full paths, "/" separated). */
+  /** Tags as Immich would create them from this XMP alone (full paths, "/" separated). */
   tags: string[];
-  /** dc:subject entries (not applied as tags, see above). */
+  /** dc:subject entries as written. */
   subjects: string[];
+  /** Dates under the names exiftool gives them with useMWG (ISO 8601 as written, maybe with a zone). */
+  dates: { DateTimeOriginal?: string; DateTimeCreated?: string; CreateDate?: string };
+  /** exif:GPSLatitude/GPSLongitude, in degrees. */
+  gps: { latitude: number; longitude: number } | null;
 };
 
 function decodeEntities(text: string): string {
@@ -52,27 +60,74 @@ function attributeValue(xml: string, prop: string): string | undefined {
   return decodeEntities(m[2] ?? m[3] ?? '');
 }
 
+// Writers pick their own prefixes (older Adobe files say xap: for xmp:), so properties are found by
+// namespace URI: the standard prefix, plus every prefix the packet declares for that URI.
+const NAMESPACES: Record<string, string> = {
+  xmp: 'http://ns.adobe.com/xap/1.0/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  exif: 'http://ns.adobe.com/exif/1.0/',
+  tiff: 'http://ns.adobe.com/tiff/1.0/',
+  photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  lr: 'http://ns.adobe.com/lightroom/1.0/',
+  digiKam: 'http://www.digikam.org/ns/1.0/',
+  pdf: 'http://ns.adobe.com/pdf/1.3/',
+};
+
+function names(xml: string, prop: string): string[] {
+  const [prefix = '', local = ''] = prop.split(':');
+  const uri = NAMESPACES[prefix];
+  if (!uri) return [prop];
+  const declared = [...xml.matchAll(new RegExp(`xmlns:([\\w.-]+)\\s*=\\s*["']${escapeRe(uri)}["']`, 'g'))].map((m) => `${m[1]}:${local}`);
+  return [...new Set([prop, ...declared])];
+}
+
 function firstValue(xml: string, prop: string): string | undefined {
-  return attributeValue(xml, prop) ?? elementValues(xml, prop)?.[0];
+  for (const name of names(xml, prop)) {
+    const value = attributeValue(xml, name) ?? elementValues(xml, name)?.[0];
+    if (value !== undefined) return value;
+  }
+  return undefined;
 }
 
 function listValue(xml: string, prop: string): string[] | undefined {
-  const list = elementValues(xml, prop);
-  if (list) return list;
-  const attr = attributeValue(xml, prop);
-  return attr === undefined ? undefined : attr.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names(xml, prop)) {
+    const list = elementValues(xml, name);
+    if (list) return list;
+    const attr = attributeValue(xml, name);
+    if (attr !== undefined) return attr.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  return undefined;
+}
+
+/** XMP GPS coordinates: "60,10.5N", "60,10,30N" or plain decimal degrees. */
+function xmpCoordinate(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[1]) + Number(m[2] ?? 0) / 60 + Number(m[3] ?? 0) / 3600;
+  return /[SW]/i.test(m[4] ?? '') ? -value : value;
 }
 
 export function parseSidecar(xml: string): SidecarValues {
   const description = firstValue(xml, 'dc:description');
   const ratingText = firstValue(xml, 'xmp:Rating');
   const ratingNumber = ratingText === undefined ? NaN : Number(ratingText);
-  // Immich clamps to its accepted range by discarding anything outside -1..5.
-  const rating = Number.isInteger(ratingNumber) && ratingNumber >= -1 && ratingNumber <= 5 ? ratingNumber : undefined;
+  const rating = Number.isFinite(ratingNumber) ? ratingNumber : undefined;
+  const latitude = xmpCoordinate(firstValue(xml, 'exif:GPSLatitude'));
+  const longitude = xmpCoordinate(firstValue(xml, 'exif:GPSLongitude'));
+  const dates: SidecarValues['dates'] = {};
+  // exiftool's MWG composites: DateTimeOriginal <- exif:DateTimeOriginal, else photoshop:DateCreated;
+  // CreateDate <- xmp:CreateDate; photoshop:DateCreated is also DateTimeCreated.
+  const exifOriginal = firstValue(xml, 'exif:DateTimeOriginal');
+  const created = firstValue(xml, 'photoshop:DateCreated');
+  const createDate = firstValue(xml, 'xmp:CreateDate');
+  if (exifOriginal ?? created) dates.DateTimeOriginal = (exifOriginal ?? created)!;
+  if (created) dates.DateTimeCreated = created;
+  if (createDate) dates.CreateDate = createDate;
 
   const tagsList = listValue(xml, 'digiKam:TagsList');
   const hierarchical = listValue(xml, 'lr:hierarchicalSubject');
-  const keywords = listValue(xml, 'pdf:Keywords');
+  const keywords = listValue(xml, 'dc:subject') ?? listValue(xml, 'pdf:Keywords');
   let tags: string[] = [];
   if (tagsList) tags = tagsList;
   else if (hierarchical)
@@ -84,5 +139,13 @@ export function parseSidecar(xml: string): SidecarValues {
     );
   else if (keywords) tags = keywords;
 
-  return { description, rating, tags: tags.filter(Boolean), subjects: listValue(xml, 'dc:subject') ?? [] };
+  return {
+    description,
+    imageDescription: firstValue(xml, 'tiff:ImageDescription'),
+    rating,
+    tags: tags.filter(Boolean),
+    subjects: listValue(xml, 'dc:subject') ?? [],
+    dates,
+    gps: latitude !== undefined && longitude !== undefined ? { latitude, longitude } : null,
+  };
 }

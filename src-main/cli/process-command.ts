@@ -3,7 +3,9 @@ import { stat } from 'node:fs/promises';
 import { UploadCover, UploadWhat } from '../contract/index.ts';
 import { createEngine, type ImmichConfig } from '../engine/engine.ts';
 import { defaultLibraryDir } from './default-library.ts';
+import { parseExportMetadata } from './render-command.ts';
 import { UsageError } from './usage-error.ts';
+import { onPauses } from './care-output.ts';
 
 /**
  * `lightbox process DIR... [--immich-url URL]`. `extra` is for tests and the crash harness: it can
@@ -22,6 +24,8 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       // Original + processed (the render of the current recipe) as one stack, as the photographer expects.
       upload: { type: 'string', default: 'both' },
       cover: { type: 'string', default: 'processed' },
+      // What the processed files keep of the originals' metadata (default: as recipes and folders say).
+      metadata: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new UsageError('lightbox process needs at least one folder.');
@@ -31,6 +35,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
   }
   const what = UploadWhat.exclude(['none']).safeParse(values.upload);
   if (!what.success) throw new UsageError(`--upload must be both, processed or original (got "${values.upload}").`);
+  const exportMetadata = values.metadata === undefined ? undefined : parseExportMetadata(values.metadata);
   const cover = UploadCover.safeParse(values.cover);
   if (!cover.success) throw new UsageError(`--cover must be processed or original (got "${values.cover}").`);
   let immich: ImmichConfig | undefined;
@@ -45,7 +50,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       defaultUpload: { what: what.data, cover: cover.data, albumName: values.album ?? null },
     };
   }
-  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}) });
+  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}), ...(exportMetadata ? { exportMetadata } : {}) });
   // Progress goes to stderr so stdout stays one JSON document with --json.
   const names = new Map<number, string>();
   const line = (text: string) => process.stderr.write(`${text}\n`);
@@ -64,6 +69,8 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
           line(`${name}: upload ${p.state}${p.step ? ` ${p.step}` : ''}${p.error ? ` - ${p.error.code}: ${p.error.message}` : ''}`);
         }),
       ];
+  // A full disk pauses the run rather than failing it: said even with --quiet (it is why nothing moves).
+  stops.push(onPauses(engine.api, line));
   try {
     const summary = await engine.processOnce(positionals);
     const paused = summary.immich && (await engine.api.call('immich.status', {})).paused;
@@ -74,8 +81,10 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       for (const failure of summary.failed) console.log(`  ${failure.path}: ${failure.code} - ${failure.message}`);
       const up = summary.immich;
       if (up) {
-        console.log(`Immich: ${up.uploaded} uploaded, ${up.duplicates} already there, ${up.stacked} stacked, ${up.failed.length} failed${up.waiting ? `, ${up.waiting} waiting` : ''}`);
+        const alone = new Set(up.notices.map((n) => n.photoId)).size;
+        console.log(`Immich: ${up.uploaded} uploaded, ${up.duplicates} already there, ${up.stacked} stacked, ${up.failed.length} failed${up.waiting ? `, ${up.waiting} waiting` : ''}${alone ? `, ${alone} not stacked (a file was another photo's)` : ''}`);
         for (const failure of up.failed) console.log(`  ${failure.fileName}: ${failure.code} - ${failure.message}`);
+        for (const notice of up.notices) console.log(`  ${notice.fileName}: ${notice.message}`);
       }
     }
     // A refused key stops the run; everything else that failed is listed in the summary.

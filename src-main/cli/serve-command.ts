@@ -17,10 +17,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
       watch: { type: 'string', multiple: true, default: [] },
       port: { type: 'string', default: '7420' },
       host: { type: 'string', default: '127.0.0.1' },
+      'max-upload-mb': { type: 'string' },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number.`);
+  const maxUploadMb = values['max-upload-mb'] === undefined ? undefined : Number(values['max-upload-mb']);
+  if (maxUploadMb !== undefined && !(maxUploadMb > 0 && maxUploadMb <= 1024 * 1024)) throw new UsageError(`--max-upload-mb ${values['max-upload-mb']} is not a size in megabytes.`);
   const staticDir = path.join(projectRoot, 'dist', 'renderer');
   if (!existsSync(staticDir)) throw new UsageError(`The UI is not built yet (${staticDir} is missing): run \`npm run build:renderer\` first, or use \`npm start\`.`);
   if (!LOOPBACK.has(values.host)) {
@@ -29,7 +32,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
   const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watch: values.watch, mode: 'headless' });
   await engine.start();
-  const server = await createHttpServer({ api: engine.api, resolveMedia: engine.resolveMedia, staticDir, host: values.host, port });
+  const server = await createHttpServer({
+    api: engine.api,
+    resolveMedia: engine.resolveMedia,
+    staticDir,
+    host: values.host,
+    port,
+    rest: { port: engine.rest, ...(maxUploadMb === undefined ? {} : { limits: { maxUploadBytes: Math.floor(maxUploadMb * 1024 * 1024) } }) },
+  });
   console.log(`Lightbox is running at ${server.url}`);
   console.log(`Library: ${(await engine.api.call('app.info', {})).libraryDir}`);
 

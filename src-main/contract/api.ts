@@ -24,6 +24,9 @@ import {
 import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
+import { apiTokenCommands } from './api-tokens.ts';
+import { ExportDefaults, ExportDefaultsUpdate } from './export-metadata.ts';
+import { careCommands, careEvents } from './care.ts';
 
 const Id = z.object({ id: z.number().int().positive() });
 const Empty = z.object({}).strict();
@@ -76,6 +79,13 @@ export const commands = {
   'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
   'models.bundled': { input: Empty, output: z.array(BundledModel) },
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
+  // Settings page: named tokens for the REST API (server/rest), shown once, stored hashed.
+  ...apiTokenCommands,
+  // What every render writes when the original names no creator / copyright (issue 17).
+  'export.defaults.get': { input: Empty, output: ExportDefaults },
+  'export.defaults.set': { input: ExportDefaultsUpdate, output: ExportDefaults },
+  // Library care: the scheduled check, backup targets, the preview cache's cap (care.ts).
+  ...careCommands,
   ...enhanceCommands,
 } as const;
 
@@ -93,6 +103,7 @@ export const events = {
   'models.progress': ModelsProgress,
   /** A download finished and checked out: windows that offer what it enables (search by meaning) ask again. */
   'models.installed': z.object({ id: z.string() }),
+  ...careEvents,
 } as const;
 
 export type Commands = typeof commands;
@@ -121,13 +132,15 @@ export function isEventName(name: string): name is EventName {
 /** Thrown by the engine and re-created by clients, so a UI can show `code` and `message`. */
 export class ApiError extends Error {
   readonly code: AppError['code'];
-  constructor(code: AppError['code'], message: string) {
+  readonly problems: AppError['problems'];
+  constructor(code: AppError['code'], message: string, problems?: AppError['problems']) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
+    this.problems = problems;
   }
   toJSON(): AppError {
-    return { code: this.code, message: this.message };
+    return this.problems ? { code: this.code, message: this.message, problems: this.problems } : { code: this.code, message: this.message };
   }
 }
 

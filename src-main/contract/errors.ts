@@ -39,6 +39,13 @@ export const ErrorCode = z.enum([
   'bad-request',
   'not-found',
   'internal',
+  // REST API (server/rest): no or unknown token, a scope that does not allow it, a body over the
+  // size limit, too many requests, a photo not far enough along for what was asked
+  'unauthorized',
+  'forbidden',
+  'too-large',
+  'rate-limited',
+  'not-ready',
   // model manager (downloads of models no package carries)
   'download-failed',
   'not-installed',
@@ -47,12 +54,32 @@ export const ErrorCode = z.enum([
   // Electron shell: files dropped on the window
   'no-hot-folder',
   'copy-failed',
+  // library care: a write that found its disk full (names the folder and the free space)
+  'disk-full',
+  // library care: what `lightbox verify` and the scheduled check find
+  'missing-original',
+  'altered-original',
+  'missing-processed',
+  'altered-processed',
+  'orphan-file',
+  'row-without-file',
+  'database',
+  // library care: backup targets and restore
+  'backup-unavailable',
+  'backup-failed',
+  'restore-failed',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** One problem of a rejected input, `path` reading like `steps[2].params.w`. */
+export const InputProblem = z.object({ path: z.string(), message: z.string() });
+export type InputProblem = z.infer<typeof InputProblem>;
 
 export const AppError = z.object({
   code: ErrorCode,
   message: z.string(),
+  /** Every problem found (an invalid recipe lists them all), so a client can show each at once. */
+  problems: z.array(InputProblem).optional(),
 });
 export type AppError = z.infer<typeof AppError>;
 

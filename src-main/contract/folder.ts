@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FolderEnhance } from './enhance.ts';
+import { ExportMetadata } from './export-metadata.ts';
 
 export const AfterIngest = z.enum(['keep', 'move-to-done', 'delete']);
 export type AfterIngest = z.infer<typeof AfterIngest>;
@@ -40,6 +41,8 @@ export const HotFolderOptions = z.object({
   exclude: z.array(z.string()).default([]),
   afterIngest: AfterIngest.default('keep'),
   enabled: z.boolean().default(true),
+  /** What this folder's renders keep of the originals' metadata, unless the recipe's output step says. */
+  exportMetadata: ExportMetadata.default('all'),
   ...FolderPolicy.shape,
 });
 export type HotFolderOptions = z.infer<typeof HotFolderOptions>;

@@ -35,6 +35,28 @@ export const CaptureDate = z.object({
 });
 export type CaptureDate = z.infer<typeof CaptureDate>;
 
+/**
+ * Where a capture time's zone came from: a maker note (Canon, Nikon), an offset tag
+ * (OffsetTimeOriginal…), the GPS position, an offset inside a capture date, the camera clock
+ * against GPS time, or a date written in UTC (`…Z`).
+ */
+export const ZoneSource = z.enum(['maker-note', 'offset-tag', 'gps', 'date-offset', 'gps-clock', 'utc-date']);
+export type ZoneSource = z.infer<typeof ZoneSource>;
+
+/** The capture time resolved as Immich resolves it (engine/media/capture-instant.ts). */
+export const CaptureInstant = z.object({
+  /** `2022-08-14T14:12:31.000+03:00`: the instant with its zone's offset; null when the zone is unknown. */
+  instant: z.string().nullable(),
+  /** The same instant in UTC (`…Z`); null when the zone is unknown. */
+  utc: z.string().nullable(),
+  /** Wall-clock time where the photo was taken, `YYYY-MM-DDTHH:mm:ss.sss`. */
+  localDateTime: z.string(),
+  /** `Europe/Prague`, `UTC+3`, `UTC`, `UTC+0`, as Immich names it; null when unknown. */
+  zone: z.string().nullable(),
+  source: ZoneSource.nullable(),
+});
+export type CaptureInstant = z.infer<typeof CaptureInstant>;
+
 export const PhotoMetadata = z.object({
   make: z.string().nullable(),
   model: z.string().nullable(),
@@ -48,6 +70,15 @@ export const PhotoMetadata = z.object({
   description: z.string().nullable(),
   keywords: z.array(z.string()),
   iccProfile: z.string().nullable(),
+  /**
+   * Rights, as the file or its sidecar says (XMP, else IPTC, else EXIF). Optional: photos read by
+   * an older Lightbox do not have them (an export then reads them from the original).
+   */
+  creator: z.array(z.string()).optional(),
+  copyright: z.string().nullable().optional(),
+  usageTerms: z.string().nullable().optional(),
+  /** The colour label (xmp:Label), e.g. "Red". */
+  label: z.string().nullable().optional(),
 });
 export type PhotoMetadata = z.infer<typeof PhotoMetadata>;
 
@@ -68,6 +99,8 @@ export const Photo = z.object({
   height: z.number().int().positive().nullable(),
   orientation: z.number().int().min(1).max(8).nullable(),
   captureDate: CaptureDate.nullable(),
+  /** Null when there is no capture date, or for a photo read before zones were resolved (see photoCaptureInstant). */
+  captureInstant: CaptureInstant.nullable().optional(),
   gps: Gps.nullable(),
   metadata: PhotoMetadata.nullable(),
   stage: PhotoStage,

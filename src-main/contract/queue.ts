@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from './errors.ts';
 
 /** Every kind of background work. A registry maps each to exactly one handler (checked at start). */
 export const JobKind = z.enum(['ingest', 'derive', 'analyze', 'render', 'apply-preset', 'upload']);
@@ -20,6 +21,8 @@ export type KindStats = z.infer<typeof KindStats>;
 export const QueueStats = z.object({
   kinds: z.record(z.string(), KindStats),
   idle: z.boolean(),
+  /** Kinds held back until a cause goes away (a full disk: `disk-full`, naming the folder and its free space). */
+  paused: z.record(z.string(), AppError).optional(),
 });
 export type QueueStats = z.infer<typeof QueueStats>;
 

@@ -30,12 +30,27 @@ export type BundledModel = z.infer<typeof BundledModel>;
 
 export const PhotoUploadInput = z.object({ photoId: z.number().int().positive() });
 
+/**
+ * What Immich answered for a file the last time it was sent: created (new asset), duplicate (its
+ * bytes were there already and are this photo's), elsewhere (its bytes are ANOTHER photo's asset
+ * in Immich, which was left alone, so this photo has no stack). Null: not sent by the last run.
+ */
+export const UploadFileOutcome = z.enum(['created', 'duplicate', 'elsewhere']);
+export type UploadFileOutcome = z.infer<typeof UploadFileOutcome>;
+
+export const UploadNotice = z.object({ role: z.enum(['original', 'processed', 'stack']), assetId: z.string().nullable(), message: z.string() });
+export type UploadNotice = z.infer<typeof UploadNotice>;
+
 export const PhotoUpload = z.object({
   photoId: z.number().int().positive(),
   state: UploadState,
   originalAssetId: z.string().nullable(),
   processedAssetId: z.string().nullable(),
   stackId: z.string().nullable(),
+  originalOutcome: UploadFileOutcome.nullable(),
+  processedOutcome: UploadFileOutcome.nullable(),
+  /** Files left alone and why (a duplicate that belongs to another photo or stack). */
+  notices: z.array(UploadNotice),
   error: AppError.nullable(),
   updatedAt: z.string(),
 });

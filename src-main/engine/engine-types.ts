@@ -1,4 +1,9 @@
-import type { Api, MediaKind } from '../contract/index.ts';
+import type { Api, ExportMetadata, MediaKind } from '../contract/index.ts';
+import type { RestPort } from './wiring/rest-feature.ts';
+
+export type { RestPort } from './wiring/rest-feature.ts';
+export type { Upload, Sender } from './services/submissions-service.ts';
+export type { ProcessedFile } from './services/rest-photos-service.ts';
 
 export type ResolvedMedia = { path: string; contentType: string };
 
@@ -11,11 +16,15 @@ export type EngineConfig = {
   mode?: 'electron' | 'headless';
   /** Start watching folders (false for one-shot runs that enqueue files themselves). */
   watchFolders?: boolean;
+  /** `lightbox process --metadata`: what this run's renders keep, over recipes and folders. */
+  exportMetadata?: ExportMetadata;
 };
 
 export type Engine = {
   api: Api;
   resolveMedia(kind: MediaKind, photoId: number): Promise<ResolvedMedia | null>;
+  /** What the headless server's REST API needs beyond the Api: tokens, uploads, status views. */
+  rest: RestPort;
   /** Starts the queue and the watchers. */
   start(): Promise<void>;
   /** Resolves when the queue has nothing left to do (queued, running or waiting to retry). */

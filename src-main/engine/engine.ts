@@ -29,9 +29,11 @@ import { createEngineUploads, type ImmichConfig, type UploadSummary } from './wi
 import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
 import { createSettingsFeature } from './wiring/settings-feature.ts';
+import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
+import { createRestFeature } from './wiring/rest-feature.ts';
 import { createEnhanceFeature } from './wiring/enhance-feature.ts';
 
-export type { Engine, EngineConfig, ResolvedMedia } from './engine-types.ts';
+export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
 
 export type EngineTuning = {
@@ -50,6 +52,8 @@ export type EngineTuning = {
   analysis?: { enabled?: boolean; subject?: boolean };
   /** The model manager's catalogue folder (manifest.json) and install folder (tests use temp dirs). */
   models?: { dir?: string; installRoot?: string };
+  /** How often a kind of job paused by a full disk looks at the free space again (default 5 s). */
+  diskCheckMs?: number;
 };
 
 export type { ImmichConfig, UploadSummary } from './wiring/uploads-feature.ts';
@@ -61,6 +65,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     processOnce(dirs: string[]): Promise<ProcessSummary & { immich?: UploadSummary }>;
     /** For the render job's success: a photo waiting for its processed file is uploaded. */
     uploadAfterRender(photoId: number): void;
+    /** `lightbox verify` and `lightbox backup` (the UI's care commands are in `api`). */
+    care: CareTools;
   }
 > {
   const layout = libraryLayout(config.libraryDir);
@@ -95,8 +101,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };
-  const previews = createPreviewStore({ library, layout });
-  const recipesFeature = createRecipesFeature({ library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId) });
+  const previews = createPreviewStore({ library, layout, capBytes: () => cacheCap(library), diskFull: (error) => care.previewDiskFull(error) });
+  const care = createCareFeature({ library, layout, bus, previews, queueStats: () => queue.stats() });
+  const recipesFeature = createRecipesFeature({
+    library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
+  });
   const enhance = createEnhanceFeature({ library, recipes: recipesFeature.recipes, queue: () => queue });
   // Processed files come from the renders of the current recipe; approval from its review state.
   const requestRender = (photoId: number) => {
@@ -134,10 +143,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       photoStored: (photoId) => {
         queue.enqueue('derive', { photoId }, { subject: String(photoId), dedupeKey: `derive:${photoId}`, priority: 1 });
         recipesFeature.photoStored(photoId);
+        rest.photoStored(photoId);
       },
       photoChanged,
     }),
-    derive: createDeriveHandler({ library, layout }),
+    derive: createDeriveHandler({ library, layout, previewWritten: (file, bytes) => previews.cache.written(file, bytes) }),
     analyze: createAnalyzeHandler({
       library,
       layout,
@@ -162,10 +172,14 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     handlers,
     // Upload slots are the adaptive limit's ceiling; the limit itself (4, up to 8) lives in the handler.
     concurrency: { ...settingsFeature.performance.workers(), upload: 8 },
+    ...(config.tuning?.diskCheckMs === undefined ? {} : { diskCheckMs: config.tuning.diskCheckMs }),
   });
   settingsFeature.performance.attach(queue);
   recipesFeature.resume();
-  queue.on('stats', (stats) => bus.emit('queue.stats', stats));
+  queue.on('stats', (stats) => {
+    bus.emit('queue.stats', stats);
+    care.onStats(stats);
+  });
   queue.on('job', (event) => {
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
@@ -181,6 +195,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
     if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
+    rest.onJob(event);
   });
 
   const hotFolders = new HotFolders({
@@ -209,6 +224,19 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const photos = new PhotosService(library.photos, library.files, photoChanged, (text) => semantic.similarPhotos(text));
   const queueService = new QueueService(library.jobs, queue);
   const analysis = new AnalysisService(library.photos, library.analysis, (photoId) => enqueueAnalyze(photoId, true));
+  // The REST API (server/rest): tokens, uploads through the ingest job, status views.
+  const rest = createRestFeature({
+    library,
+    layout,
+    queue: () => queue,
+    recipes: recipesFeature.recipes,
+    presets: recipesFeature.presets,
+    analysis,
+    requestRender: (photoId) => recipesFeature.requestRender(photoId),
+    photoChanged,
+    analysing: config.tuning?.analysis?.enabled !== false,
+    log: (message) => console.error(`[lightbox] ${message}`),
+  });
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
   const api = createEngineApi(
@@ -243,6 +271,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'analysis.remoteVision.get': () => semantic.remoteVision(),
       'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
       ...settingsFeature.commands,
+      ...care.commands,
+      ...rest.commands,
       ...enhance.commands,
     },
     bus,
@@ -271,16 +301,21 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // to wait for its lease to run out.
     library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
     uploads.service.catchUp();
+    await rest.resume();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
+    // The scheduled library check belongs to the long-running app, not to one-shot commands.
+    if (watching) care.start();
   }
 
   return {
     api,
     resolveMedia,
+    rest: rest.port,
     start,
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
+    care: care.tools,
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -309,10 +344,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       if (closed) return;
       closed = true;
       await hotFolders.close();
+      await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();
       await queue.stop();
       await pool.close();
+      await previews.cache.close();
       library.close();
       await lock.release();
     },

@@ -8,6 +8,10 @@ import { isMediaPath, serveMedia, type ResolveMedia } from './media-route.ts';
 import { sendText } from './respond.ts';
 import { serveStatic } from './static-route.ts';
 import { createWsTransport } from './ws-transport.ts';
+import { createRestHandler, isRestPath } from './rest/rest-router.ts';
+import type { RestLimits } from './rest/context.ts';
+import type { RateLimit } from './rest/rate-limit.ts';
+import type { RestPort } from '../engine/engine.ts';
 
 export type HttpServerOptions = {
   api: Api;
@@ -22,6 +26,8 @@ export type HttpServerOptions = {
   /** Extra Host header values to accept (a reverse proxy's name); loopback names are always accepted. */
   allowedHosts?: string[];
   log?: DispatchLog;
+  /** The REST API under /api/v1 (rest/rest-router.ts); without it those paths answer 404. */
+  rest?: { port: RestPort; limits?: Partial<RestLimits>; rateLimit?: RateLimit };
 };
 
 export type RunningHttpServer = {
@@ -59,6 +65,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Running
   const token = opts.token ?? createToken();
   const log = opts.log ?? defaultDispatchLog;
   const transport = createWsTransport(opts.api, log);
+  const handleRest = opts.rest ? createRestHandler({ api: opts.api, rest: opts.rest.port, sessionToken: token, log, limits: opts.rest.limits, rateLimit: opts.rest.rateLimit }) : null;
   let port = 0;
   let allowedHosts = new Set<string>();
 
@@ -67,14 +74,29 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Running
     return presented !== null && tokensEqual(presented, token);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!hostAllowed(req, allowedHosts)) return sendText(res, 403, 'Forbidden: unexpected Host header.');
+  const handle = async (req: IncomingMessage, res: ServerResponse, expectsContinue = false): Promise<void> => {
     const reqHost = req.headers.host ?? '';
     res.setHeader('Content-Security-Policy', contentSecurityPolicy(reqHost));
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    // The REST API authenticates by Bearer header only, which a browser never adds on its own: no
+    // cookie means no CSRF, and a DNS-rebound page cannot know the token, so neither the Host nor
+    // the Origin check applies; a script on the NAS reaches it by whatever name it uses. CORS is
+    // never granted, so another site's page cannot read an answer either.
+    const path = req.url?.split('?')[0] ?? '/';
+    if (handleRest && isRestPath(path)) {
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://lightbox.invalid');
+      } catch {
+        return sendText(res, 400, 'Bad request URL.');
+      }
+      return handleRest(req, res, url, expectsContinue);
+    }
+    if (expectsContinue) res.writeContinue();
+    if (!hostAllowed(req, allowedHosts)) return sendText(res, 403, 'Forbidden: unexpected Host header.');
 
     const safeMethod = req.method === 'GET' || req.method === 'HEAD';
     if (!safeMethod && !originAllowed(req)) return sendText(res, 403, 'Forbidden: cross-origin request.');
@@ -96,13 +118,17 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<Running
     return serveStatic(req, res, url, opts.staticDir);
   };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    handle(req, res, expectsContinue).catch((error: unknown) => {
       log(`HTTP ${req.method} ${req.url} failed`, error);
       if (!res.headersSent) sendText(res, 500, 'Lightbox hit an internal error; the details are in its log.');
       else res.destroy();
     });
-  });
+  };
+  const server = createServer((req, res) => onRequest(req, res, false));
+  // `Expect: 100-continue` (curl, for a large body): the REST API decides first (token, size) and
+  // may refuse before a byte of the body is sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => onRequest(req, res, true));
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const reject = (status: number, text: string) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duplicateBadge, formatCaptureDate, formatExposure, formatGps } from './format.ts';
+import { duplicateBadge, formatCaptureDate, formatCaptureTime, formatExposure, formatGps } from './format.ts';
 import { gridMetrics } from './library/VirtualGrid.tsx';
 
 describe('EXIF formatting', () => {
@@ -14,6 +14,17 @@ describe('EXIF formatting', () => {
   it('shows the camera clock with its zone only when the file recorded one', () => {
     expect(formatCaptureDate({ local: '2024-05-01T09:30:12.250', offset: '+02:00', source: 'exif' })).toBe('2024-05-01 09:30:12 (UTC+02:00)');
     expect(formatCaptureDate({ local: '2024-05-01T09:30:12', offset: null, source: 'file' })).toBe('2024-05-01 09:30:12 · file date, no EXIF date');
+  });
+
+  it('shows the resolved capture time with its zone and where the zone came from', () => {
+    const date = { local: '2018-07-25T16:34:23.935', offset: null, source: 'exif' as const };
+    expect(formatCaptureTime(date, { instant: '2018-07-25T16:34:23.935+02:00', utc: '2018-07-25T14:34:23.935Z', localDateTime: '2018-07-25T16:34:23.935', zone: 'Europe/Prague', source: 'gps' }))
+      .toBe('2018-07-25 16:34:23 · Europe/Prague (UTC+02:00), from the GPS position');
+    expect(formatCaptureTime(date, { instant: '2015-02-09T22:47:44.000+01:00', utc: '2015-02-09T21:47:44.000Z', localDateTime: '2015-02-09T22:47:44.000', zone: 'UTC+1', source: 'maker-note' }))
+      .toBe("2015-02-09 22:47:44 · UTC+01:00, from the camera's time-zone setting");
+    expect(formatCaptureTime(date, { instant: null, utc: null, localDateTime: '2018-07-25T16:34:23.935', zone: null, source: null })).toBe('2018-07-25 16:34:23 · no time zone recorded');
+    // Read before zones were resolved: the camera clock as the file has it.
+    expect(formatCaptureTime(date, null)).toBe('2018-07-25 16:34:23');
   });
 
   it('prints GPS with hemispheres', () => {

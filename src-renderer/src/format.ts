@@ -1,4 +1,4 @@
-import type { CaptureDate, Gps, PhotoStage } from './contract.ts';
+import type { CaptureDate, CaptureInstant, ZoneSource, Gps, PhotoStage } from './contract.ts';
 
 export const STAGE_TEXT: Record<PhotoStage, string> = {
   new: 'New',
@@ -31,6 +31,29 @@ export function formatCaptureDate(date: CaptureDate | null): string | null {
   const when = `${day} ${time.slice(0, 8)}`.trim();
   const zone = date.offset ? ` (UTC${date.offset})` : '';
   return date.source === 'file' ? `${when}${zone} · file date, no EXIF date` : `${when}${zone}`;
+}
+
+const ZONE_FROM: Record<ZoneSource, string> = {
+  'maker-note': "the camera's time-zone setting",
+  'offset-tag': 'the file',
+  gps: 'the GPS position',
+  'date-offset': 'the date in the file',
+  'gps-clock': 'the camera clock against GPS time',
+  'utc-date': 'a date written in UTC',
+};
+
+/**
+ * The capture time with its zone, as Immich will show it: `2018-07-25 16:34:23 · Europe/Prague
+ * (UTC+02:00), from the GPS position`. Without a resolved zone, the camera clock as recorded.
+ */
+export function formatCaptureTime(date: CaptureDate | null, instant: CaptureInstant | null | undefined): string | null {
+  if (!instant) return formatCaptureDate(date);
+  const [day, time = ''] = instant.localDateTime.split('T');
+  const when = `${day} ${time.slice(0, 8)}`.trim();
+  if (!instant.zone || !instant.instant || !instant.source) return `${when} · no time zone recorded`;
+  const offset = `UTC${instant.instant.slice(23)}`;
+  const zone = instant.zone.includes('/') ? `${instant.zone} (${offset})` : offset;
+  return `${when} · ${zone}, from ${ZONE_FROM[instant.source]}`;
 }
 
 export function formatGps(gps: Gps | null): string | null {

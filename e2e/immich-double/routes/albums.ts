@@ -7,10 +7,10 @@ import type { AlbumRecord } from '../store.ts';
 const CreateAlbum = z.object({
   albumName: z.string(),
   description: z.string().nullable().optional(),
-  assetIds: z.array(z.uuid()).optional(),
+  assetIds: z.array(z.uuidv4()).optional(),
   albumUsers: z.array(z.unknown()).optional(),
 });
-const BulkIds = z.object({ ids: z.array(z.uuid()) });
+const BulkIds = z.object({ ids: z.array(z.uuidv4()) });
 
 function requireAlbum(ctx: Ctx, permission: string): AlbumRecord {
   const album = ctx.env.store.ownedAlbum(ctx.auth.user.id, ctx.params['id'] ?? '');

@@ -19,17 +19,18 @@ const AssetChanges = {
   latitude: z.number().optional(),
   longitude: z.number().optional(),
 };
-const UpdateAsset = z.object({ ...AssetChanges, livePhotoVideoId: z.uuid().nullable().optional() });
+const UpdateAsset = z.object({ ...AssetChanges, livePhotoVideoId: z.uuidv4().nullable().optional() });
 const BulkUpdate = z.object({
   ...AssetChanges,
-  ids: z.array(z.uuid()),
+  ids: z.array(z.uuidv4()),
   dateTimeRelative: z.number().optional(),
   timeZone: z.string().optional(),
   duplicateId: z.string().nullable().optional(),
 });
-const BulkDelete = z.object({ ids: z.array(z.uuid()), force: z.boolean().optional() });
+const BulkDelete = z.object({ ids: z.array(z.uuidv4()), force: z.boolean().optional() });
 const MetadataUpsert = z.object({
-  items: z.array(z.object({ key: z.string().min(1), value: z.record(z.string(), z.unknown()) })),
+  // Any string is a key, "" included (observed); keys are case-sensitive.
+  items: z.array(z.object({ key: z.string(), value: z.record(z.string(), z.unknown()) })),
 });
 
 function requireAsset(ctx: Ctx, permission: Permission, id = ctx.params['id'] ?? ''): AssetRecord {

@@ -5,9 +5,9 @@ import type { Ctx, Route } from '../router.ts';
 import { now, type StackRecord } from '../store.ts';
 
 // Zod's own min() message ("Too small: expected array to have >=2 items") is what v3 answers.
-const CreateStack = z.object({ assetIds: z.array(z.uuid()).min(2) });
-const UpdateStack = z.object({ primaryAssetId: z.uuid().optional() });
-const BulkIds = z.object({ ids: z.array(z.uuid()) });
+const CreateStack = z.object({ assetIds: z.array(z.uuidv4()).min(2) });
+const UpdateStack = z.object({ primaryAssetId: z.uuidv4().optional() });
+const BulkIds = z.object({ ids: z.array(z.uuidv4()) });
 
 function requireStack(ctx: Ctx, permission: string, id = ctx.params['id'] ?? ''): StackRecord {
   const stack = ctx.env.store.ownedStack(ctx.auth.user.id, id);
@@ -28,8 +28,9 @@ function createStack(ctx: Ctx, assetIds: string[]): StackRecord {
   const members = new Set(assetIds);
   const merged = [...store.stacks.values()].filter((s) => s.ownerId === ownerId && members.has(s.primaryAssetId));
   for (const stack of merged) {
+    // Live members join (whatever their visibility); trashed ones lose their stack with its row.
     for (const asset of store.stackMembers(stack.id)) members.add(asset.id);
-    store.stacks.delete(stack.id);
+    store.deleteStack(stack.id);
   }
   const stack = store.createStack(ownerId, assetIds[0]!);
   const at = now();

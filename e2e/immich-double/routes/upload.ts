@@ -1,71 +1,44 @@
 import { createHash, type Hash } from 'node:crypto';
-import path from 'node:path';
 import { z } from 'zod';
 import type { BlobWriter } from '../blobs.ts';
+import { scheduleExtraction } from '../extraction.ts';
 import { ApiError, chunksOf, drain, json, parseWith, validationError, type Exchange, type Reply } from '../http.ts';
+import { isSidecarName, mediaTypeOf } from '../media-types.ts';
 import { boundaryOf, MultipartError, parseMultipart, type PartInfo, type PartSink } from '../multipart.ts';
 import type { Ctx, Route, UploadLogEntry } from '../router.ts';
-import { fromChecksum, type AssetType } from '../store.ts';
+import { fromChecksum } from '../store.ts';
 import { parseSidecar } from '../xmp.ts';
 
-// Immich's mime-types table (the extensions it accepts as assets), lower case.
-const IMAGE_TYPES: Record<string, string> = {
-  '.3fr': 'image/x-hasselblad-3fr', '.ari': 'image/x-arriflex-ari', '.arw': 'image/x-sony-arw', '.cap': 'image/x-phaseone-cap',
-  '.cin': 'image/x-phantom-cin', '.cr2': 'image/x-canon-cr2', '.cr3': 'image/x-canon-cr3', '.crw': 'image/x-canon-crw',
-  '.dcr': 'image/x-kodak-dcr', '.dng': 'image/x-adobe-dng', '.erf': 'image/x-epson-erf', '.fff': 'image/x-hasselblad-fff',
-  '.iiq': 'image/x-phaseone-iiq', '.k25': 'image/x-kodak-k25', '.kdc': 'image/x-kodak-kdc', '.mrw': 'image/x-minolta-mrw',
-  '.nef': 'image/x-nikon-nef', '.nrw': 'image/x-nikon-nrw', '.orf': 'image/x-olympus-orf', '.ori': 'image/x-olympus-ori',
-  '.pef': 'image/x-pentax-pef', '.psd': 'image/vnd.adobe.photoshop', '.raf': 'image/x-fuji-raf', '.raw': 'image/x-panasonic-raw',
-  '.rw2': 'image/x-panasonic-rw2', '.rwl': 'image/x-leica-rwl', '.sr2': 'image/x-sony-sr2', '.srf': 'image/x-sony-srf',
-  '.srw': 'image/x-samsung-srw', '.x3f': 'image/x-sigma-x3f', '.avif': 'image/avif', '.bmp': 'image/bmp', '.gif': 'image/gif',
-  '.heic': 'image/heic', '.heif': 'image/heif', '.hif': 'image/hif', '.insp': 'image/jpeg', '.jp2': 'image/jp2',
-  '.jpe': 'image/jpeg', '.jpeg': 'image/jpeg', '.jpg': 'image/jpeg', '.jxl': 'image/jxl', '.png': 'image/png',
-  '.svg': 'image/svg', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.webp': 'image/webp',
-};
-const VIDEO_TYPES: Record<string, string> = {
-  '.3gp': 'video/3gpp', '.3gpp': 'video/3gpp', '.avi': 'video/avi', '.flv': 'video/x-flv', '.insv': 'video/mp4',
-  '.m2t': 'video/mp2t', '.m2ts': 'video/mp2t', '.m4v': 'video/x-m4v', '.mkv': 'video/x-matroska', '.mov': 'video/quicktime',
-  '.mp4': 'video/mp4', '.mpe': 'video/mpeg', '.mpeg': 'video/mpeg', '.mpg': 'video/mpeg', '.mts': 'video/mp2t',
-  '.vob': 'video/mpeg', '.webm': 'video/webm', '.wmv': 'video/x-ms-wmv',
-};
-
-export function mediaTypeOf(filename: string): { ext: string; mime: string; type: AssetType } | undefined {
-  const ext = path.extname(filename).toLowerCase();
-  if (IMAGE_TYPES[ext]) return { ext, mime: IMAGE_TYPES[ext], type: 'IMAGE' };
-  if (VIDEO_TYPES[ext]) return { ext, mime: VIDEO_TYPES[ext], type: 'VIDEO' };
-  return undefined;
-}
+export { mediaTypeOf } from '../media-types.ts';
 
 const FIELD_LIMIT = 1024 * 1024;
 const SIDECAR_LIMIT = 16 * 1024 * 1024;
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'Invalid ISO 8601 date' });
-const metadataItem = z.object({ key: z.string().min(1), value: z.record(z.string(), z.unknown()) });
-
-// Multipart text fields arrive as strings; unknown fields (deviceAssetId, deviceId) are dropped.
+// v3.1's AssetMediaCreateDto rules and messages (observed): dates need a zone, booleans are the
+// exact strings, metadata is a JSON string of {key, value: object} items; unknown fields are dropped.
+const isoDate = z.iso.datetime({ offset: true, error: (issue) => `Invalid input: expected ISO 8601 datetime string, received ${typeof issue.input}` });
+export const MetadataItem = z.object({ key: z.string(), value: z.record(z.string(), z.unknown()) });
+const jsonText = z.transform((value: unknown, ctx) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    ctx.issues.push({ code: 'custom', message: `Invalid input: expected JSON string, received ${typeof value}`, input: value });
+    return z.NEVER;
+  }
+});
 const UploadFields = z.object({
   fileCreatedAt: isoDate,
   fileModifiedAt: isoDate,
+  duration: z.coerce.number().int().min(0).optional(),
   filename: z.string().optional(),
-  isFavorite: z.enum(['true', 'false']).optional(),
+  isFavorite: z.stringbool({ truthy: ['true'], falsy: ['false'], case: 'sensitive' }).optional(),
   visibility: z.enum(['archive', 'timeline', 'hidden', 'locked']).optional(),
-  livePhotoVideoId: z.uuid().optional(),
-  duration: z.string().optional(),
-  metadata: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'Invalid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.array(metadataItem))
-    .optional(),
+  livePhotoVideoId: z.uuidv4().optional(),
+  metadata: jsonText.pipe(z.array(MetadataItem)).optional(),
 });
 
-type FilePart = { name: string; writer: BlobWriter; hash: Hash; size: number };
+type FilePart = { name: string; ext: string; writer: BlobWriter; hash: Hash; size: number };
 
 function textSink(fields: Record<string, string>, name: string): PartSink {
   const chunks: Buffer[] = [];
@@ -108,6 +81,7 @@ async function upload(ctx: Ctx): Promise<Reply> {
       message: undefined,
       checksumHeader,
       bytes: ex.bytesIn,
+      parts: [],
       ...entry,
     });
 
@@ -118,23 +92,28 @@ async function upload(ctx: Ctx): Promise<Reply> {
     if (existing) {
       await drain(ex);
       log({ status: 200, result: 'duplicate', assetId: existing.id });
-      return json(200, { id: existing.id, status: 'duplicate' });
+      return json(200, { status: 'duplicate', id: existing.id });
     }
   }
 
   const fields: Record<string, string> = {};
+  const parts: string[] = [];
   let file: FilePart | undefined;
   let sidecar: { chunks: Buffer[]; size: number } | undefined;
   const expected = Number(ex.req.headers['content-length'] ?? 0);
   const dropAfter = env.faults.takeDrop('POST', '/assets') ? Math.max(1, Math.floor(expected / 2)) : Infinity;
 
   const onPart = (info: PartInfo): PartSink => {
+    parts.push(info.filename === undefined ? info.name : `${info.name}(${info.filename})`);
     if (info.filename === undefined) return textSink(fields, info.name);
-    const filename = info.filename;
-    // TRAP: the type comes from the part's own filename (a nameless Blob is "blob"), not the `filename` field.
+    // TRAP (multer's fileFilter -> canUploadFile): each file part is judged when it ARRIVES, by the
+    // `filename` text field received so far, else the part's own name. A `filename` sent before
+    // sidecarData makes the sidecar "photo.jpg": refused. The stored extension comes from the same name.
+    const judged = fields['filename'] || info.filename;
     if (info.name === 'assetData' && !file) {
-      if (!mediaTypeOf(filename)) throw new ApiError(400, `Unsupported file type ${filename}`);
-      const part: FilePart = { name: filename, writer: env.store.blobs.begin(), hash: createHash('sha1'), size: 0 };
+      const media = mediaTypeOf(judged);
+      if (!media) throw new ApiError(400, `Unsupported file type ${judged}`);
+      const part: FilePart = { name: info.filename, ext: media.ext, writer: env.store.blobs.begin(), hash: createHash('sha1'), size: 0 };
       file = part;
       return {
         write(chunk) {
@@ -142,11 +121,13 @@ async function upload(ctx: Ctx): Promise<Reply> {
           part.size += chunk.length;
           return part.writer.write(chunk);
         },
-        end() {},
+        end() {
+          if (part.size === 0) throw new ApiError(400, 'File is empty');
+        },
       };
     }
     if (info.name === 'sidecarData' && !sidecar) {
-      if (path.extname(filename).toLowerCase() !== '.xmp') throw new ApiError(400, `Unsupported file type ${filename}`);
+      if (!isSidecarName(judged)) throw new ApiError(400, `Unsupported file type ${judged}`);
       const part = { chunks: [] as Buffer[], size: 0 };
       sidecar = part;
       return {
@@ -158,7 +139,7 @@ async function upload(ctx: Ctx): Promise<Reply> {
         end() {},
       };
     }
-    // What multer says for any file part it was not told about (e.g. the SDK's typed `metadata`).
+    // What multer says for a file part it was not told about (the SDK's typed `metadata`) or a second one.
     throw new ApiError(400, `Unexpected field - ${info.name}`);
   };
 
@@ -170,24 +151,26 @@ async function upload(ctx: Ctx): Promise<Reply> {
     await (file as FilePart | undefined)?.writer.abort();
     if (ex.dropped || ex.req.destroyed) {
       ex.dropped = true;
-      log({ status: 0, result: 'dropped', filename: (file as FilePart | undefined)?.name });
+      log({ status: 0, result: 'dropped', filename: (file as FilePart | undefined)?.name, parts });
       return json(0, {});
     }
     await drain(ex);
     const apiError = error instanceof ApiError ? error : new ApiError(400, (error as MultipartError).message);
-    log({ status: apiError.status, result: 'rejected', message: apiError.message });
+    log({ status: apiError.status, result: 'rejected', message: apiError.message, parts });
     throw apiError;
   }
 
   const part = file as FilePart | undefined;
   if (!part) {
-    log({ status: 400, result: 'rejected', message: 'File is required' });
-    throw new ApiError(400, 'File is required');
+    // Nest's ParseFilePipe: no file at all, or files without the one that must be there.
+    const message = sidecar ? 'Field(s) assetData should not be empty' : 'File is required';
+    log({ status: 400, result: 'rejected', message, parts });
+    throw new ApiError(400, message);
   }
   const receivedSha1 = part.hash.digest();
   const reject = async (error: ApiError) => {
     await part.writer.abort();
-    log({ status: error.status, result: 'rejected', message: error.message, receivedSha1: receivedSha1.toString('hex'), filename: part.name });
+    log({ status: error.status, result: 'rejected', message: error.message, receivedSha1: receivedSha1.toString('hex'), filename: part.name, parts });
     return error;
   };
   const parsed = UploadFields.safeParse(fields);
@@ -199,26 +182,30 @@ async function upload(ctx: Ctx): Promise<Reply> {
   const blob = await part.writer.finish();
   const existing = env.store.findByChecksum(auth.user.id, receivedSha1);
   if (existing) {
+    // Immich hits its (owner, checksum) unique constraint, deletes the new file and answers with
+    // the existing asset, trashed or not (it stays in the trash).
     await env.store.blobs.remove(blob);
-    log({ status: 200, result: 'duplicate', assetId: existing.id, receivedSha1: receivedSha1.toString('hex'), filename: part.name });
-    return json(200, { id: existing.id, status: 'duplicate' });
+    log({ status: 200, result: 'duplicate', assetId: existing.id, receivedSha1: receivedSha1.toString('hex'), filename: part.name, parts });
+    return json(200, { status: 'duplicate', id: existing.id });
   }
 
-  const media = mediaTypeOf(part.name)!;
+  const media = mediaTypeOf(`x${part.ext}`)!;
   const xmp = sidecar ? Buffer.concat(sidecar.chunks).toString('utf8') : null;
+  const createdAt = new Date(dto.fileCreatedAt).toISOString();
   const asset = env.store.addAsset({
     ownerId: auth.user.id,
     checksum: receivedSha1,
     originalFileName: dto.filename || part.name,
-    extension: media.ext,
+    extension: part.ext,
     mimeType: media.mime,
     type: media.type,
-    fileCreatedAt: new Date(dto.fileCreatedAt).toISOString(),
+    fileCreatedAt: createdAt,
     fileModifiedAt: new Date(dto.fileModifiedAt).toISOString(),
-    localDateTime: new Date(dto.fileCreatedAt).toISOString(),
-    isFavorite: dto.isFavorite === 'true',
+    // Until extraction runs, the uploaded fileCreatedAt is both dates (as on the real server).
+    localDateTime: createdAt,
+    isFavorite: dto.isFavorite ?? false,
     visibility: dto.visibility ?? 'timeline',
-    duration: dto.duration ? Number(dto.duration) || null : null,
+    duration: dto.duration ?? null,
     livePhotoVideoId: dto.livePhotoVideoId ?? null,
     blob,
     size: part.size,
@@ -227,36 +214,25 @@ async function upload(ctx: Ctx): Promise<Reply> {
     description: '',
     rating: null,
     dateTimeOriginal: null,
+    timeZone: null,
     latitude: null,
     longitude: null,
     tags: [],
+    extracted: false,
   });
   const at = new Date().toISOString();
   for (const item of dto.metadata ?? []) asset.metadata.set(item.key, { value: item.value, updatedAt: at });
-  scheduleExtraction(ctx, asset.id);
-  log({ status: 201, result: 'created', assetId: asset.id, receivedSha1: receivedSha1.toString('hex'), filename: part.name });
+  await scheduleExtraction(env, asset.id);
+  log({ status: 201, result: 'created', assetId: asset.id, receivedSha1: receivedSha1.toString('hex'), filename: part.name, parts });
   return json(201, { id: asset.id, status: 'created' });
-}
-
-/** Immich extracts metadata in a background job; by default the double does it at once. */
-function scheduleExtraction({ env }: Ctx, assetId: string): void {
-  const apply = () => {
-    const asset = env.store.assets.get(assetId);
-    if (asset) env.store.applySidecar(asset);
-  };
-  const delay = env.faults.extractionDelayMs;
-  if (delay <= 0) return apply();
-  const timer = setTimeout(() => {
-    env.timers.delete(timer);
-    apply();
-  }, delay);
-  env.timers.add(timer);
 }
 
 const BulkCheck = z.object({ assets: z.array(z.object({ id: z.string(), checksum: z.string() })) });
 
 async function bulkUploadCheck(ctx: Ctx): Promise<Reply> {
   const dto = parseWith(BulkCheck, await ctx.body());
+  // TRAP: v3.1 builds `checksum in ()` for an empty list, which PostgreSQL refuses.
+  if (dto.assets.length === 0) throw new ApiError(500, 'Failed to check bulk upload');
   const results = dto.assets.map(({ id, checksum }) => {
     const duplicate = ctx.env.store.findByChecksum(ctx.auth.user.id, fromChecksum(checksum));
     if (!duplicate) return { id, action: 'accept' };

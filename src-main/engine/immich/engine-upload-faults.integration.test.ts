@@ -117,7 +117,7 @@ describe.skipIf(!hasCorpus || !onDouble)('Immich upload failures through the eng
     expect(downAt).toBeGreaterThan(0);
     expect(statuses.some((s) => !s.online)).toBe(true);
     expect(statuses.at(-1)?.online).toBe(true);
-    expect(summary.immich).toEqual({ uploaded: 4, duplicates: 0, stacked: 4, failed: [], waiting: 0 });
+    expect(summary.immich).toEqual({ uploaded: 4, duplicates: 0, stacked: 4, failed: [], waiting: 0, notices: [] });
     const assets = double.state.assets;
     expect(assets).toHaveLength(8);
     expect(new Set(assets.map((a) => a.checksumHex)).size).toBe(8);

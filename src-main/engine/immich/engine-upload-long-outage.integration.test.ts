@@ -59,7 +59,7 @@ describe.skipIf(!hasCorpus || !onDouble)('Immich: a two-minute outage', () => {
       expect(waited).toBeGreaterThanOrEqual(OUTAGE_MS);
       expect(statuses.some((s) => !s.online)).toBe(true);
       expect(statuses.at(-1)?.online).toBe(true);
-      expect(summary.immich).toEqual({ uploaded: 4, duplicates: 0, stacked: 4, failed: [], waiting: 0 });
+      expect(summary.immich).toEqual({ uploaded: 4, duplicates: 0, stacked: 4, failed: [], waiting: 0, notices: [] });
       expect(await engine.api.call('queue.deadLetters', {})).toEqual([]);
       const assets = server.double!.state.assets;
       expect(assets).toHaveLength(8);

@@ -12,7 +12,8 @@ export {
   type UploadResult,
 } from './immich-client.ts';
 export { FileChangedError, IMMICH_ERROR_CODES, ImmichError, isImmichError, parseRetryAfter, toImmichError, type ImmichErrorKind } from './immich-error.ts';
-export { METADATA_KEY, uploadPair, type Cover, type PairFile, type PairInput, type PairOptions, type PairOutcome, type PairResult, type PairState } from './pair-upload.ts';
+export { METADATA_KEY, uploadPair, type Cover, type PairFile, type PairInput, type PairNotice, type PairOptions, type PairOutcome, type PairResult, type PairState } from './pair-upload.ts';
+export { judgeDuplicate, noOtherOwners, type AssetOwners, type Judgement } from './duplicate-owner.ts';
 export { DEFAULT_RETRY, retryDelay, withRetry, type RetryOptions } from './retry.ts';
 export { checkImmich, RE_RENDER_SCOPES, REQUIRED_SCOPES, type CheckName, type ServerCheck, type ServerCheckResult } from './server-check.ts';
 export { buildUploadSidecar, type UploadSidecarInput } from './sidecar.ts';

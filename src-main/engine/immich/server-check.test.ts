@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkImmich } from './server-check.ts';
+import { checkImmich, REQUIRED_SCOPES } from './server-check.ts';
 import { createImmichClient } from './immich-client.ts';
 import { onDouble, startTestServer, type TestServer } from './test-server.ts';
 
@@ -37,12 +37,19 @@ describe('checkImmich', () => {
     expect(result.checks[0]!.message).toContain('http://127.0.0.1:9/api');
   });
 
-  it.skipIf(!onDouble)('names a missing scope (double: keys with limited permissions)', async () => {
+  it.skipIf(!onDouble)('names a missing scope from GET /api-keys/me (double: keys with limited permissions)', async () => {
     server.double!.setApiKeys([{ key: 'read-only', permissions: ['album.read'] }]);
     const result = await checkImmich(server.client('read-only'));
     const permissions = result.checks.find((c) => c.name === 'permissions');
     expect(permissions).toMatchObject({ ok: false });
-    expect(permissions!.message).toContain('Missing: asset.upload');
+    expect(permissions!.message).toContain('The key lacks asset.upload, asset.read, asset.update, album.create, albumAsset.create, stack.create.');
     expect(result.ok).toBe(false);
+  });
+
+  it.skipIf(!onDouble)('the README\'s scopes are enough for uploads; re-render cleanup is named as extra', async () => {
+    server.double!.setApiKeys([{ key: 'uploader', permissions: [...REQUIRED_SCOPES] }]);
+    const result = await checkImmich(server.client('uploader'));
+    expect(result.ok).toBe(true);
+    expect(result.checks.find((c) => c.name === 'permissions')!.message).toBe('The key has every scope uploads need; replacing re-rendered files also needs stack.update, asset.delete');
   });
 });

@@ -16,11 +16,15 @@ export type DoubleLike = {
   url: string;
   apiKey: string;
   state: {
-    readonly assets: ReadonlyArray<{ id: string; checksumHex: string; size: number; isTrashed: boolean; stackId: string | null; originalFileName: string; tags: string[]; description: string; rating: number | null }>;
+    readonly assets: ReadonlyArray<{
+      id: string; checksumHex: string; size: number; isTrashed: boolean; stackId: string | null; originalFileName: string; tags: string[]; description: string; rating: number | null;
+      fileCreatedAt: string; localDateTime: string; dateTimeOriginal: string | null; timeZone: string | null; latitude: number | null; longitude: number | null;
+      metadata: Record<string, Record<string, unknown>>;
+    }>;
     readonly stacks: ReadonlyArray<{ id: string; primaryAssetId: string; assetIds: string[] }>;
     readonly albums: ReadonlyArray<{ id: string; albumName: string; assetIds: string[] }>;
     readonly requests: ReadonlyArray<{ method: string; path: string; status: number; bytes: number; fault: string | undefined; durationMs: number; at: string }>;
-    readonly uploads: ReadonlyArray<{ status: number; result: string; assetId: string | undefined; receivedSha1: string | undefined; bytes: number; filename: string | undefined }>;
+    readonly uploads: ReadonlyArray<{ status: number; result: string; assetId: string | undefined; receivedSha1: string | undefined; bytes: number; filename: string | undefined; parts: string[] }>;
   };
   faults: {
     failNext(n: number, status?: number, options?: Scope & { asProxy?: boolean }): void;

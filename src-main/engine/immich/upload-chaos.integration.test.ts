@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { copyFile, readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../../../test-support/corpus.ts';
@@ -7,43 +8,67 @@ import { tempDir } from '../../../test-support/temp-dir.ts';
 import { openLibrary } from '../library/index.ts';
 import { libraryLayout } from '../library/library-layout.ts';
 import { UploadsRepo } from '../library/uploads-repo.ts';
+import { METADATA_KEY } from './duplicate-owner.ts';
 import { onDouble, startTestServer, type DoubleLike, type TestServer } from './test-server.ts';
 
 /**
- * Crash safety of uploads: `lightbox process --immich-url` (through the harness that adds test
- * renders, so every photo makes a stack) is SIGKILLed at moments tied to its progress lines, with
- * faults injected on the double, again and again. After every run: no asset twice on the server, no
- * original created twice. At the end: every photo exactly one stack of two, all in the album.
+ * Crash safety of `lightbox process --immich-url … --upload both` against the Immich double, which
+ * answers duplicates and merges stacks as Immich 3.1 does. The originals come in pairs that differ
+ * only in bytes after the JPEG end (same pixels): the case where a render without provenance made
+ * Immich answer "duplicate" with the other photo's asset and merge the two photos' stacks. Files
+ * keep arriving (one more before each run, as in a hot folder), so every run has a photo going
+ * through every phase; each run is SIGKILLed at a moment tied to a phase (ingest, analysis, render,
+ * each upload step), with a fault injected on the double. After every run no file is on the server
+ * twice and no stack holds two photos' files. At the end: every photo is exactly one stack of its own original and its own
+ * render, with the cover as configured, the `lightbox` link on both, all in the album.
  */
-const RUNS = 20;
-const PHOTOS = 26;
+const KILLS = 24;
+const DISTINCT = 13;
 const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
-const harness = path.join(projectRoot, 'src-main', 'cli', 'process-test-harness.ts');
+const cli = path.join(projectRoot, 'src-main', 'cli.ts');
+const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 
-const STEP_LINE = /: upload (uploading (original|processed|stack|album|metadata)|uploaded)$/;
+/** Where a kill is aimed: after the k-th progress line of that phase, plus a few milliseconds. */
+const PHASES: Array<[string, RegExp]> = [
+  ['ingest', /: ingested$/],
+  ['analysis', /: analysing$/],
+  ['render', /: (processing|upload waiting-render)$/],
+  ['upload', /: upload uploading$/],
+  ['original', /: upload uploading original$/],
+  ['processed', /: upload uploading processed$/],
+  ['stack', /: upload uploading stack$/],
+  ['album+metadata', /: upload uploading (album|metadata)$/],
+];
 
-type RunResult = { code: number | null; signal: string | null; stdout: string; lines: number };
+type Kill = { phase: number; k: number; fallbackAfter: number; delayMs: number };
+type RunResult = { code: number | null; signal: string | null; stdout: string; aimed: boolean };
 
-function runProcess(args: string[], apiKey: string, kill: { afterLines: number; delayMs: number } | null): Promise<RunResult> {
+function runProcess(args: string[], apiKey: string, kill: Kill | null): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(node, [harness, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IMMICH_API_KEY: apiKey } });
+    const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IMMICH_API_KEY: apiKey } });
     let stdout = '';
     let lines = 0;
+    let matched = 0;
     let timer: NodeJS.Timeout | null = null;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => {
-      // Only recorded upload steps count: the kill must land between or inside them, not in ingest.
-      lines += d.toString().split('\n').filter((line) => STEP_LINE.test(line)).length;
-      if (kill && !timer && lines >= kill.afterLines) timer = setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      for (const line of d.toString().split('\n').filter(Boolean)) {
+        lines += 1;
+        if (!kill || timer) continue;
+        if (PHASES[kill.phase]![1].test(line)) matched += 1;
+        // A phase already finished in earlier runs never shows: then any line will do.
+        const due = matched >= kill.k || (matched === 0 && lines >= kill.fallbackAfter);
+        if (due) timer = setTimeout(() => child.kill('SIGKILL'), kill.delayMs);
+      }
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, lines });
+      resolve({ code, signal, stdout, aimed: kill !== null && matched >= kill.k });
     });
   });
 }
 
-/** One random fault per run, so retries, dropped bodies and outages all meet the kills. */
+/** One fault per run, so retries, dropped bodies and refused stacks all meet the kills. */
 async function injectFault(double: DoubleLike, run: number): Promise<string> {
   await double.faults.reset();
   switch (run % 5) {
@@ -65,15 +90,39 @@ async function injectFault(double: DoubleLike, run: number): Promise<string> {
   }
 }
 
-function checkServer(double: DoubleLike): void {
+/** SHA-1 -> the photo it belongs to: each original, and every render the library has written. */
+async function ownersBySha1(libraryDir: string): Promise<Map<string, number>> {
+  const layout = libraryLayout(libraryDir);
+  const lib = openLibrary(layout.database);
+  const owners = new Map<string, number>();
+  try {
+    for (const photo of lib.photos.list({ limit: 100 }).photos) {
+      if (photo.sha1) owners.set(photo.sha1, photo.id);
+      for (const render of lib.renders.forPhoto(photo.id)) {
+        const bytes = await readFile(layout.absolute(render.path)).catch(() => null);
+        if (bytes) owners.set(sha1(bytes), photo.id);
+      }
+    }
+  } finally {
+    lib.close();
+  }
+  return owners;
+}
+
+async function checkServer(double: DoubleLike, libraryDir: string): Promise<void> {
   const assets = double.state.assets;
-  // No asset twice, and no file ever created twice (a re-send after a crash must come back "duplicate").
+  // No file twice on the server, and none ever created twice (a re-send must come back "duplicate").
   expect(new Set(assets.map((a) => a.checksumHex)).size).toBe(assets.length);
   const created = double.state.uploads.filter((u) => u.result === 'created').map((u) => u.receivedSha1);
   expect(new Set(created).size).toBe(created.length);
-  // No asset in two stacks.
   const stacked = double.state.stacks.flatMap((s) => s.assetIds);
   expect(new Set(stacked).size).toBe(stacked.length);
+  // No stack holds two photos' files.
+  const owners = await ownersBySha1(libraryDir);
+  for (const stack of double.state.stacks) {
+    const photos = new Set(stack.assetIds.map((id) => owners.get(assets.find((a) => a.id === id)?.checksumHex ?? '') ?? `unknown ${id}`));
+    expect(photos.size, `stack ${stack.id}`).toBeLessThanOrEqual(1);
+  }
 }
 
 describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
@@ -81,6 +130,16 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
   let double: DoubleLike;
   let inbox: Awaited<ReturnType<typeof tempDir>>;
   let library: Awaited<ReturnType<typeof tempDir>>;
+
+  /** The smallest camera JPEGs, each followed by its twin with other trailing bytes. */
+  let arrivals: Array<{ from: string; name: string; trailer: boolean }> = [];
+  const arrive = async (count: number) => {
+    for (const file of arrivals.splice(0, count)) {
+      const target = path.join(inbox.path, file.name);
+      await copyFile(file.from, target);
+      if (file.trailer) await appendFile(target, Buffer.from('\0same pixels, other bytes'));
+    }
+  };
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -90,7 +149,14 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     const dir = corpusPath('jpeg/camera');
     const names = (await readdir(dir)).filter((f) => f.endsWith('.jpg'));
     const sized = await Promise.all(names.map(async (name) => ({ name, size: (await stat(path.join(dir, name))).size })));
-    for (const { name } of sized.sort((a, b) => a.size - b.size).slice(0, PHOTOS)) await copyFile(path.join(dir, name), path.join(inbox.path, name));
+    arrivals = sized
+      .sort((a, b) => a.size - b.size)
+      .slice(0, DISTINCT)
+      .flatMap(({ name }) => [
+        { from: path.join(dir, name), name, trailer: false },
+        { from: path.join(dir, name), name: `${path.basename(name, '.jpg')}-again.jpg`, trailer: true },
+      ]);
+    await arrive(2);
   });
   afterAll(async () => {
     await server.close();
@@ -98,54 +164,85 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     await library.cleanup();
   });
 
-  it(`survives ${RUNS} SIGKILLs mid-upload with faults injected, then every photo is exactly one stack`, async () => {
-    const args = ['process', inbox.path, '--library', library.path, '--json', '--immich-url', server.url, '--album', 'Chaos'];
+  it(`survives ${KILLS} SIGKILLs in every phase with faults injected; then every photo is one stack of its own two files`, async () => {
+    const started = Date.now();
+    const args = ['process', inbox.path, '--library', library.path, '--json', '--immich-url', server.url, '--album', 'Chaos', '--upload', 'both', '--cover', 'original'];
+    const photos = DISTINCT * 2;
     let killed = 0;
     let runs = 0;
-    const faults: string[] = [];
-    while (killed < RUNS && runs < RUNS * 3) {
-      faults.push(await injectFault(double, runs));
+    const faults = new Set<string>();
+    const hits: Record<string, number> = {};
+    while (killed < KILLS && runs < KILLS * 3) {
+      faults.add(await injectFault(double, runs));
+      await arrive(1);
+      // Aimed at the first or second line of its phase; a phase with nothing left to do lets the
+      // kill land on a later line of any kind instead.
+      const kill: Kill = { phase: runs % PHASES.length, k: 1 + Math.floor(Math.random() * 2), fallbackAfter: 40 + Math.floor(Math.random() * 80), delayMs: Math.floor(Math.random() * 80) };
       runs += 1;
-      const result = await runProcess(args, server.apiKey, { afterLines: 1 + Math.floor(Math.random() * 3), delayMs: Math.floor(Math.random() * 60) });
-      checkServer(double);
-      if (result.signal === 'SIGKILL') killed += 1;
-      else break;
+      const result = await runProcess(args, server.apiKey, kill);
+      await checkServer(double, library.path);
+      if (result.signal !== 'SIGKILL') {
+        // Finished before its kill: only fine while files are still to come.
+        if (arrivals.length === 0) break;
+        continue;
+      }
+      killed += 1;
+      const phase = result.aimed ? PHASES[kill.phase]![0] : 'any line (phase already done)';
+      hits[phase] = (hits[phase] ?? 0) + 1;
     }
-    console.log(`[upload chaos] ${killed} SIGKILLs landed in ${runs} runs; faults: ${[...new Set(faults)].join(', ')}; ${double.state.assets.length} assets so far`);
-    expect(killed).toBeGreaterThanOrEqual(RUNS);
+    console.log(`[upload chaos] ${killed} SIGKILLs in ${runs} runs, aimed at: ${JSON.stringify(hits)}; faults: ${[...faults].join(', ')}; ${double.state.assets.length} assets so far`);
+    expect(killed).toBeGreaterThanOrEqual(KILLS);
 
     await double.faults.reset();
+    await arrive(arrivals.length);
     const final = await runProcess(args, server.apiKey, null);
     expect(final.code).toBe(0);
-    console.log(`[upload chaos] final summary ${final.stdout.trim()}`);
-    const summary = JSON.parse(final.stdout) as { files: number; failed: unknown[]; immich: { uploaded: number; duplicates: number; stacked: number; failed: unknown[]; waiting: number } };
-    expect(summary.files).toBe(PHOTOS);
+    console.log(`[upload chaos] final summary ${final.stdout.trim()}; ${Math.round((Date.now() - started) / 1000)} s in all`);
+    const summary = JSON.parse(final.stdout) as { files: number; failed: unknown[]; immich: { stacked: number; failed: unknown[]; waiting: number; notices: unknown[] } };
+    expect(summary.files).toBe(photos);
     // Ingest's own crash safety is cli/process-crash.integration.test.ts; a failure here would hide a photo from the upload counts.
     expect(summary.failed).toEqual([]);
-    expect(summary.immich.waiting).toBe(0);
-    expect(summary.immich.failed).toEqual([]);
-    expect(summary.immich.stacked).toBe(PHOTOS);
-    checkServer(double);
+    expect(summary.immich).toMatchObject({ stacked: photos, failed: [], waiting: 0, notices: [] });
+    await checkServer(double, library.path);
 
-    const lib = openLibrary(libraryLayout(library.path).database);
+    const layout = libraryLayout(library.path);
+    const lib = openLibrary(layout.database);
     try {
       const uploads = new UploadsRepo(lib.db);
-      const photos = lib.photos.list({ limit: 100 }).photos;
-      expect(photos).toHaveLength(PHOTOS);
+      const all = lib.photos.list({ limit: 100 }).photos;
+      expect(all).toHaveLength(photos);
       const stacks = double.state.stacks;
-      expect(stacks).toHaveLength(PHOTOS);
-      for (const photo of photos) {
+      expect(stacks).toHaveLength(photos);
+      for (const photo of all) {
         const { pair } = uploads.get(photo.id)!;
         const stack = stacks.find((s) => s.id === pair.stackId)!;
-        expect(stack.primaryAssetId).toBe(pair.processedAssetId);
-        expect(stack.assetIds.sort()).toEqual([pair.originalAssetId, pair.processedAssetId].sort());
-        expect(double.state.assets.find((a) => a.id === pair.originalAssetId)?.checksumHex).toBe(photo.sha1);
+        expect(stack.primaryAssetId, photo.fileName).toBe(pair.originalAssetId);
+        expect([...stack.assetIds].sort()).toEqual([pair.originalAssetId, pair.processedAssetId].sort());
+        const original = double.state.assets.find((a) => a.id === pair.originalAssetId)!;
+        const processed = double.state.assets.find((a) => a.id === pair.processedAssetId)!;
+        expect(original.checksumHex).toBe(photo.sha1);
+        // Its own render: the current revision's file, which names this original in its XMP.
+        const recipe = lib.recipes.get(photo.id)!;
+        const render = lib.renders.forPhoto(photo.id).find((r) => r.revision === recipe.revision && r.target === 'main')!;
+        const rendered = await readFile(layout.absolute(render.path));
+        expect(processed.checksumHex).toBe(sha1(rendered));
+        expect(rendered.toString('latin1')).toContain(photo.sha256!);
+        for (const asset of [original, processed]) {
+          expect(asset.metadata[METADATA_KEY], `${photo.fileName} ${asset.originalFileName}`).toMatchObject({ originalAssetId: original.id, processedAssetId: processed.id, originalSha256: photo.sha256 });
+        }
       }
-      expect(double.state.assets).toHaveLength(PHOTOS * 2);
-      expect(double.state.albums.filter((a) => a.albumName === 'Chaos').map((a) => a.assetIds.length)).toEqual([PHOTOS * 2]);
+      // Every live asset is one of the pairs; anything else is an earlier render of the same photo
+      // that a re-render replaced: in the trash, in no stack.
+      const recorded = new Set(all.flatMap((p) => [uploads.get(p.id)!.pair.originalAssetId, uploads.get(p.id)!.pair.processedAssetId]));
+      const replaced = double.state.assets.filter((a) => !recorded.has(a.id));
+      const owners = await ownersBySha1(library.path);
+      for (const asset of replaced) expect({ trashed: asset.isTrashed, stack: asset.stackId, photo: owners.has(asset.checksumHex) }, asset.originalFileName).toEqual({ trashed: true, stack: null, photo: true });
+      expect(double.state.assets.filter((a) => !a.isTrashed)).toHaveLength(photos * 2);
+      console.log(`[upload chaos] ${replaced.length} replaced renders in the trash`);
+      expect(double.state.albums.filter((a) => a.albumName === 'Chaos').map((a) => a.assetIds.length)).toEqual([photos * 2]);
       expect(lib.jobs.stats().kinds['upload']).toMatchObject({ queued: 0, running: 0, failed: 0, dead: 0 });
     } finally {
       lib.close();
     }
-  }, 600_000);
+  }, 900_000);
 });

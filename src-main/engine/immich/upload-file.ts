@@ -136,17 +136,22 @@ export type UploadFileInput = {
 const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d) : d).toISOString();
 
 /**
- * The multipart fields of POST /assets. Keys are left out rather than set to undefined (the SDK
- * would send an undefined value as a part named "blob"). The file part comes first so the
- * end-of-stream checksum check always fails before the body is complete.
+ * The multipart fields of POST /assets, in the order they go on the wire (the SDK appends them in
+ * key order). Immich judges each FILE part as it arrives by the `filename` text field received so
+ * far, else the part's own name: a `filename` before `sidecarData` makes the server check the
+ * photo's name as a sidecar and refuse the whole upload ("Unsupported file type IMG_1.jpg", seen on
+ * 3.1.0). So both file parts come first, each named for what it is, and `filename` comes last: it
+ * still sets the asset's originalFileName exactly (a part's name is escaped on the wire).
+ * assetData leads so the end-of-stream checksum check fails before the body is complete.
+ * Keys are left out rather than set to undefined (the SDK would send undefined as a part "blob").
  */
 export async function uploadForm(input: UploadFileInput, sidecar?: string, onBytes?: (n: number) => void) {
   const assetData = await openStreamedFile({ filePath: input.path, fileName: input.fileName, sha1: input.sha1, ...(onBytes ? { onBytes } : {}) });
   return {
     assetData,
+    ...(sidecar !== undefined ? { sidecarData: new File([sidecar], `${input.fileName}.xmp`, { type: 'application/rdf+xml' }) } : {}),
     fileCreatedAt: iso(input.createdAt),
     fileModifiedAt: iso(input.modifiedAt),
     filename: input.fileName,
-    ...(sidecar !== undefined ? { sidecarData: new File([sidecar], `${input.fileName}.xmp`, { type: 'application/rdf+xml' }) } : {}),
   };
 }

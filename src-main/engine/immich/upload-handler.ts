@@ -8,9 +8,11 @@ import { PermanentJobError } from '../jobs/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import type { Library } from '../library/index.ts';
 import type { StoredPairState } from '../library/uploads-repo.ts';
+import { immichDates, photoCaptureInstant } from '../media/capture-instant.ts';
+import { readMetadata } from '../media/metadata.ts';
 import { classifyImmichOutcome } from './adaptive-concurrency.ts';
 import { ImmichError, isImmichError } from './immich-error.ts';
-import { uploadPair, type PairInput, type PairState } from './pair-upload.ts';
+import { uploadPair, type PairInput, type PairOutcome, type PairState } from './pair-upload.ts';
 import type { ProcessedFile } from './processed-source.ts';
 import { buildUploadSidecar } from './sidecar.ts';
 import type { UploadService } from './upload-service.ts';
@@ -26,21 +28,33 @@ const sha1Of = (file: string) =>
       .on('end', () => resolve(hash.digest('hex')));
   });
 
-/** The capture time as an instant: with its offset when the camera recorded one, else local time. */
-function takenAt(photo: Photo): string {
-  const date = photo.captureDate;
-  if (!date) return photo.createdAt;
-  const parsed = new Date(date.offset ? `${date.local}${date.offset}` : date.local);
-  return Number.isNaN(parsed.getTime()) ? photo.createdAt : parsed.toISOString();
+/**
+ * The same capture time for both files of a pair, resolved as Immich resolves the original's
+ * (media/capture-instant.ts): `sent` goes as fileCreatedAt/fileModifiedAt (Immich's fallback when
+ * a file has no date), `date` and the position into both sidecars, which Immich prefers to any
+ * date in the file. A photo with no capture date sends the time it came into the library. The
+ * position goes only where the processed file keeps it: a render made without location (the
+ * photographer's `no-location` or `copyright` choice) must not get it back through the sidecar.
+ */
+function captureOf(photo: Photo, withPlace: boolean): { sent: string; date: string | undefined; gps: { latitude: number; longitude: number } | undefined } {
+  const ci = photoCaptureInstant(photo);
+  const gps = photo.gps && withPlace ? { latitude: photo.gps.latitude, longitude: photo.gps.longitude } : undefined;
+  if (!ci) return { sent: photo.createdAt, date: undefined, gps };
+  return { sent: immichDates(ci).fileCreatedAt, date: ci.instant ?? ci.localDateTime, gps };
 }
 
-function sidecarFor(photo: Photo): string | undefined {
+function sidecarFor(photo: Photo, capture: ReturnType<typeof captureOf>): string | undefined {
   const m = photo.metadata;
-  if (!m) return undefined;
-  const description = m.description ?? m.title ?? undefined;
-  const rating = m.rating ?? undefined;
-  if (description === undefined && rating === undefined && m.keywords.length === 0) return undefined;
-  return buildUploadSidecar({ ...(description ? { description } : {}), ...(rating !== undefined ? { rating } : {}), keywords: m.keywords });
+  const description = m?.description ?? m?.title ?? undefined;
+  const rating = m?.rating ?? undefined;
+  const keywords = m?.keywords ?? [];
+  if (description === undefined && rating === undefined && keywords.length === 0 && !capture.date && !capture.gps) return undefined;
+  return buildUploadSidecar({
+    ...(description ? { description } : {}),
+    ...(rating !== undefined ? { rating } : {}),
+    keywords,
+    capture: { date: capture.date, gps: capture.gps },
+  });
 }
 
 /** Which step a save recorded, for progress lines (and the crash test's kill points). */
@@ -87,7 +101,10 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
     }
 
     const originalPath = layout.absolute(photo.originalPath);
-    const date = takenAt(photo);
+    // Identical sidecars give both files the same date, zone and place in Immich.
+    const capture = captureOf(photo, processed ? (await readMetadata(processed.path)).gps !== null : true);
+    const date = capture.sent;
+    const sidecar = sidecarFor(photo, capture);
     const processedName = processed ? `${path.parse(photo.fileName).name}_lightbox${path.extname(processed.path).toLowerCase()}` : '';
     const input: PairInput = {
       original: { path: originalPath, fileName: photo.fileName, sha1: photo.sha1, createdAt: date, modifiedAt: date },
@@ -95,7 +112,8 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
       what: settings.what === 'both' ? 'both' : settings.what,
       cover: settings.cover,
       ...(settings.albumName ? { albumName: settings.albumName } : {}),
-      ...(sidecarFor(photo) !== undefined ? { sidecar: sidecarFor(photo)! } : {}),
+      ...(sidecar !== undefined ? { sidecar } : {}),
+      ...(photo.sha256 ? { originalSha256: photo.sha256 } : {}),
       recipeId: processed ? `photo-${photo.id}-rev-${processed.revision}` : 'original',
       recipeHash: processed?.recipeHash ?? '',
       appVersion: deps.appVersion,
@@ -133,6 +151,7 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
                 retry: { ...service.retry, onRetry: () => service.concurrency.record('overload') },
                 signal: ctx.signal,
                 albums: service.albums,
+                owners: service.ownersFor(photo.id),
                 onBytes: (n) => {
                   sent += n;
                   service.addBytes(n);
@@ -146,10 +165,9 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
           },
           classifyImmichOutcome,
         );
-        uploads.setOutcomes(photo.id, {
-          original: result.original === 'created' || result.original === 'duplicate' ? result.original : null,
-          processed: result.processed === 'created' || result.processed === 'duplicate' ? result.processed : null,
-        });
+        const recorded = (o: PairOutcome) => (o === 'created' || o === 'duplicate' || o === 'elsewhere' ? o : null);
+        uploads.setOutcomes(photo.id, { original: recorded(result.original), processed: recorded(result.processed) });
+        uploads.setNotices(photo.id, result.notices);
         if (photo.error?.code === 'immich-trashed-duplicate') {
           library.photos.setError(photo.id, null);
           service.photoChanged(photo.id);

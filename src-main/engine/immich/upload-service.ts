@@ -23,6 +23,7 @@ import { createImmichClient, normalizeBaseUrl, type ImmichClient } from './immic
 import { IMMICH_ERROR_CODES, type ImmichError } from './immich-error.ts';
 import { approvedWhenIngestedCleanly, noProcessedFiles, type ApprovalSource, type ProcessedSource } from './processed-source.ts';
 import type { RetryOptions } from './retry.ts';
+import type { AssetOwners } from './duplicate-owner.ts';
 import { checkImmich } from './server-check.ts';
 import { Gate } from './upload-gates.ts';
 
@@ -77,6 +78,8 @@ export class UploadService {
   #stopped = new AbortController();
   #pauseWaiters: Array<() => void> = [];
   #totalsTimer: NodeJS.Timeout | null = null;
+  /** SHA-1 -> the photo whose upload is sending those bytes right now. */
+  readonly #claims = new Map<string, number>();
   #bytesSent = 0;
   /** When the offline probe asks the server next (the Settings page shows it). */
   #retryAt: number | null = null;
@@ -183,6 +186,33 @@ export class UploadService {
     const key = `${normalizeBaseUrl(serverUrl)}\n${apiKey}`;
     if (this.#client?.key !== key) this.#client = { key, client: createImmichClient({ baseUrl: serverUrl, apiKey, ...this.#timeout() }) };
     return this.#client.client;
+  }
+
+  /**
+   * For one photo's upload: which other photo holds an asset (its record) or is sending the same
+   * bytes now (claims, in this process; the library lock keeps other processes out). A duplicate
+   * answer naming either is never taken as this photo's file.
+   */
+  ownersFor(photoId: number): AssetOwners {
+    const label = (id: number) => {
+      const photo = this.#options.library.photos.get(id);
+      return photo ? `photo "${photo.fileName}" (#${id})` : `photo #${id}`;
+    };
+    return {
+      otherPhotoWith: (assetId) => {
+        const other = this.uploads.photoWithAsset(assetId, photoId);
+        return other === null ? null : label(other);
+      },
+      claim: (sha1) => {
+        const holder = this.#claims.get(sha1);
+        if (holder !== undefined && holder !== photoId) return label(holder);
+        this.#claims.set(sha1, photoId);
+        return null;
+      },
+      release: (sha1) => {
+        if (this.#claims.get(sha1) === photoId) this.#claims.delete(sha1);
+      },
+    };
   }
 
   #timeout() {

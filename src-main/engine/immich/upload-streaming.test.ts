@@ -92,7 +92,9 @@ describe('streamed uploads', () => {
     // allocator noise seen when both cores are busy (~30 MiB measured under load, 8-16 MiB idle).
     expect(first).toBeLessThan(SIZE / 2 ** 20 / 3);
     expect(steady).toBeLessThan(SIZE / 2 ** 20 / 3);
-  });
+    // Memory is what this test checks, not speed: 256 MiB with a forced GC every 100 ms took over
+    // 60 s on the shared 2-core machine under load (about 20 s idle).
+  }, 180_000);
 
   it('stops the body when the bytes on disk are not the ones hashed, so nothing is stored', async () => {
     const client = server.client();

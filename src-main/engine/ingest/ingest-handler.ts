@@ -1,10 +1,13 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AppError, HotFolder } from '../../contract/index.ts';
 import type { Library } from '../library/index.ts';
 import type { JobContext, JobData } from '../jobs/index.ts';
-import { detectFormat, isSupportedImage, readMetadata } from '../media/index.ts';
+import { readMetadata } from '../media/index.ts';
 import { applyAfterIngest } from './after-ingest.ts';
+import { checkReadable } from './check-readable.ts';
+import { claimSource } from './claim-source.ts';
+import { removeInboxFile } from './inbox.ts';
 import { hashFile } from './hash-file.ts';
 import { storeOriginal } from './originals-store.ts';
 
@@ -37,45 +40,23 @@ export function createIngestHandler(deps: IngestDeps) {
     if (seen) {
       // A crash may have come between recording the intent and storing the bytes: finish it.
       if (seen.outcome !== 'failed' && seen.photoId !== null) await ensureStored(seen.photoId, job.path, current);
-      if (seen.outcome !== 'failed') await finishSource(folder, job.path);
+      if (seen.outcome !== 'failed') await finishSource(folder, job);
       return;
     }
 
     const fileName = path.basename(job.path);
-    const failure = await checkReadable(job.path, current);
+    const failure = await checkReadable(job.path, current.size);
     if (failure) return recordFailure(job, current, fileName, failure);
 
     const hashes = await hashes_(job.path, current);
     if (hashes.size !== current.size) throw new Error(`${fileName} changed while it was being read; trying again`);
 
-    // Intent first, bytes second: the photo row (without an original yet) claims this content, so a
-    // crash can never leave a stored original that no row points to, and a byte-identical file
-    // arriving meanwhile is recorded as a duplicate of the same photo.
-    const claim = library.db.transaction(() => {
-      const existing = library.photos.findBySha256(hashes.sha256);
-      if (existing) {
-        library.files.record({ folderId: job.folderId, path: job.path, size: current.size, mtimeMs: current.mtimeMs, sha256: hashes.sha256, photoId: existing.id, outcome: 'duplicate', error: null });
-        return { photoId: existing.id, isNew: false };
-      }
-      const photoId = library.photos.insert({
-        folderId: job.folderId,
-        sha256: hashes.sha256,
-        sha1: hashes.sha1,
-        fileName,
-        sourcePath: job.path,
-        bytes: current.size,
-        originalPath: null,
-        error: null,
-        captureDate: null,
-      });
-      library.files.record({ folderId: job.folderId, path: job.path, size: current.size, mtimeMs: current.mtimeMs, sha256: hashes.sha256, photoId, outcome: 'ingested', error: null });
-      return { photoId, isNew: true };
-    })();
+    const claim = claimSource(library, { folderId: job.folderId, path: job.path, size: current.size, mtimeMs: current.mtimeMs, sha256: hashes.sha256, sha1: hashes.sha1, fileName });
 
     // Also for a duplicate: if the first copy's ingest died before storing, these same bytes do it.
     await ensureStored(claim.photoId, job.path, current);
     deps.photoChanged(claim.photoId);
-    await finishSource(folder, job.path);
+    await finishSource(folder, job);
   };
 
   /** Stores the photo's original from `source` (same bytes) unless it is already stored. */
@@ -105,6 +86,7 @@ export function createIngestHandler(deps: IngestDeps) {
         height: null,
         orientation: metadata.orientation,
         captureDate: metadata.captureDate,
+        captureInstant: metadata.captureInstant,
         gps: metadata.gps,
         metadata: metadata.metadata,
         warnings: metadata.warnings,
@@ -130,34 +112,14 @@ export function createIngestHandler(deps: IngestDeps) {
     deps.photoChanged(photoId);
   }
 
-  /** Only once the bytes are safely in the library may the source be moved or deleted. */
-  async function finishSource(folder: HotFolder | null, source: string): Promise<void> {
+  /**
+   * Only once the bytes are safely in the library may the source be moved or deleted. An upload's
+   * inbox file (`consume`) is the library's own copy: it goes, with its folder.
+   */
+  async function finishSource(folder: HotFolder | null, job: JobData<'ingest'>): Promise<void> {
+    if (job.consume) return removeInboxFile(job.path);
     if (!folder || folder.afterIngest === 'keep') return;
-    await applyAfterIngest(folder.afterIngest, source, folder.path);
-  }
-}
-
-async function checkReadable(filePath: string, current: Stat): Promise<AppError | null> {
-  if (current.size === 0) {
-    return { code: 'empty-file', message: 'The file is empty (0 bytes): nothing was copied. Copy it again from the card or phone.' };
-  }
-  const handle = await open(filePath, 'r').catch((error: NodeJS.ErrnoException) => error);
-  if (!('read' in handle)) {
-    return { code: 'read-failed', message: `Lightbox cannot read this file (${handle.code ?? handle.message}). Check its permissions.` };
-  }
-  try {
-    const head = Buffer.alloc(Math.min(4096, current.size));
-    await handle.read(head, 0, head.length, 0);
-    const format = detectFormat(head, path.basename(filePath));
-    if (!format) {
-      return { code: 'not-an-image', message: 'This is not a photo: its contents match no image format Lightbox knows, whatever its name says.' };
-    }
-    if (!isSupportedImage(format)) {
-      return { code: 'unsupported-format', message: `Lightbox cannot read ${String(format).toUpperCase()} files yet.` };
-    }
-    return null;
-  } finally {
-    await handle.close();
+    await applyAfterIngest(folder.afterIngest, job.path, folder.path);
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, constants, copyFile, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { failDiskFull } from '../base/disk-space.ts';
 import { sha256OfFile } from './hash-file.ts';
 import { errnoCode, IngestError } from './ingest-error.ts';
 import { sanitizeFileName, splitExtension } from './safe-file-name.ts';
@@ -46,9 +47,15 @@ const MAX_COLLISIONS = 1000;
  * identical bytes, which is harmless.
  *
  * Errors: IngestError 'hash-mismatch' (nothing is left behind), 'file-vanished' (source gone),
- * 'store-failed' (the library could not be written).
+ * 'store-failed' (the library could not be written); DiskFullError when its disk is full (nothing is
+ * left behind either: the temp file is removed before the free space is measured).
  */
 export async function storeOriginal(input: StoreOriginalInput): Promise<StoredOriginal> {
+  const needed = (await lstat(input.source).catch(() => null))?.size ?? null;
+  return failDiskFull(path.join(input.libraryDir, 'originals'), needed, () => store(input));
+}
+
+async function store(input: StoreOriginalInput): Promise<StoredOriginal> {
   const { source, libraryDir, fileName, date } = input;
   const sha256 = input.sha256.toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`storeOriginal: "${input.sha256}" is not a SHA-256 hex digest`);
@@ -74,14 +81,21 @@ export async function storeOriginal(input: StoreOriginalInput): Promise<StoredOr
       if (existing.isFile() && (await sha256OfFile(target)) === sha256) return { relativePath, reused: true };
       continue;
     }
-    await writeVerified(source, dir, name, sha256);
+    await copyVerified(source, target, sha256);
     return { relativePath, reused: false };
   }
   throw new IngestError('store-failed', `Too many different files named "${fileName}" with the same hash prefix in ${dir}.`);
 }
 
-async function writeVerified(source: string, dir: string, name: string, sha256: string): Promise<void> {
-  const target = path.join(dir, name);
+/**
+ * Copies `source` to `target` so that `target` never holds anything but bytes hashing to `sha256`:
+ * a hidden temp file beside it, fsync, re-hash, rename (replacing what was there), fsync the folder.
+ * Also what backups and restores copy with (care/). IngestError 'hash-mismatch' (nothing is left
+ * behind), 'file-vanished' (source gone), 'store-failed' (the target folder could not be written).
+ */
+export async function copyVerified(source: string, target: string, sha256: string): Promise<void> {
+  const dir = path.dirname(target);
+  const name = path.basename(target);
   const temp = path.join(dir, `.${name}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
   try {
     try {
@@ -91,7 +105,7 @@ async function writeVerified(source: string, dir: string, name: string, sha256: 
       const code = errnoCode(error);
       if (code === 'ENOENT' && !(await exists(dir))) throw storeFailed(dir, error);
       if (code === 'ENOENT') {
-        throw new IngestError('file-vanished', `"${source}" disappeared before it could be stored.`, { cause: error });
+        throw new IngestError('file-vanished', `"${source}" disappeared before it could be copied.`, { cause: error });
       }
       throw storeFailed(target, error);
     }
@@ -102,7 +116,7 @@ async function writeVerified(source: string, dir: string, name: string, sha256: 
     if (stored !== sha256) {
       throw new IngestError(
         'hash-mismatch',
-        `The copy of "${source}" in the library does not match the file that was read (expected ${sha256.slice(0, 12)}…, got ${stored.slice(0, 12)}…). The source may have changed while it was being copied; nothing was stored.`,
+        `The copy of "${source}" in ${dir} does not match the file that was read (expected ${sha256.slice(0, 12)}…, got ${stored.slice(0, 12)}…). The source may have changed while it was being copied; nothing was stored.`,
       );
     }
     await wrapStoreErrors(() => rename(temp, target), target);
@@ -166,7 +180,7 @@ async function wrapStoreErrors<T>(fn: () => Promise<T>, where: string): Promise<
 }
 
 function storeFailed(where: string, error: unknown): IngestError {
-  return new IngestError('store-failed', `Cannot write "${where}" in the library: ${(error as Error).message}`, { cause: error });
+  return new IngestError('store-failed', `Cannot write "${where}": ${(error as Error).message}`, { cause: error });
 }
 
 async function exists(p: string): Promise<boolean> {

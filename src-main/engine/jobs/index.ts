@@ -4,3 +4,4 @@ export { PermanentJobError } from './errors.ts';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 export { Emitter } from './emitter.ts';
 export { assertHandlerRegistry } from './registry.ts';
+export { SpacePauses } from './space-pauses.ts';

@@ -12,6 +12,8 @@ export const jobDataSchemas = {
     folderId: z.number().int().positive().nullable(),
     size: z.number().int().nonnegative(),
     mtimeMs: z.number().nonnegative(),
+    /** The source is the library's own copy (a REST upload in its inbox): removed once the original is stored. */
+    consume: z.boolean().optional(),
   }),
   derive: z.object({
     photoId: z.number().int().positive(),

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { JobKind, type QueueStats } from '../../contract/index.ts';
 import type { JobRow, JobsRepo } from '../library/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { diskFullError, findDiskFull, isDiskFull, type DiskFullError } from '../base/disk-space.ts';
 import { Emitter } from './emitter.ts';
 import { PermanentJobError } from './errors.ts';
+import { SpacePauses } from './space-pauses.ts';
 import { jobDataSchemas, subjectFor, type JobData } from './kinds.ts';
 import { assertHandlerRegistry, resolveConcurrency } from './registry.ts';
 import { parseStoredData } from './stored-data.ts';
@@ -52,6 +54,8 @@ export type JobQueueOptions = {
   random?: () => number;
   /** At most one 'stats' event per this many ms. Default 100. */
   statsIntervalMs?: number;
+  /** How often a kind paused by a full disk looks at the free space again. Default 5 s. */
+  diskCheckMs?: number;
 };
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -83,6 +87,9 @@ export class JobQueue {
   #idleWaiters: Array<() => void> = [];
   #statsTimer: NodeJS.Timeout | null = null;
   #lastStatsAt = 0;
+  #pauses: SpacePauses<JobKind>;
+  /** Kinds whose disk-full error is being measured (free space) before they are paused. */
+  #pausing = new Set<JobKind>();
 
   constructor(options: JobQueueOptions) {
     assertHandlerRegistry(options.handlers);
@@ -95,6 +102,13 @@ export class JobQueue {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.#statsIntervalMs = options.statsIntervalMs ?? 100;
+    this.#pauses = new SpacePauses<JobKind>({
+      changed: () => {
+        this.#statsChanged();
+        this.wake();
+      },
+      ...(options.diskCheckMs === undefined ? {} : { checkMs: options.diskCheckMs }),
+    });
   }
 
   on<E extends keyof QueueEvents>(event: E, listener: (payload: QueueEvents[E]) => void): () => void {
@@ -149,6 +163,7 @@ export class JobQueue {
     if (this.#started && !this.#stopping) return;
     this.#started = true;
     this.#stopping = false;
+    this.#pauses.start();
     const now = this.#now();
     this.#repo.requeueExpired(now);
     this.#repo.deadLetterUnknownKinds(
@@ -164,6 +179,7 @@ export class JobQueue {
   async stop(options: { abort?: boolean } = {}): Promise<void> {
     this.#stopping = true;
     this.#clearWakeTimer();
+    this.#pauses.stop();
     if (options.abort) for (const controller of this.#controllers) controller.abort(new Error('The queue is stopping.'));
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     this.#started = false;
@@ -177,7 +193,13 @@ export class JobQueue {
   }
 
   stats(): QueueStats {
-    return this.#repo.stats();
+    const paused = this.#pauses.reasons();
+    return Object.keys(paused).length > 0 ? { ...this.#repo.stats(), paused } : this.#repo.stats();
+  }
+
+  /** Whether `kind` is held back (a full disk) until its folder has room again. */
+  isPaused(kind: JobKind): boolean {
+    return this.#pauses.isPaused(kind);
   }
 
   /** A dead letter back to the queue. False if `id` is not a dead job. */
@@ -203,8 +225,20 @@ export class JobQueue {
     // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
     const now = this.#now();
     for (const kind of JobKind.options) {
-      while ((this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
-        const row = this.#repo.claim(kind, now, this.#leaseMs);
+      while (!this.#pauses.isPaused(kind) && !this.#pausing.has(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+        let row: JobRow | null;
+        try {
+          row = this.#repo.claim(kind, now, this.#leaseMs);
+        } catch (error) {
+          // The database's own disk is full (a claim writes): this kind waits for space like a job would.
+          if (!isDiskFull(error)) throw error;
+          this.#pausing.add(kind);
+          void this.#diskFullOf(error).then((full) => {
+            this.#pausing.delete(kind);
+            this.#pauses.pauseForSpace(kind, full);
+          });
+          break;
+        }
         if (!row) break;
         this.#launch(kind, row);
       }
@@ -250,7 +284,15 @@ export class JobQueue {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const now = this.#now();
-      if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
+      if (isDiskFull(error)) {
+        // Not the job's fault: it waits, unspent, until the disk has room (space-pauses.ts). Paused
+        // first: giving the job back is a database write, which a full disk may refuse too (then
+        // its lease runs out and it comes back that way).
+        const full = await this.#diskFullOf(error);
+        this.#pauses.pauseForSpace(kind, full);
+        this.#repo.release(row.id, `disk-full: ${full.message}`, now);
+        this.#emitJob(kind, row, 'failed', full.message);
+      } else if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
         this.#repo.markDead(row.id, message, now);
         this.#emitJob(kind, row, 'dead', message);
       } else {
@@ -261,6 +303,14 @@ export class JobQueue {
       clearInterval(heartbeat);
       this.#controllers.delete(controller);
     }
+  }
+
+  /**
+   * The writer's DiskFullError; a bare ENOSPC or SQLITE_FULL (the database's own writes) is
+   * reported for the database's folder, the library.
+   */
+  async #diskFullOf(error: unknown): Promise<DiskFullError> {
+    return findDiskFull(error) ?? diskFullError(this.#repo.folder(), null, error);
   }
 
   /**
@@ -311,6 +361,6 @@ export class JobQueue {
     clearTimeout(this.#statsTimer);
     this.#statsTimer = null;
     this.#lastStatsAt = Date.now();
-    this.#events.emit('stats', this.#repo.stats());
+    this.#events.emit('stats', this.stats());
   }
 }

@@ -1,4 +1,5 @@
 import { JobKind, type DeadLetter, type JobState, type KindStats, type QueueStats } from '../../contract/index.ts';
+import path from 'node:path';
 import type { Db } from './database.ts';
 
 /** A stored job. `data` is the raw JSON text: the queue parses and validates it, and dead-letters what fails. */
@@ -55,6 +56,7 @@ export class JobsRepo {
   #unfinished;
   #nextWake;
   #lastError;
+  #release;
 
   constructor(db: Db) {
     this.#db = db;
@@ -102,6 +104,9 @@ export class JobsRepo {
       SELECT MIN(t) FROM (
         SELECT MIN(run_after) AS t FROM jobs WHERE state IN ('queued', 'failed') AND run_after > ?
         UNION ALL SELECT MIN(lease_until) FROM jobs WHERE state = 'running')`).pluck();
+    this.#release = db.prepare<[string, string, number]>(
+      `UPDATE jobs SET state = 'queued', attempts = MAX(0, attempts - 1), lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+    );
     this.#lastError = db.prepare<[string], string>(
       'SELECT last_error FROM jobs WHERE subject = ? AND last_error IS NOT NULL ORDER BY id DESC LIMIT 1',
     ).pluck();
@@ -111,6 +116,11 @@ export class JobsRepo {
    * Adds a queued job, unless an unfinished job has the same dedupe key: then nothing is added and
    * that job's id is returned with `created: false`.
    */
+  /** The folder of the database file: where a write that found the disk full was going. */
+  folder(): string {
+    return path.dirname(this.#db.name);
+  }
+
   enqueue(job: NewJob, now: number): { id: number; created: boolean } {
     return this.#db.transaction(() => {
       const inserted = this.#insert.get({
@@ -154,6 +164,11 @@ export class JobsRepo {
 
   markFailed(id: number, runAfter: number, error: string, now: number): void {
     this.#failed.run(ms(runAfter), error, iso(now), id);
+  }
+
+  /** Back to the queue as if it had not run: the attempt is not counted (its disk was full, not the job wrong). */
+  release(id: number, error: string, now: number): void {
+    this.#release.run(error, iso(now), id);
   }
 
   markDead(id: number, error: string, now: number): void {

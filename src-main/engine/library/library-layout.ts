@@ -8,6 +8,8 @@ export type LibraryLayout = {
   root: string;
   database: string;
   originalsDir: string;
+  /** cache/thumbs, cache/previews and cache/edit: what thumbPath, previewPath and editPreviewPath shard into. */
+  cacheDirs: { thumbs: string; previews: string; edit: string };
   thumbPath(photoId: number): string;
   previewPath(photoId: number): string;
   /** The 1024 px working copy the editing preview path renders from. */
@@ -37,6 +39,7 @@ export function libraryLayout(root: string): LibraryLayout {
     root: resolved,
     database: path.join(resolved, 'lightbox.db'),
     originalsDir: path.join(resolved, 'originals'),
+    cacheDirs: { thumbs: path.join(resolved, 'cache', 'thumbs'), previews: path.join(resolved, 'cache', 'previews'), edit: path.join(resolved, 'cache', 'edit') },
     thumbPath: (id) => path.join(resolved, 'cache', 'thumbs', shard(id), `${id}.jpg`),
     previewPath: (id) => path.join(resolved, 'cache', 'previews', shard(id), `${id}.jpg`),
     editPreviewPath: (id) => path.join(resolved, 'cache', 'edit', shard(id), `${id}.jpg`),

@@ -42,8 +42,13 @@ export function openLibrary(file: string): Library {
     presets: new PresetsRepo(db),
     close() {
       if (!db.open) return;
-      // Keeps query plans good as tables grow; cheap when there is nothing to do.
-      db.pragma('optimize');
+      // Keeps query plans good as tables grow; cheap when there is nothing to do. It writes, so on
+      // a full disk it is skipped: closing must not fail for want of space.
+      try {
+        db.pragma('optimize');
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== 'SQLITE_FULL') throw error;
+      }
       db.close();
     },
   };

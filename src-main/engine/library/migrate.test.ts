@@ -9,6 +9,8 @@ import { latestVersion, migrate, SchemaTooNewError, schemaVersion } from './migr
 import { migrations } from './migrations/index.ts';
 import { PolicyPresetsRepo } from './policy-presets-repo.ts';
 import { UploadsRepo } from './uploads-repo.ts';
+import { ApiTokensRepo } from './api-tokens-repo.ts';
+import { SubmissionsRepo } from './submissions-repo.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -79,11 +81,32 @@ const seeds: Record<number, (db: Db) => void> = {
   },
   // The search index (010-photo-text.ts) is built from the rows above; photo-text.test.ts checks it.
   10: () => {},
-  // Folder auto-enhance policy (014-enhance-policy.ts, renumbered with the list on merge).
-  [migrations.find((m) => m.name === 'enhance-policy')!.version]: (db) => {
+  // REST API tokens and an upload they sent (011-rest-api.ts).
+  11: (db) => {
+    db.prepare(`INSERT INTO api_tokens (id, name, scope, secret_hash, prefix, created_at) VALUES (1, 'NAS', 'full', '${'c'.repeat(64)}', 'lbx_abcdef', '2024-01-04T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO api_submissions (photo_id, token_id, token_name, inbox_path, setup, created_at) VALUES (7, 1, 'NAS', '/lib/inbox/a1/a.jpg', 'done', '2024-01-04T00:00:00.000Z')`).run();
+  },
+  // The capture time resolved as Immich does (012-capture-instant.ts).
+  12: (db) => {
+    db.prepare(`UPDATE photos SET capture_wall = '2024-01-01T10:00:00.000', capture_instant = '2024-01-01T10:00:00.000+01:00',
+      capture_zone = 'UTC+1', capture_zone_source = 'offset-tag' WHERE id = 7`).run();
+  },
+  // What an upload left alone and why (013-upload-notices.ts).
+  13: (db) => {
+    db.prepare(`UPDATE uploads SET notices_json = ? WHERE photo_id = 7`).run(JSON.stringify([NOTICE]));
+  },
+  // Folder auto-enhance policy (014-enhance-policy.ts).
+  14: (db) => {
     db.prepare(`UPDATE folders SET enhance_review = 'apply', enhance_threshold = 0.7 WHERE id = 1`).run();
   },
 };
+
+const NOTICE = { role: 'processed', assetId: 'proc-9', message: 'left with photo 9' };
+/** The migration that added upload notices (renumbered at merge). */
+const NOTICES_VERSION = migrations.find((m) => m.name === 'upload-notices')!.version;
+
+/** The migration that added the resolved capture time (renumbered at merge). */
+const CAPTURE_VERSION = migrations.find((m) => m.name === 'capture-instant')!.version;
 
 const RECIPE = {
   schema: 1,
@@ -95,6 +118,8 @@ const RECIPE = {
 /** The migration that added uploads (renumbered on this branch, see migrations/index.ts). */
 const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
 
+/** The migration that added the REST API's tables (renumbered at merge time). */
+const REST_VERSION = migrations.find((m) => m.name === 'rest-api')!.version;
 /** The migration that added the folder auto-enhance policy (renumbered at merge time). */
 const ENHANCE_VERSION = migrations.find((m) => m.name === 'enhance-policy')!.version;
 
@@ -168,6 +193,10 @@ describe('migrations', () => {
           stage: version >= UPLOADS_VERSION ? 'uploaded' : version >= 3 ? 'rendered' : 'ingested',
           duplicates: 1,
         });
+        // Photos read before the zone was resolved stay unresolved (null), not "no zone".
+        expect(library.photos.get(7)!.captureInstant).toEqual(version >= CAPTURE_VERSION
+          ? { instant: '2024-01-01T10:00:00.000+01:00', utc: '2024-01-01T09:00:00.000Z', localDateTime: '2024-01-01T10:00:00.000', zone: 'UTC+1', source: 'offset-tag' }
+          : null);
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
         expect(library.files.countByOutcome()).toEqual({ ingested: 1, duplicate: 1, failed: 0 });
         expect(library.settings.get('theme')).toBe('dark');
@@ -194,11 +223,23 @@ describe('migrations', () => {
           expect(library.folders.get(1)).toMatchObject({ presets: [], cropReview: 'library', cropThreshold: 0.8 });
           expect(applied.forPhoto(7)).toEqual([]);
         }
+        const tokens = new ApiTokensRepo(library.db);
+        const submissions = new SubmissionsRepo(library.db);
+        if (version >= REST_VERSION) {
+          expect(tokens.list()).toEqual([{ id: 1, name: 'NAS', scope: 'full', prefix: 'lbx_abcdef', createdAt: '2024-01-04T00:00:00.000Z', lastUsedAt: null, revokedAt: null }]);
+          expect(submissions.latestFor(7)).toMatchObject({ tokenId: 1, tokenName: 'NAS', setup: 'done' });
+        } else {
+          expect(tokens.list()).toEqual([]);
+          expect(submissions.latestFor(7)).toBeNull();
+        }
         // Folders from before the enhance policy follow the library's auto-enhance setting.
         expect(library.folders.get(1)).toMatchObject(version >= ENHANCE_VERSION ? { enhance: 'apply', enhanceThreshold: 0.7 } : { enhance: 'library', enhanceThreshold: 0.8 });
         const uploads = new UploadsRepo(library.db);
         if (version >= UPLOADS_VERSION) {
           expect(uploads.get(7)).toMatchObject({ state: 'uploaded', pair: { originalAssetId: 'orig-7', stackId: 'stack-7', albumDone: true, replacedAssetIds: ['old-7'] }, originalOutcome: 'created' });
+          expect(uploads.get(7)?.notices).toEqual(version >= NOTICES_VERSION ? [NOTICE] : []);
+          expect(uploads.photoWithAsset('orig-7', 8)).toBe(7);
+          expect(uploads.photoWithAsset('orig-7', 7)).toBeNull();
           expect(uploads.folderSettings(1)).toEqual({ albumName: 'Trips', what: 'both', cover: 'processed', approvalRequired: false });
         } else {
           expect(uploads.get(7)).toBeNull();

@@ -1,4 +1,4 @@
-import { Photo, type AppError, type CaptureDate, type Gps, type MediaWarning, type PhotoMetadata } from '../../contract/index.ts';
+import { Photo, type AppError, type CaptureDate, type CaptureInstant, type Gps, type MediaWarning, type PhotoMetadata } from '../../contract/index.ts';
 
 /** A `photos` row plus the derived columns every photo query selects. */
 export type PhotoRow = {
@@ -17,6 +17,10 @@ export type PhotoRow = {
   capture_local: string | null;
   capture_offset: string | null;
   capture_source: string | null;
+  capture_wall: string | null;
+  capture_instant: string | null;
+  capture_zone: string | null;
+  capture_zone_source: string | null;
   gps_lat: number | null;
   gps_lon: number | null;
   gps_alt: number | null;
@@ -49,6 +53,13 @@ export function toPhoto(row: PhotoRow): Photo {
     height: row.height,
     orientation: row.orientation,
     captureDate: row.capture_local === null ? null : { local: row.capture_local, offset: row.capture_offset, source: row.capture_source },
+    captureInstant: row.capture_wall === null ? null : {
+      instant: row.capture_instant,
+      utc: row.capture_instant === null ? null : new Date(row.capture_instant).toISOString(),
+      localDateTime: row.capture_wall,
+      zone: row.capture_zone,
+      source: row.capture_zone_source,
+    },
     gps: row.gps_lat === null || row.gps_lon === null ? null : { latitude: row.gps_lat, longitude: row.gps_lon, altitude: row.gps_alt },
     metadata: row.metadata_json === null ? null : JSON.parse(row.metadata_json),
     stage: row.stage,
@@ -66,6 +77,11 @@ export function toPhoto(row: PhotoRow): Photo {
 /** The columns a CaptureDate, Gps, metadata, error or warnings value is stored in. */
 export function captureColumns(date: CaptureDate | null) {
   return { capture_local: date?.local ?? null, capture_offset: date?.offset ?? null, capture_source: date?.source ?? null };
+}
+
+/** Written only together with a resolved capture date: the wall column null means "not resolved". */
+export function captureInstantColumns(ci: CaptureInstant | null) {
+  return { capture_wall: ci?.localDateTime ?? null, capture_instant: ci?.instant ?? null, capture_zone: ci?.zone ?? null, capture_zone_source: ci?.source ?? null };
 }
 
 export function gpsColumns(gps: Gps | null) {

@@ -73,6 +73,7 @@ describe('PhotosRepo', () => {
     lib.photos.setMedia(id, {
       format: 'jpeg', width: 4000, height: 3000, orientation: 6,
       captureDate: { local: '2024-05-01T12:00:00.250', offset: '+02:00', source: 'exif' },
+      captureInstant: { instant: '2024-05-01T12:00:00.250+02:00', utc: '2024-05-01T10:00:00.250Z', localDateTime: '2024-05-01T12:00:00.250', zone: 'UTC+2', source: 'offset-tag' },
       gps: { latitude: 48.85, longitude: 2.35, altitude: null },
       metadata,
       warnings: [{ code: 'wrong-extension', message: 'It is a PNG named .jpg.' }],
@@ -84,10 +85,17 @@ describe('PhotosRepo', () => {
     expect(photo).toMatchObject({
       format: 'jpeg', width: 4000, height: 3000, orientation: 6,
       captureDate: { local: '2024-05-01T12:00:00.250', offset: '+02:00', source: 'exif' },
+      captureInstant: { instant: '2024-05-01T12:00:00.250+02:00', utc: '2024-05-01T10:00:00.250Z', localDateTime: '2024-05-01T12:00:00.250', zone: 'UTC+2', source: 'offset-tag' },
       gps: { latitude: 48.85, longitude: 2.35, altitude: null },
       metadata, mediaRev: 2, originalPath: 'originals/2024/05/x.jpg',
       warnings: [{ code: 'wrong-extension', message: 'It is a PNG named .jpg.' }],
     });
+
+    // A zone read from GPS keeps its IANA name; a capture date read by an older reader stays unresolved.
+    lib.photos.setMedia(id, { ...lib.photos.get(id)!, format: 'jpeg', captureInstant: { instant: '2024-05-01T12:00:00.250+02:00', utc: '2024-05-01T10:00:00.250Z', localDateTime: '2024-05-01T12:00:00.250', zone: 'Europe/Paris', source: 'gps' } });
+    expect(lib.photos.get(id)!.captureInstant).toMatchObject({ zone: 'Europe/Paris', source: 'gps', utc: '2024-05-01T10:00:00.250Z' });
+    lib.photos.setMedia(id, { ...lib.photos.get(id)!, captureInstant: null });
+    expect(lib.photos.get(id)!.captureInstant).toBeNull();
 
     lib.photos.setError(id, { code: 'truncated', message: 'The file ends early.' });
     photo = lib.photos.get(id)!;

@@ -1,9 +1,9 @@
-import { PhotoFilter, PhotoQuery, PhotoStage, type AppError, type CaptureDate, type Gps, type MediaWarning, type Photo, type PhotoCounts, type PhotoMetadata, type PhotoSortKey } from '../../contract/index.ts';
+import { PhotoFilter, PhotoQuery, PhotoStage, type AppError, type CaptureDate, type CaptureInstant, type Gps, type MediaWarning, type Photo, type PhotoCounts, type PhotoMetadata, type PhotoSortKey } from '../../contract/index.ts';
 import type { z } from 'zod';
 import type { Db } from './database.ts';
 import { PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
 import { COUNT_SQL, ROWS_BY_IDS_SQL, STAGE_COUNTS_SQL, filterParams, idsSql, pageIdsSql, type FilterParams } from './photo-list-sql.ts';
-import { captureColumns, errorColumns, gpsColumns, metadataJson, toPhoto, warningsJson, type PhotoRow } from './photo-row.ts';
+import { captureColumns, captureInstantColumns, errorColumns, gpsColumns, metadataJson, toPhoto, warningsJson, type PhotoRow } from './photo-row.ts';
 
 /** What ingest knows when it stores (or fails to store) a file. */
 export type NewPhoto = {
@@ -25,6 +25,8 @@ export type PhotoMedia = {
   height: number | null;
   orientation: number | null;
   captureDate: CaptureDate | null;
+  /** Null: no capture date, or (with a captureDate) not resolved by the reader. */
+  captureInstant: CaptureInstant | null;
   gps: Gps | null;
   metadata: PhotoMetadata | null;
   warnings: MediaWarning[];
@@ -67,6 +69,7 @@ export class PhotosRepo {
     this.#setMedia = db.prepare<[Record<string, unknown>]>(`
       UPDATE photos SET format = @format, width = @width, height = @height, orientation = @orientation,
         capture_local = @capture_local, capture_offset = @capture_offset, capture_source = @capture_source,
+        capture_wall = @capture_wall, capture_instant = @capture_instant, capture_zone = @capture_zone, capture_zone_source = @capture_zone_source,
         gps_lat = @gps_lat, gps_lon = @gps_lon, gps_alt = @gps_alt,
         metadata_json = @metadata_json, warnings_json = @warnings_json, updated_at = @now
       WHERE id = @id`);
@@ -161,6 +164,7 @@ export class PhotosRepo {
       height: media.height,
       orientation: media.orientation,
       ...captureColumns(media.captureDate),
+      ...captureInstantColumns(media.captureDate ? media.captureInstant : null),
       ...gpsColumns(media.gps),
       metadata_json: metadataJson(media.metadata),
       warnings_json: warningsJson(media.warnings),

@@ -12,7 +12,11 @@ export type StoredPairState = {
   replacedAssetIds?: string[];
 };
 
-export type UploadOutcome = 'created' | 'duplicate';
+/** created/duplicate: this photo's asset; elsewhere: Immich had the bytes as another photo's asset, left alone. */
+export type UploadOutcome = 'created' | 'duplicate' | 'elsewhere';
+
+/** Something an upload decided that the photographer must hear about (migration 012). */
+export type UploadNotice = { role: 'original' | 'processed' | 'stack'; assetId: string | null; message: string };
 
 export type UploadRecord = {
   photoId: number;
@@ -21,6 +25,7 @@ export type UploadRecord = {
   processedRevision: number | null;
   originalOutcome: UploadOutcome | null;
   processedOutcome: UploadOutcome | null;
+  notices: UploadNotice[];
   error: AppError | null;
   updatedAt: string;
 };
@@ -38,6 +43,7 @@ type Row = {
   replaced_json: string;
   original_outcome: UploadOutcome | null;
   processed_outcome: UploadOutcome | null;
+  notices_json: string;
   error_code: string | null;
   error_message: string | null;
   updated_at: string;
@@ -61,6 +67,7 @@ function toRecord(row: Row): UploadRecord {
     processedRevision: row.processed_revision,
     originalOutcome: row.original_outcome,
     processedOutcome: row.processed_outcome,
+    notices: JSON.parse(row.notices_json) as UploadNotice[],
     error: row.error_code ? ({ code: row.error_code, message: row.error_message ?? '' } as AppError) : null,
     updatedAt: row.updated_at,
   };
@@ -80,6 +87,8 @@ export class UploadsRepo {
   #folderSet;
   #requested;
   #request;
+  #setNotices;
+  #byAsset;
 
   constructor(db: Db) {
     this.#get = db.prepare<[number], Row>('SELECT * FROM uploads WHERE photo_id = ?');
@@ -101,11 +110,17 @@ export class UploadsRepo {
         WHERE EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
           AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.photo_id = p.id AND u.state NOT IN ('queued', 'uploading', 'offline', 'paused'))
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'upload' AND j.state IN ('queued', 'running', 'failed', 'dead'))
+          -- Analysis decides what the processed file shows (its AI crop); its end queues the upload.
+          AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'analyze' AND j.state IN ('queued', 'running', 'failed'))
         ORDER BY p.id`)
       .pluck();
     this.#folderGet = db.prepare<[number], string>('SELECT settings_json FROM folder_uploads WHERE folder_id = ?').pluck();
     this.#requested = db.prepare<[number], string | null>('SELECT requested FROM uploads WHERE photo_id = ?').pluck();
     this.#request = db.prepare<[string, string, number]>('UPDATE uploads SET requested = ?, updated_at = ? WHERE photo_id = ?');
+    this.#setNotices = db.prepare<[string, string, number]>('UPDATE uploads SET notices_json = ?, updated_at = ? WHERE photo_id = ?');
+    this.#byAsset = db
+      .prepare<[string, string, number], number>('SELECT photo_id FROM uploads WHERE (original_asset_id = ? OR processed_asset_id = ?) AND photo_id <> ? LIMIT 1')
+      .pluck();
     this.#folderSet = db.prepare<[number, string]>(
       'INSERT INTO folder_uploads (folder_id, settings_json) VALUES (?, ?) ON CONFLICT (folder_id) DO UPDATE SET settings_json = excluded.settings_json',
     );
@@ -158,6 +173,16 @@ export class UploadsRepo {
     this.#setOutcome.run({ photoId, original: outcomes.original ?? null, processed: outcomes.processed ?? null, now: new Date().toISOString() });
   }
 
+  /** Replaces what the last finished upload of this photo had to report. */
+  setNotices(photoId: number, notices: UploadNotice[]): void {
+    this.#setNotices.run(JSON.stringify(notices), new Date().toISOString(), photoId);
+  }
+
+  /** The other photo whose record holds this Immich asset as its original or processed file. */
+  photoWithAsset(assetId: string, exceptPhotoId: number): number | null {
+    return this.#byAsset.get(assetId, assetId, exceptPhotoId) ?? null;
+  }
+
   counts(): UploadCounts & { uploading: number } {
     const by = Object.fromEntries(this.#counts.all().map((r) => [r.state, r.n])) as Partial<Record<UploadState, number>>;
     const n = (...states: UploadState[]) => states.reduce((sum, s) => sum + (by[s] ?? 0), 0);
@@ -170,7 +195,11 @@ export class UploadsRepo {
     };
   }
 
-  /** Derived photos with no upload yet, or one left unfinished with no job to finish it. */
+  /**
+   * Derived photos with no upload yet, or one left unfinished with no job to finish it. A photo
+   * still being analysed waits: after a crash, uploading it at once rendered the recipe before its
+   * AI crop, then uploaded the render again when analysis added the crop.
+   */
   photosToQueue(): number[] {
     return this.#toQueue.all();
   }

@@ -7,6 +7,7 @@ import type { OpenedImage } from './decode.ts';
 import { isRawFormat, type DetectedFormat } from './detect-format.ts';
 import { classifyDecodeError } from './decode-errors.ts';
 import { MediaError } from './media-error.ts';
+import { failDiskFull } from '../base/disk-space.ts';
 
 export type DerivativeInfo = { width: number; height: number; bytes: number };
 export type Derivatives = { thumb: DerivativeInfo; preview: DerivativeInfo | null };
@@ -87,8 +88,15 @@ function infoOf(encoded: Encoded): DerivativeInfo {
   return { width: encoded.info.width, height: encoded.info.height, bytes: encoded.data.length };
 }
 
-/** Temp file in the same folder, then rename: readers see the old file or the new one, never half. */
-export async function writeAtomically(target: string, data: Buffer): Promise<void> {
+/**
+ * Temp file in the same folder, then rename: readers see the old file or the new one, never half.
+ * A full disk is a DiskFullError (the queue waits for space), any other failure MediaError 'store-failed'.
+ */
+export function writeAtomically(target: string, data: Buffer): Promise<void> {
+  return failDiskFull(path.dirname(target), data.length, () => write(target, data));
+}
+
+async function write(target: string, data: Buffer): Promise<void> {
   const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temp, data);

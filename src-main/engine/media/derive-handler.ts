@@ -13,6 +13,8 @@ export type DeriveDeps = {
   library: Library;
   layout: LibraryLayout;
   maxPixels?: number;
+  /** A preview made at ingest goes under the cache's cap like the ones made on demand (preview-cache.ts). */
+  previewWritten?: (file: string, bytes: number) => void;
 };
 
 /**
@@ -35,7 +37,8 @@ export function createDeriveHandler(deps: DeriveDeps) {
       const thumbPath = layout.thumbPath(photo.id);
       const previewPath = previewAtIngest(image.format) ? layout.previewPath(photo.id) : undefined;
       await Promise.all([thumbPath, previewPath].map((file) => file && mkdir(path.dirname(file), { recursive: true })));
-      await makeDerivatives(image, { thumbPath, previewPath });
+      const made = await makeDerivatives(image, { thumbPath, previewPath });
+      if (previewPath && made.preview) deps.previewWritten?.(previewPath, made.preview.bytes);
       library.db.transaction(() => {
         library.photos.setMedia(photo.id, {
           ...known,
@@ -62,7 +65,7 @@ export function createDeriveHandler(deps: DeriveDeps) {
 type Known = Omit<PhotoMedia, 'format' | 'width' | 'height'>;
 
 function fromPhoto(photo: Photo): Known {
-  return { orientation: photo.orientation, captureDate: photo.captureDate, gps: photo.gps, metadata: photo.metadata, warnings: photo.warnings };
+  return { orientation: photo.orientation, captureDate: photo.captureDate, captureInstant: photo.captureInstant ?? null, gps: photo.gps, metadata: photo.metadata, warnings: photo.warnings };
 }
 
 /** A retried derive must not list the same decoder warning twice. */

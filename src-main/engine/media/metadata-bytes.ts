@@ -1,4 +1,5 @@
 import { open } from 'node:fs/promises';
+import { jpegSegments } from './jpeg-segments.ts';
 
 const FIRST_READ = 256 * 1024;
 /** Header segments past this are not a camera's: read the whole file and let the parser cope. */
@@ -44,16 +45,10 @@ async function readAll(handle: Awaited<ReturnType<typeof open>>, size: number): 
  * asks for more bytes; a broken structure gives null and the caller reads the whole file.
  */
 function walkHeader(head: Buffer): { scanAt: number } | { needBytes: number } | null {
-  let at = 2;
-  while (at + 4 <= head.length) {
-    if (head[at] !== 0xff) return null;
-    const marker = head[at + 1]!;
-    if (marker === 0xff) {
-      at += 1;
-      continue;
-    }
-    if (marker === 0xda || marker === 0xd9) return { scanAt: at };
-    at += 2 + head.readUInt16BE(at + 2);
-  }
-  return { needBytes: at + 4 };
+  const walk = jpegSegments(head);
+  let step = walk.next();
+  while (!step.done) step = walk.next();
+  const end = step.value;
+  if (end.end === 'scan') return { scanAt: end.at };
+  return end.end === 'short' ? { needBytes: end.need } : null;
 }

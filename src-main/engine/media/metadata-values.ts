@@ -95,3 +95,19 @@ export function xmpCoordinate(value: unknown): number | null {
   const deg = Number(d) + Number(mi) / 60 + Number(s) / 3600;
   return /[SW]/i.test(hemi) ? -deg : deg;
 }
+
+/**
+ * exifr names XMP blocks by the prefix the file used. Old Adobe writers (Photoshop CS, Nikon
+ * Capture NX, Lightroom 1) wrote the xmp, xmpMM and xmpRights namespaces as `xap…`: same URIs.
+ */
+const PREFIX_ALIASES: Record<string, string> = { xap: 'xmp', xapMM: 'xmpMM', xapRights: 'xmpRights' };
+
+export function canonicalPrefixes<T extends Record<string, Record<string, unknown> | undefined>>(parsed: T): T {
+  const out: Record<string, Record<string, unknown> | undefined> = { ...parsed };
+  for (const [alias, canonical] of Object.entries(PREFIX_ALIASES)) {
+    if (!out[alias]) continue;
+    out[canonical] = { ...out[alias], ...out[canonical] };
+    delete out[alias];
+  }
+  return out as T;
+}

@@ -4,17 +4,24 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import type { MediaWarning } from '../../contract/errors.ts';
 import type { CaptureDate, Gps, PhotoMetadata } from '../../contract/photo.ts';
+import { captureFactsFrom } from './capture-facts.ts';
+import { descriptiveFrom, overlay } from './descriptive.ts';
+import { captureInstant, type CaptureInstant } from './capture-instant.ts';
+import { makerNoteZoneOf } from './maker-note-zone.ts';
 import { detectFormat } from './detect-format.ts';
+import { cr3Box, rafJpeg } from './exif-tiff.ts';
 import type { DetectedFormat } from './detect-format.ts';
 import { iccDescription } from './icc.ts';
 import { readMetadataBytes } from './metadata-bytes.ts';
 import { warning } from './media-error.ts';
 import {
-  captureDate, firstNumber, gpsFrom, normaliseOffset, parseDate, rationalOrNumber, stringList, text, xmpCoordinate,
+  canonicalPrefixes, captureDate, firstNumber, gpsFrom, normaliseOffset, parseDate, rationalOrNumber, stringList, text, xmpCoordinate,
 } from './metadata-values.ts';
 
 export type MediaMetadata = {
   captureDate: CaptureDate | null;
+  /** The capture time as Immich resolves it (zone from tags, maker note, GPS…); see capture-instant.ts. */
+  captureInstant: CaptureInstant | null;
   gps: Gps | null;
   metadata: PhotoMetadata;
   /** EXIF Orientation as written. For HEIC the HEIF transforms win: use OpenedImage for display. */
@@ -32,7 +39,7 @@ type Parsed = Record<string, Block | undefined>;
 type ExifrOptions = NonNullable<Parameters<typeof exifr.parse>[1]>;
 
 const EXIFR_BASE = {
-  tiff: true, exif: true, gps: true, xmp: true, icc: true, iptc: false, ifd1: false,
+  tiff: true, exif: true, gps: true, xmp: true, icc: true, iptc: true, ifd1: false,
   interop: false, makerNote: false, userComment: false,
   reviveValues: false, translateValues: false, translateKeys: true, mergeOutput: false, multiSegment: true,
 };
@@ -53,12 +60,12 @@ export async function readMetadata(filePath: string): Promise<MediaMetadata> {
   try {
     file = await readMetadataBytes(filePath);
   } catch (error) {
-    return { captureDate: null, gps: null, metadata: { ...EMPTY }, orientation: null, warnings: [warning('metadata-unreadable', `Could not read ${name} for its metadata: ${(error as Error).message}.`)] };
+    return { captureDate: null, captureInstant: null, gps: null, metadata: { ...EMPTY }, orientation: null, warnings: [warning('metadata-unreadable', `Could not read ${name} for its metadata: ${(error as Error).message}.`)] };
   }
   const format = detectFormat(file.subarray(0, 4096), name);
   let embedded: Parsed = {};
   try {
-    embedded = await parseEmbedded(file, format);
+    embedded = canonicalPrefixes(await parseEmbedded(file, format));
   } catch (error) {
     warnings.push(warning('metadata-unreadable', `The metadata (EXIF/XMP) in ${name} is damaged and could not be read (${(error as Error).message}); the photo itself is not affected.`));
   }
@@ -66,18 +73,17 @@ export async function readMetadata(filePath: string): Promise<MediaMetadata> {
     warnings.push(warning('metadata-unreadable', `Part of the metadata (EXIF/XMP) in ${name} is damaged and was skipped; the photo itself is not affected.`));
   }
   const sidecar = await readSidecar(filePath, warnings);
-  return combine(embedded, sidecar, warnings);
+  // A maker note we cannot walk only loses its zone; the rest of the metadata stands.
+  const makerZone = await makerNoteZoneOf(file, format, text(embedded.ifd0?.Make)).catch(() => null);
+  return { ...combine(embedded, sidecar, warnings), captureInstant: captureInstant(captureFactsFrom(embedded, sidecar, makerZone)) };
 }
 
 async function parseEmbedded(file: Buffer, format: DetectedFormat | null): Promise<Parsed> {
   if (format === null) return {};
   if (format === 'cr3') return parseCr3(file);
   if (format === 'raf') {
-    // RAF keeps its EXIF in the embedded JPEG whose offset sits in the header.
-    const offset = file.length >= 92 ? file.readUInt32BE(84) : 0;
-    const length = file.length >= 92 ? file.readUInt32BE(88) : 0;
-    if (offset <= 0 || offset + length > file.length) return {};
-    return (await exifr.parse(file.subarray(offset, offset + length), EXIFR_OPTIONS)) ?? {};
+    const jpeg = rafJpeg(file);
+    return jpeg ? ((await exifr.parse(jpeg, EXIFR_OPTIONS)) ?? {}) : {};
   }
   let parsed: Parsed = {};
   let failure: unknown = null;
@@ -141,16 +147,10 @@ function stripExifHeader(exif: Buffer): Buffer {
 
 /** CR3 stores IFD0, the EXIF IFD and the GPS IFD as three little TIFFs (CMT1, CMT2, CMT4). */
 async function parseCr3(file: Buffer): Promise<Parsed> {
-  const box = (type: string): Buffer | null => {
-    const at = file.indexOf(type, 0, 'latin1');
-    if (at < 4) return null;
-    const size = file.readUInt32BE(at - 4);
-    return at - 4 + size <= file.length ? file.subarray(at + 4, at - 4 + size) : null;
-  };
   const result: Parsed = {};
-  const ifd0 = box('CMT1');
-  const exif = box('CMT2');
-  const gps = box('CMT4');
+  const ifd0 = cr3Box(file, 'CMT1');
+  const exif = cr3Box(file, 'CMT2');
+  const gps = cr3Box(file, 'CMT4');
   if (ifd0) result.ifd0 = ((await exifr.parse(ifd0, EXIFR_IFD0_ONLY)) as Parsed | undefined)?.ifd0;
   // A standalone EXIF IFD parses as "ifd0" but its tags are EXIF tags: exifr names them by ID.
   if (exif) result.exif = renameTags(((await exifr.parse(exif, EXIFR_IFD0_ONLY)) as Parsed | undefined)?.ifd0, EXIF_TAG_NAMES);
@@ -186,7 +186,8 @@ async function readSidecar(filePath: string, warnings: MediaWarning[]): Promise<
   const sidecarPath = await findSidecar(filePath);
   if (!sidecarPath) return null;
   try {
-    return parseXmp(await readFile(sidecarPath, 'utf8'));
+    const parsed = await parseXmp(await readFile(sidecarPath, 'utf8'));
+    return parsed ? canonicalPrefixes(parsed) : null;
   } catch (error) {
     warnings.push(warning('metadata-unreadable', `The XMP sidecar ${path.basename(sidecarPath)} could not be read (${(error as Error).message}); its rating, title and keywords were ignored.`));
     return null;
@@ -245,12 +246,11 @@ function positive(n: number | null): number | null {
   return n !== null && n > 0 ? n : null;
 }
 
-function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarning[]): MediaMetadata {
+function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarning[]): Omit<MediaMetadata, 'captureInstant'> {
   const ifd0 = embedded.ifd0 ?? {};
   const exif = embedded.exif ?? {};
   const gps = embedded.gps ?? {};
   const xmp = embedded.xmp ?? {};
-  const dc = embedded.dc ?? {};
   const s = {
     xmp: sidecar?.xmp ?? {}, dc: sidecar?.dc ?? {}, exif: sidecar?.exif ?? {}, photoshop: sidecar?.photoshop ?? {},
     aux: sidecar?.aux ?? {}, exifEX: sidecar?.exifEX ?? {}, tiff: sidecar?.tiff ?? {},
@@ -270,6 +270,8 @@ function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarnin
     gpsFrom(xmpCoordinate(s.exif.GPSLatitude), xmpCoordinate(s.exif.GPSLongitude), rationalOrNumber(s.exif.GPSAltitude), s.exif.GPSAltitudeRef);
 
   const orientation = firstNumber(ifd0.Orientation);
+  // Lightroom convention: the sidecar is the newer edit, so it wins over the file's own values.
+  const said = overlay(descriptiveFrom(embedded), sidecar ? descriptiveFrom(sidecar) : null);
   const metadata: PhotoMetadata = {
     make: text(ifd0.Make) ?? text(s.tiff.Make),
     model: text(ifd0.Model) ?? text(s.tiff.Model),
@@ -278,12 +280,16 @@ function combine(embedded: Parsed, sidecar: Parsed | null, warnings: MediaWarnin
     exposureTime: rationalOrNumber(exif.ExposureTime) ?? rationalOrNumber(s.exif.ExposureTime),
     fNumber: rationalOrNumber(exif.FNumber) ?? rationalOrNumber(s.exif.FNumber),
     focalLength: rationalOrNumber(exif.FocalLength) ?? rationalOrNumber(s.exif.FocalLength),
-    // Lightroom convention: the sidecar is the newer edit, so it wins over embedded XMP.
     rating: firstNumber(s.xmp.Rating) ?? firstNumber(xmp.Rating),
-    title: text(s.dc.title) ?? text(dc.title),
-    description: text(s.dc.description) ?? text(dc.description),
-    keywords: sidecar && s.dc.subject !== undefined ? stringList(s.dc.subject) : stringList(dc.subject),
+    title: said.title,
+    description: said.description,
+    // A sidecar's keyword list replaces the file's, even when the photographer emptied it.
+    keywords: sidecar && s.dc.subject !== undefined ? stringList(s.dc.subject) : said.keywords,
     iccProfile: text(embedded.icc?.ProfileDescription),
+    creator: said.creator,
+    copyright: said.copyright,
+    usageTerms: said.usageTerms,
+    label: said.label,
   };
   return { captureDate: date, gps: location, metadata, orientation: orientation !== null && orientation >= 1 && orientation <= 8 ? orientation : null, warnings };
 }

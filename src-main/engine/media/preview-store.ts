@@ -4,6 +4,8 @@ import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { openImage } from './decode.ts';
 import { makePreview, writeAtomically } from './derivatives.ts';
+import { PreviewCache } from './preview-cache.ts';
+import { DiskFullError, findDiskFull } from '../base/disk-space.ts';
 import sharp from 'sharp';
 
 export type PreviewStore = {
@@ -14,6 +16,19 @@ export type PreviewStore = {
    * third of the time the 2048 px preview takes (bench/render: p95 55 vs 180 ms).
    */
   ensureEdit(photoId: number): Promise<string | null>;
+  /** The size cap and its least-recently-used eviction. */
+  cache: PreviewCache;
+};
+
+export type PreviewStoreDeps = {
+  library: Library;
+  layout: LibraryLayout;
+  maxPixels?: number;
+  concurrency?: number;
+  /** Bytes the previews may take (Settings' cache cap), read at every check. */
+  capBytes?: () => number;
+  /** A preview could not be written for want of space: shown as a thumbnail meanwhile, and said here. */
+  diskFull?: (error: DiskFullError) => void;
 };
 
 const EDIT_EDGE = 1024;
@@ -23,10 +38,38 @@ const EDIT_EDGE = 1024;
  * at ingest: at ingest they cost four times the thumbnail and most photos of a shoot are only ever
  * seen in the grid. One request per photo at a time (a second asker waits for the same file), and
  * at most `concurrency` decodes at once so a burst of loupe requests cannot starve ingest.
+ *
+ * Previews and working copies stay under a size cap (preview-cache.ts): an evicted one is made again
+ * here when asked for. A write that finds the disk full first evicts old previews to make room and
+ * tries once more; failing that, the thumbnail stands in (the loupe shows a smaller image, never a
+ * broken one) and `diskFull` is told.
  */
-export function createPreviewStore(deps: { library: Library; layout: LibraryLayout; maxPixels?: number; concurrency?: number }): PreviewStore {
+export function createPreviewStore(deps: PreviewStoreDeps): PreviewStore {
   const inFlight = new Map<number, Promise<string | null>>();
   const slots = new Slots(deps.concurrency ?? 2);
+  const { cacheDirs } = deps.layout;
+  const cache = new PreviewCache({ dirs: [cacheDirs.previews, cacheDirs.edit], thumbsDir: cacheDirs.thumbs, cap: deps.capBytes ?? (() => Number.POSITIVE_INFINITY) });
+
+  /** Writes through `write`; on a full disk, evicts what the write needs (twice over) and tries once more. */
+  async function roomy<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const full = findDiskFull(error);
+      if (!full) throw error;
+      if ((await cache.makeRoom(2 * (full.neededBytes ?? 4 * 1024 * 1024))) === 0) throw error;
+      return write();
+    }
+  }
+
+  /** The thumbnail in place of a preview that could not be written for want of space. */
+  async function standIn(photoId: number, error: unknown): Promise<string | null> {
+    const full = findDiskFull(error);
+    if (!full) throw error;
+    deps.diskFull?.(full);
+    const thumb = deps.layout.thumbPath(photoId);
+    return (await exists(thumb)) ? thumb : null;
+  }
 
   async function make(photoId: number, file: string): Promise<string | null> {
     const photo = deps.library.photos.get(photoId);
@@ -35,9 +78,16 @@ export function createPreviewStore(deps: { library: Library; layout: LibraryLayo
     return slots.run(async () => {
       if (await exists(file)) return file;
       const image = await openImage(deps.layout.absolute(photo.originalPath!), { maxPixels: deps.maxPixels, verify: false });
-      await mkdir(path.dirname(file), { recursive: true });
-      await makePreview(image, file);
-      return file;
+      try {
+        const info = await roomy(async () => {
+          await mkdir(path.dirname(file), { recursive: true });
+          return makePreview(image, file);
+        });
+        cache.written(file, info.bytes);
+        return file;
+      } catch (error) {
+        return standIn(photoId, error);
+      }
     });
   }
 
@@ -45,7 +95,10 @@ export function createPreviewStore(deps: { library: Library; layout: LibraryLayo
 
   async function ensure(photoId: number): Promise<string | null> {
     const file = deps.layout.previewPath(photoId);
-    if (await exists(file)) return file;
+    if (await exists(file)) {
+      cache.used(file);
+      return file;
+    }
     let pending = inFlight.get(photoId);
     if (!pending) {
       pending = make(photoId, file).finally(() => inFlight.delete(photoId));
@@ -58,16 +111,29 @@ export function createPreviewStore(deps: { library: Library; layout: LibraryLayo
     const preview = await ensure(photoId);
     if (!preview) return null;
     const small = await sharp(preview).resize(EDIT_EDGE, EDIT_EDGE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 90 }).toBuffer();
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeAtomically(file, small);
+    try {
+      await roomy(async () => {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeAtomically(file, small);
+      });
+    } catch (error) {
+      // The preview (or the thumbnail standing in for it) renders the edit too, only slower.
+      await standIn(photoId, error);
+      return preview;
+    }
+    cache.written(file, small.length);
     return file;
   }
 
   return {
     ensure,
+    cache,
     async ensureEdit(photoId) {
       const file = deps.layout.editPreviewPath(photoId);
-      if (await exists(file)) return file;
+      if (await exists(file)) {
+        cache.used(file);
+        return file;
+      }
       let pending = editInFlight.get(photoId);
       if (!pending) {
         pending = makeEdit(photoId, file).finally(() => editInFlight.delete(photoId));

@@ -1,5 +1,6 @@
 import type { Sharp } from 'sharp';
 import { z, type ZodType } from 'zod';
+import type { OutputMetadata } from '../../contract/export-metadata.ts';
 
 /**
  * The fixed order in which a recipe's effects reach the pixels, whatever order the steps were
@@ -64,6 +65,8 @@ export type OutputSpec = {
   quality: number;
   tiffBitDepth: 8 | 16;
   colourSpace: OutputColourSpace;
+  /** What the file keeps of the original's metadata; `folder` defers to the hot folder's choice. */
+  metadata: OutputMetadata;
 };
 
 /**

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { RECIPE_SCHEMA_VERSION, type Recipe } from '../../contract/index.ts';
+import type { Recipe } from '../../contract/index.ts';
 import { newStep } from '../recipes/create.ts';
 import { activeSteps } from '../recipes/history.ts';
 import type { OutputFormat } from '../recipes/op-module.ts';
-import { RecipeError } from '../recipes/recipe-error.ts';
-import { parseRecipe } from '../recipes/validate.ts';
+import { recipeFromInput } from '../recipes/recipe-input.ts';
 import { FILE_EXTENSIONS } from './target-key.ts';
 
 const FORMAT_BY_EXTENSION: Record<string, OutputFormat> = {
@@ -25,27 +24,8 @@ export type RecipeForFile = {
  * every problem when the recipe cannot be used.
  */
 export function recipeForFile(text: string, source: { sha256: string }, outFile: string): RecipeForFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new RecipeError('invalid-recipe', [{ path: '', message: `not valid JSON (${(error as Error).message})` }]);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json) || !Array.isArray((json as { steps?: unknown }).steps)) {
-    throw new RecipeError('invalid-recipe', [{ path: 'steps', message: 'a recipe file is a JSON object with a "steps" array' }]);
-  }
-  const given = json as Record<string, unknown> & { steps: unknown[] };
-  const warnings: string[] = [];
-  const original = given.original as { sha256?: unknown } | undefined;
-  if (typeof original?.sha256 === 'string' && original.sha256 !== source.sha256) {
-    warnings.push(`the recipe was made for another original (${original.sha256.slice(0, 12)}…); its steps are applied to this file as they are`);
-  }
-  const recipe = parseRecipe({
-    schema: given.schema ?? RECIPE_SCHEMA_VERSION,
-    original: { sha256: source.sha256 },
-    steps: given.steps,
-    end: given.end ?? given.steps.length,
-  });
+  const { recipe, madeFor } = recipeFromInput(text, source.sha256);
+  const warnings = madeFor ? [`the recipe was made for another original (${madeFor.slice(0, 12)}…); its steps are applied to this file as they are`] : [];
   return withOutputFor(recipe, outFile, warnings);
 }
 

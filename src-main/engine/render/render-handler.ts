@@ -4,7 +4,7 @@ import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { RenderError } from './pipeline/index.ts';
 import { pruneRenders } from './prune-renders.ts';
-import { renderToLibrary } from './render-to-library.ts';
+import { renderToLibrary, type ExportSettings } from './render-to-library.ts';
 
 /** The photo's current recipe, as the recipes service keeps it (render/ is below services/: a port, not an import). */
 export type CurrentRecipes = {
@@ -16,6 +16,8 @@ export type RenderHandlerDeps = {
   layout: LibraryLayout;
   recipes: CurrentRecipes;
   keepRevisions(): number;
+  /** What the photo's renders keep of its metadata (folder choice, command line, library defaults). */
+  exportSettings(photo: Photo): ExportSettings;
   progress(payload: EventPayload<'render.progress'>): void;
   done(payload: EventPayload<'render.done'>): void;
 };
@@ -40,7 +42,7 @@ export function createRenderHandler(deps: RenderHandlerDeps) {
       for (const [index, target] of targets.entries()) {
         let file;
         try {
-          file = await renderToLibrary(deps.layout, photo as typeof photo & { originalPath: string }, recipe, revision, target);
+          file = await renderToLibrary(deps.layout, photo as typeof photo & { originalPath: string }, recipe, revision, target, deps.exportSettings(photo));
         } catch (error) {
           // A photo the renderer refuses stays refused; disk errors (not RenderError) are retried.
           if (error instanceof RenderError) throw new PermanentJobError(error.message, { code: error.code, cause: error });

@@ -1,14 +1,28 @@
 import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Photo, Recipe, RenderOutput, RenderTarget } from '../../contract/index.ts';
-import { newRecipe } from '../recipes/create.ts';
-import { buildXmpSidecar, exportTarget, renderRecipe, type ExportTarget } from './pipeline/index.ts';
+import type { ExportDefaults, ExportMetadata, Photo, Recipe, RenderOutput, RenderTarget } from '../../contract/index.ts';
+import { readExportSource } from '../media/export-source.ts';
+import { exportTarget, renderRecipe, type ExportTarget } from './pipeline/index.ts';
 import { photoYearMonth, type LibraryLayout } from '../library/library-layout.ts';
 import type { RenderRecord } from '../library/index.ts';
 import { writeFileAtomic } from './atomic-write.ts';
+import { renderMetadata } from './metadata/embed.ts';
+import { recipeSha256 } from './metadata/provenance.ts';
 import { FILE_EXTENSIONS, targetKey } from './target-key.ts';
 
 export type RenderedFile = RenderOutput & { record: RenderRecord };
+
+/** What the photo's renders keep of its metadata, besides the recipe's own output step (see output-description.ts). */
+export type ExportSettings = {
+  /** The photo's hot folder's choice; null for a photo without a folder. */
+  folderChoice: ExportMetadata | null;
+  /** `--metadata` for this run of the command line. */
+  override: ExportMetadata | null;
+  defaults: ExportDefaults;
+};
+
+export const DEFAULT_EXPORT_SETTINGS: ExportSettings = { folderChoice: null, override: null, defaults: { creator: null, copyright: null } };
 
 /**
  * Renders one output of a photo's recipe from its ORIGINAL and writes it, with its XMP sidecar,
@@ -21,10 +35,16 @@ export async function renderToLibrary(
   recipe: Recipe,
   revision: number,
   target: RenderTarget | undefined,
+  settings: ExportSettings = DEFAULT_EXPORT_SETTINGS,
 ): Promise<RenderedFile> {
   const original = layout.absolute(photo.originalPath);
-  const image = await renderRecipe({ path: original }, recipe, target ? { target: exportTarget(target.id, target.strategy, target.background as ExportTarget['background']) } : {});
   const key = targetKey(target);
+  const provenance = { originalSha256: photo.sha256, originalFileName: photo.fileName, recipeSha256: recipeSha256(recipe), revision, target: key === 'main' ? undefined : key };
+  const described = renderMetadata({ source: await readExportSource(original), photo, provenance, ...settings });
+  const image = await renderRecipe({ path: original }, recipe, {
+    ...(target ? { target: exportTarget(target.id, target.strategy, target.background as ExportTarget['background']) } : {}),
+    metadata: described.metadata,
+  });
   const relativePath = layout.processedRelative({
     yearMonth: photoYearMonth(photo),
     sha256: photo.sha256,
@@ -34,8 +54,12 @@ export async function renderToLibrary(
   });
   const absolute = layout.absolute(relativePath);
   await writeFileAtomic(absolute, image.data);
-  // Written after the image: a sidecar without its image would describe nothing.
-  await writeFileAtomic(sidecarPath(absolute), processedSidecar(photo));
+  // Written after the image: a sidecar without its image would describe nothing. An image whose
+  // sidecar could not be written (a full disk) is removed: a render is both files or neither.
+  await writeFileAtomic(sidecarPath(absolute), described.sidecar()).catch(async (error: unknown) => {
+    await rm(absolute, { force: true });
+    throw error;
+  });
   const sha256 = createHash('sha256').update(image.data).digest('hex');
   const record: RenderRecord = {
     photoId: photo.id, revision, target: key, path: relativePath, bytes: image.data.length, sha256,
@@ -47,21 +71,4 @@ export async function renderToLibrary(
 /** `x_3.jpg` -> `x_3.xmp`: Lightroom's convention (the name without its extension). */
 export function sidecarPath(file: string): string {
   return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.xmp`);
-}
-
-/**
- * The processed file's pixels are already cropped, straightened and turned, and carry no EXIF
- * orientation: its sidecar must say "no crop, orientation 1", or Lightroom would crop it a second
- * time. It carries what the photographer said about the photo (rating, caption, keywords).
- */
-function processedSidecar(photo: Photo & { sha256: string }): string {
-  const meta = photo.metadata;
-  const rating = meta?.rating;
-  return buildXmpSidecar({
-    recipe: newRecipe(photo.sha256),
-    orientation: 1,
-    rating: rating !== null && rating !== undefined && Number.isInteger(rating) && rating >= -1 && rating <= 5 ? rating : undefined,
-    description: meta?.description ?? undefined,
-    keywords: meta?.keywords ?? [],
-  });
 }

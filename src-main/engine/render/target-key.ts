@@ -1,4 +1,4 @@
-import type { RenderTarget } from '../../contract/index.ts';
+import { ExportTargetId, type RenderTarget } from '../../contract/index.ts';
 import type { OutputFormat } from '../recipes/op-module.ts';
 
 /**
@@ -13,3 +13,15 @@ export function targetKey(target: RenderTarget | undefined): string {
 }
 
 export const FILE_EXTENSIONS: Record<OutputFormat, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', tiff: 'tif', png: 'png' };
+
+/**
+ * The export target a key names (targetKey's inverse), to render a recorded output again; null for
+ * `main` or a key no target makes.
+ */
+export function targetFromKey(key: string): RenderTarget | null {
+  const match = /^(.+?)(?:-extend(?:-([0-9a-f]{6}))?)?$/.exec(key);
+  const id = ExportTargetId.safeParse(match?.[1]);
+  if (!match || !id.success) return null;
+  if (!key.includes('-extend')) return { id: id.data, strategy: 'crop', background: 'blur' };
+  return { id: id.data, strategy: 'extend', background: match[2] ? `#${match[2]}` : 'blur' };
+}

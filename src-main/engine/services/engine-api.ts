@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { commands, type Api, type CommandName, type CommandOutput, type Commands } from '../../contract/index.ts';
+import { ApiError, commands, type Api, type CommandName, type CommandOutput, type Commands } from '../../contract/index.ts';
 import type { EventBus } from '../base/event-bus.ts';
+import { findDiskFull, isDiskFull } from '../base/disk-space.ts';
 
 /** One function per command, taking the command's PARSED input. */
 export type CommandHandlers = {
@@ -16,7 +17,13 @@ export function createEngineApi(handlers: CommandHandlers, bus: EventBus): Api {
     async call(name, input) {
       const parsed = commands[name].input.parse(input);
       const handler = handlers[name] as (input: unknown) => unknown;
-      return (await handler(parsed)) as CommandOutput<typeof name>;
+      try {
+        return (await handler(parsed)) as CommandOutput<typeof name>;
+      } catch (error) {
+        // A full disk (a file, or the database's own write) is the photographer's to fix, not an internal error.
+        if (error instanceof ApiError || !isDiskFull(error)) throw error;
+        throw new ApiError('disk-full', findDiskFull(error)?.message ?? 'The disk holding the library is full: free some space, then try again.');
+      }
     },
     on: (event, listener) => bus.on(event, listener),
   };

@@ -28,7 +28,7 @@ export type RecipesServiceDeps = {
 
 /** A recipe the photographer can see: its code (invalid-recipe / recipe-too-new) and every problem. */
 export function recipeApiError(error: unknown): never {
-  if (error instanceof RecipeError) throw new ApiError(error.code, error.message);
+  if (error instanceof RecipeError) throw new ApiError(error.code, error.message, error.problems);
   throw error;
 }
 
@@ -56,7 +56,8 @@ export class RecipesService {
     return { photo, ...this.#load(photo) };
   }
 
-  async update(photoId: number, steps: unknown[], end?: number): Promise<PhotoRecipe> {
+  /** `within` runs in the transaction that stores the revision (an at-most-once record, see PresetOnce). */
+  async update(photoId: number, steps: unknown[], end?: number, within?: (revision: number) => void): Promise<PhotoRecipe> {
     const photo = this.#photo(photoId);
     let recipe: Recipe;
     try {
@@ -64,7 +65,7 @@ export class RecipesService {
     } catch (error) {
       recipeApiError(error);
     }
-    return this.#save(photo, recipe, undefined);
+    return this.#save(photo, recipe, undefined, within);
   }
 
   undo(photoId: number): Promise<PhotoRecipe> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError, type RenderTarget } from '../../contract/index.ts';
+import { ApiError, type ExportMetadata, type RenderTarget } from '../../contract/index.ts';
 import type { EventBus } from '../base/event-bus.ts';
 import { PermanentJobError, type JobEvent, type JobHandler, type JobQueue } from '../jobs/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
@@ -9,6 +9,7 @@ import type { PreviewStore } from '../media/preview-store.ts';
 import { renderEditPreview } from '../services/preview-render.ts';
 import { originalSidecar } from '../services/original-sidecar.ts';
 import { DEFAULT_KEEP_REVISIONS } from '../render/prune-renders.ts';
+import { exportSettingsFor, readExportDefaults, writeExportDefaults } from '../services/export-settings.ts';
 import { writeRecipeCopy } from '../render/recipe-copy.ts';
 import { createRenderHandler } from '../render/render-handler.ts';
 import { targetKey } from '../render/target-key.ts';
@@ -23,7 +24,8 @@ import type { CommandHandlers } from '../services/engine-api.ts';
 export const KEEP_REVISIONS_SETTING = 'render.keepRevisions';
 
 type RecipeCommand = 'recipe.get' | 'recipe.update' | 'recipe.undo' | 'recipe.redo' | 'recipe.approve' | 'recipe.reject' | 'presets.list' | 'presets.create' | 'presets.rename'
-  | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request' | 'render.preview' | 'recipe.sidecar';
+  | 'presets.delete' | 'presets.import' | 'presets.export' | 'presets.apply' | 'render.request' | 'render.preview' | 'recipe.sidecar'
+  | 'export.defaults.get' | 'export.defaults.set';
 
 export type RecipesFeatureDeps = {
   library: Library;
@@ -36,6 +38,8 @@ export type RecipesFeatureDeps = {
   photoChanged(photoId: number): void;
   /** The photographer approved the photo's recipe (uploads that wait for approval may go). */
   approved?: (photoId: number) => void;
+  /** `lightbox process --metadata`: what this run's renders keep, over recipes and folders. */
+  exportOverride?: ExportMetadata | null;
 };
 
 /**
@@ -56,12 +60,13 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     recipes: library.recipes,
     renders: library.renders,
     async changed({ photo, revision, recipe }) {
-      // SQLite is the source of truth: a copy that cannot be written is logged, not a failed edit.
-      await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       bus.emit('recipe.changed', { photoId: photo.id, revision, recipe });
       // The final render comes once nothing waits for review: an unreviewed AI crop is shown by the
-      // preview path, not written to processed/.
+      // preview path, not written to processed/. Queued in the same tick as the stored edit, before
+      // anything is awaited, so a queue that reads idle right after an edit never misses its render.
       if (!needsReview(recipe)) queueRender(photo.id, revision);
+      // SQLite is the source of truth: a copy that cannot be written is logged, not a failed edit.
+      await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       photoChanged(photo.id);
     },
     // A preset's auto-enhance steps are computed for each photo it is applied to (adaptive presets).
@@ -82,6 +87,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     layout,
     recipes,
     keepRevisions,
+    exportSettings: (photo) => exportSettingsFor(library, photo, deps.exportOverride ?? null),
     progress: (payload) => bus.emit('render.progress', payload),
     done: (payload) => bus.emit('render.done', payload),
   });
@@ -125,6 +131,8 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'recipe.sidecar': ({ photoId }) => originalSidecar(recipes, photoId),
     'render.preview': (input) => renderEditPreview({ recipes, previews: deps.previews }, input),
     'render.request': ({ photoId, targets }) => requestRender(photoId, targets),
+    'export.defaults.get': () => readExportDefaults(library),
+    'export.defaults.set': (update) => writeExportDefaults(library, update),
   };
 
   const waitsForReview = (photoId: number): boolean => {

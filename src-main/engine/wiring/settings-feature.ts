@@ -31,6 +31,9 @@ export function createSettingsFeature(deps: {
       originalAssetId: record.pair.originalAssetId ?? null,
       processedAssetId: record.pair.processedAssetId ?? null,
       stackId: record.pair.stackId ?? null,
+      originalOutcome: record.originalOutcome,
+      processedOutcome: record.processedOutcome,
+      notices: record.notices,
       error: record.error,
       updatedAt: record.updatedAt,
     };

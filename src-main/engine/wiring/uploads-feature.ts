@@ -45,6 +45,8 @@ export type UploadSummary = {
   failed: Array<{ photoId: number; fileName: string; code: string; message: string }>;
   /** Waiting for a processed file or for approval. */
   waiting: number;
+  /** Uploaded, but a file was left alone because Immich holds its bytes as another photo's (so no stack). */
+  notices: Array<{ photoId: number; fileName: string; message: string }>;
 };
 
 function keyStore(file: string, sealer: Sealer | undefined): SecretStore {
@@ -101,7 +103,7 @@ export function createEngineUploads(deps: { library: Library; layout: LibraryLay
 
   /** What happened to these photos' uploads (the CLI summary). */
   function summary(photoIds: Iterable<number>): UploadSummary {
-    const result: UploadSummary = { uploaded: 0, duplicates: 0, stacked: 0, failed: [], waiting: 0 };
+    const result: UploadSummary = { uploaded: 0, duplicates: 0, stacked: 0, failed: [], waiting: 0, notices: [] };
     for (const photoId of new Set(photoIds)) {
       const record = uploads.get(photoId);
       if (!record) continue;
@@ -113,6 +115,7 @@ export function createEngineUploads(deps: { library: Library; layout: LibraryLay
         if (outcomes.length > 0 && outcomes.every((o) => o === 'duplicate')) result.duplicates += 1;
         else result.uploaded += 1;
         if (record.pair.stackId) result.stacked += 1;
+        for (const notice of record.notices) result.notices.push({ photoId, fileName: photo?.fileName ?? String(photoId), message: notice.message });
       } else if (record.state === 'waiting-render' || record.state === 'waiting-approval') {
         result.waiting += 1;
       } else {

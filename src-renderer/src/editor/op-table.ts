@@ -113,13 +113,18 @@ export const OPS: readonly OpSpec[] = [
   {
     op: 'output',
     label: 'Output',
-    v: 1,
-    defaults: { format: 'jpeg', quality: 90, tiffBitDepth: 8, colourSpace: 'srgb' },
+    v: 2,
+    defaults: { format: 'jpeg', quality: 90, tiffBitDepth: 8, colourSpace: 'srgb', metadata: 'folder' },
     controls: [
       { kind: 'choice', key: 'format', label: 'Format', options: options(['jpeg', 'webp', 'avif', 'tiff', 'png'] as const, (v) => v.toUpperCase()) },
       { ...range('quality', 'Quality', 1, 100, 1), when: lossy },
       { kind: 'choice', key: 'tiffBitDepth', label: 'Bit depth', options: [{ value: 8, label: '8 bit' }, { value: 16, label: '16 bit' }], when: isTiff },
       { kind: 'choice', key: 'colourSpace', label: 'Colour space', options: [{ value: 'srgb', label: 'sRGB' }, { value: 'display-p3', label: 'Display P3' }, { value: 'adobe-rgb', label: 'Adobe RGB' }] },
+      // What the file keeps of the original's EXIF/IPTC/XMP (contract/export-metadata.ts).
+      { kind: 'choice', key: 'metadata', label: 'Metadata', options: [
+        { value: 'folder', label: 'As the folder says' }, { value: 'all', label: 'All' },
+        { value: 'no-location', label: 'All but location' }, { value: 'copyright', label: 'Copyright & contact' },
+      ] },
     ],
   },
   { op: 'crop', label: 'Crop', v: 2, defaults: { x: 0, y: 0, w: 1, h: 1, angle: 0 }, controls: [range('angle', 'Straighten', -45, 45, 0.1, '°')] },

@@ -1,5 +1,5 @@
 import type { Photo } from '../contract.ts';
-import { STAGE_TEXT, formatBytes, formatCaptureDate, formatExposure, formatGps } from '../format.ts';
+import { STAGE_TEXT, formatBytes, formatCaptureTime, formatExposure, formatGps } from '../format.ts';
 import type { Transport } from '../transport/index.ts';
 import { AnalysisInfo } from './AnalysisInfo.tsx';
 import { UploadInfo } from './UploadInfo.tsx';
@@ -36,7 +36,7 @@ export function ExifPanel({ photo, transport }: { photo: Photo; transport: Trans
         <Row term="Camera" value={camera} />
         <Row term="Lens" value={m?.lens ?? null} />
         <Row term="Exposure" value={exposure} />
-        <Row term="Taken" value={formatCaptureDate(photo.captureDate)} />
+        <Row term="Taken" value={formatCaptureTime(photo.captureDate, photo.captureInstant)} />
         <Row term="Location" value={formatGps(photo.gps)} />
         <Row term="Size" value={`${size}${photo.format ? ` · ${photo.format.toUpperCase()}` : ''}`} />
         <Row term="Stage" value={STAGE_TEXT[photo.stage]} />

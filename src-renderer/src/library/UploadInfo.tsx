@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PhotoUpload, UploadProgress, UploadState } from '../contract.ts';
+import type { PhotoUpload, UploadFileOutcome, UploadProgress, UploadState } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 
 const STATE_TEXT: Record<UploadState, string> = {
@@ -12,6 +12,29 @@ const STATE_TEXT: Record<UploadState, string> = {
   uploaded: 'Uploaded to Immich',
   failed: 'Upload failed',
 };
+
+const OUTCOME_TEXT: Record<UploadFileOutcome, string> = {
+  created: 'new in Immich',
+  duplicate: 'was already in Immich',
+  elsewhere: 'already in Immich elsewhere, left alone',
+};
+
+/** A file left alone is another photo's asset: its id is in the notice, not in this photo's record. */
+const noticeAsset = (record: PhotoUpload, role: 'original' | 'processed') => record.notices.find((n) => n.role === role)?.assetId ?? null;
+
+/** One file of the pair: its asset id and what Immich answered when it was sent. */
+function FileRow({ label, assetId, outcome }: { label: string; assetId: string | null; outcome: UploadFileOutcome | null }) {
+  if (!assetId && outcome !== 'elsewhere') return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd data-outcome={outcome ?? 'known'}>
+        {assetId ?? '—'}
+        {outcome ? <span className="upload-outcome">{OUTCOME_TEXT[outcome]}</span> : null}
+      </dd>
+    </>
+  );
+}
 
 /**
  * One photo's Immich upload for the info panel: the record when the panel opens, then the live
@@ -59,18 +82,8 @@ export function UploadInfo({ transport, photoId }: { transport: Transport; photo
           </p>
           {state === 'uploaded' && record && (
             <dl className="asset-ids">
-              {record.originalAssetId && (
-                <>
-                  <dt>Original</dt>
-                  <dd>{record.originalAssetId}</dd>
-                </>
-              )}
-              {record.processedAssetId && (
-                <>
-                  <dt>Processed</dt>
-                  <dd>{record.processedAssetId}</dd>
-                </>
-              )}
+              <FileRow label="Original" assetId={record.originalAssetId ?? noticeAsset(record, 'original')} outcome={record.originalOutcome} />
+              <FileRow label="Processed" assetId={record.processedAssetId ?? noticeAsset(record, 'processed')} outcome={record.processedOutcome} />
               {record.stackId && (
                 <>
                   <dt>Stack</dt>
@@ -78,6 +91,13 @@ export function UploadInfo({ transport, photoId }: { transport: Transport; photo
                 </>
               )}
             </dl>
+          )}
+          {state === 'uploaded' && record && record.notices.length > 0 && (
+            <ul className="upload-notices" aria-label="Not stacked">
+              {record.notices.map((notice, i) => (
+                <li key={i}>{notice.message}</li>
+              ))}
+            </ul>
           )}
           {error && (
             <p className="photo-error" role="alert">

@@ -4,6 +4,7 @@ import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
 import { FormError } from '../components/FormError.tsx';
 import { formatRate, useJobRates } from './job-rates.ts';
+import { QueueCare } from '../care/QueueCare.tsx';
 
 /** Every job kind in words; a Record over JobKind so a new kind cannot ship without its label. */
 const KIND_TEXT: Record<JobKind, string> = {
@@ -93,6 +94,7 @@ export function QueueView({ transport }: { transport: Transport }) {
           </ul>
         )}
       </section>
+      <QueueCare transport={transport} />
       <section className="card" aria-labelledby="dead-title">
         <h2 id="dead-title">Failed jobs</h2>
         {deadLetters.length === 0 ? (

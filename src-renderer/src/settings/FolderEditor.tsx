@@ -4,6 +4,7 @@ import { ApiError, AfterIngest, type FolderUploadSettings, type HotFolder } from
 import type { Transport } from '../transport/index.ts';
 import { FolderUploadFields } from './FolderUploadFields.tsx';
 import { FolderPolicyFields } from './FolderPolicyFields.tsx';
+import { FolderExportMetadataField } from './FolderExportMetadataField.tsx';
 import { FormError } from '../components/FormError.tsx';
 
 const AFTER_TEXT: Record<AfterIngest, string> = { keep: 'Leave it where it is', 'move-to-done': 'Move it to a "done" subfolder', delete: 'Delete it (the library keeps a copy)' };
@@ -56,6 +57,7 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
           presets: draft.presets,
           cropReview: draft.cropReview,
           cropThreshold: draft.cropThreshold,
+          exportMetadata: draft.exportMetadata,
           enhance: draft.enhance,
           enhanceThreshold: draft.enhanceThreshold,
         });
@@ -109,6 +111,7 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
         transport={transport}
         onChange={(patch) => setDraft({ ...draft, ...patch })}
       />
+      <FolderExportMetadataField folderId={folder.id} value={draft.exportMetadata} onChange={(exportMetadata) => setDraft({ ...draft, exportMetadata })} />
       <div className="policy">
         <FolderUploadFields folderId={folder.id} settings={upload?.draft ?? null} onChange={(patch) => upload && setUpload({ ...upload, draft: { ...upload.draft, ...patch } })} />
       </div>

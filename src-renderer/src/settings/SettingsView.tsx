@@ -5,11 +5,16 @@ import type { Transport } from '../transport/index.ts';
 import { FolderEditor } from './FolderEditor.tsx';
 import { CaptionsCard } from './CaptionsCard.tsx';
 import { CropSettingsCard } from './CropSettingsCard.tsx';
+import { ExportMetadataCard } from './ExportMetadataCard.tsx';
 import { EnhanceSettingsCard } from './EnhanceSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
+import { ApiTokensCard } from './ApiTokensCard.tsx';
 import { FormError } from '../components/FormError.tsx';
+import { BackupCard } from '../care/BackupCard.tsx';
+import { CacheCard } from '../care/CacheCard.tsx';
+import { ScrubCard } from '../care/ScrubCard.tsx';
 
 function AddFolder({ transport }: { transport: Transport }) {
   const setFolders = useLightbox((s) => s.setFolders);
@@ -69,11 +74,16 @@ export function SettingsView({ transport }: { transport: Transport }) {
         </ul>
       )}
       <CropSettingsCard transport={transport} />
+      <ExportMetadataCard transport={transport} />
       <EnhanceSettingsCard transport={transport} />
       <ImmichCard transport={transport} />
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />
       <PerformanceCard transport={transport} />
+      <ApiTokensCard transport={transport} />
+      <BackupCard transport={transport} />
+      <ScrubCard transport={transport} />
+      <CacheCard transport={transport} />
       <section className="card" aria-labelledby="library-title">
         <h2 id="library-title">Library</h2>
         <p>

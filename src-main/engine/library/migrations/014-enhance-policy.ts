@@ -4,12 +4,9 @@ import type { Migration } from './migration.ts';
  * Per-folder auto-enhance policy (issue 12), beside the crop review policy of migration 007: follow
  * the library setting, off, proposed for review, or applied at once from a confidence. Real columns
  * with CHECKs like the crop policy's; existing folders follow the library.
- *
- * Numbered 014 for the merge order of this round (011-013 land from other branches); `version` is
- * its place in the list, which the merge renumbers with the list.
  */
 export const migration014: Migration = {
-  version: 11,
+  version: 14,
   name: 'enhance-policy',
   up(db) {
     db.exec(`

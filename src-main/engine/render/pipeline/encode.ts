@@ -5,6 +5,17 @@ import { fromPixels } from './pixels.ts';
 import type { Pixels } from './pixels.ts';
 import { RenderError } from './render-error.ts';
 
+/**
+ * What the output file says about itself besides its pixels and ICC profile, as sharp takes it:
+ * EXIF by IFD (libexif tag names, string values; TIFF output has no EXIF in libvips, so its EXIF
+ * facts travel in the XMP), one XMP packet, and the resolution in pixels per inch.
+ */
+export type EmbeddedMetadata = {
+  exif?: Record<string, Record<string, string>>;
+  xmp?: string;
+  density?: number;
+};
+
 export type RenderedImage = {
   data: Buffer;
   info: { format: OutputFormat; width: number; height: number; size: number };
@@ -29,7 +40,8 @@ function profileFor(space: OutputColourSpace): string {
 /**
  * Every encoder option that could change the bytes is written out, not left to sharp's defaults,
  * so the same recipe gives the same file after a sharp upgrade that only moves defaults. Nothing
- * time- or machine-dependent is written: no metadata besides the ICC profile.
+ * time- or machine-dependent is written: the metadata is what the caller passes (see
+ * render/metadata/), itself a pure function of the original and the recipe.
  */
 function withFormat(image: Sharp, spec: OutputSpec): Sharp {
   const q = spec.quality;
@@ -50,9 +62,12 @@ function withFormat(image: Sharp, spec: OutputSpec): Sharp {
   }
 }
 
-export async function encode(px: Pixels, spec: OutputSpec): Promise<RenderedImage> {
+export async function encode(px: Pixels, spec: OutputSpec, metadata: EmbeddedMetadata = {}): Promise<RenderedImage> {
   let image = fromPixels(px).withIccProfile(profileFor(spec.colourSpace), { attach: true });
   image = image.toColourspace(spec.format === 'tiff' && spec.tiffBitDepth === 16 ? 'rgb16' : 'srgb');
+  if (metadata.exif && Object.keys(metadata.exif).length > 0) image = image.withExif(metadata.exif);
+  if (metadata.xmp) image = image.withXmp(metadata.xmp);
+  if (metadata.density !== undefined) image = image.withDensity(metadata.density);
   try {
     const { data, info } = await withFormat(image, spec).toBuffer({ resolveWithObject: true });
     return {

@@ -1,7 +1,7 @@
 export { renderRecipe, renderPreview } from './render-recipe.ts';
-export type { RenderOptions } from './render-recipe.ts';
+export type { OutputFacts, RenderOptions } from './render-recipe.ts';
 export type { RenderInput } from './decode.ts';
-export type { RenderedImage } from './encode.ts';
+export type { EmbeddedMetadata, RenderedImage } from './encode.ts';
 export { EXPORT_TARGET_IDS, TARGET_ASPECTS, exportTarget, targetSize } from './export-targets.ts';
 export type { ExportTarget, ExportTargetId } from './export-targets.ts';
 export { buildXmpSidecar, cameraRawCrop } from './xmp-sidecar.ts';

@@ -71,7 +71,8 @@ describe.skipIf(!hasCorpus)('render: corpus photos', () => {
       end: 3,
     };
     const migrated = parseRecipe(legacy);
-    expect(migrated.steps.map((s) => `${s.op}@${s.v}`)).toEqual(['crop@2', 'exposure@2', 'output@1']);
+    expect(migrated.steps.map((s) => `${s.op}@${s.v}`)).toEqual(['crop@2', 'exposure@2', 'output@2']);
+    expect(migrated.steps[2]!.params).toMatchObject({ format: 'png', metadata: 'folder' });
     const crop = migrated.steps[0]!.params as Record<string, number>;
     expect(crop.x).toBeCloseTo(0.1, 12);
     expect(crop.y).toBeCloseTo(0.4, 12);

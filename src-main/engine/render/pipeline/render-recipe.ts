@@ -4,7 +4,7 @@ import type { OutputSpec } from '../../recipes/op-module.ts';
 import { DEFAULT_MAX_PIXELS, openSource } from './decode.ts';
 import type { RenderInput } from './decode.ts';
 import { encode } from './encode.ts';
-import type { RenderedImage } from './encode.ts';
+import type { EmbeddedMetadata, RenderedImage } from './encode.ts';
 import { applyExportTarget, targetSize } from './export-targets.ts';
 import type { ExportTarget } from './export-targets.ts';
 import { cropSize, orientSize, resizedContent, resizedOutput } from './geometry.ts';
@@ -28,10 +28,19 @@ export type RenderOptions = {
   target?: ExportTarget;
   /** Caps the output's long edge (never enlarges), after the recipe's own resize: for the loupe. */
   maxLongEdge?: number;
+  /**
+   * What the file says about itself (EXIF, XMP), asked for once the output's format and pixel size
+   * are known. Never called for the loupe's preview. Must be a pure function of its input, or
+   * replay is no longer byte for byte.
+   */
+  metadata?: (output: OutputFacts) => EmbeddedMetadata;
 };
 
+/** What the render decided about the output file, for the metadata written into it. */
+export type OutputFacts = OutputSpec & { width: number; height: number };
+
 /** What the loupe gets: small, fast to encode, and in the colour space every browser assumes. */
-const PREVIEW_OUTPUT: OutputSpec = { format: 'jpeg', quality: 85, tiffBitDepth: 8, colourSpace: 'srgb' };
+const PREVIEW_OUTPUT: OutputSpec = { format: 'jpeg', quality: 85, tiffBitDepth: 8, colourSpace: 'srgb', metadata: 'folder' };
 
 const sizeOf = (px: Pixels): Size => ({ width: px.width, height: px.height });
 
@@ -70,8 +79,8 @@ async function runResize(px: Pixels, step: Extract<GeometryStep, { kind: 'resize
  * Renders a PARSED recipe (see parseRecipe) from the original: read with orientation and ICC at
  * about output size (see layout.ts), then the passes in stage order (crop, orient, tone, frame,
  * resize, detail, overlay), all tone steps in one pass over the pixels, then encode.
- * Pure function of (original bytes, recipe, options, sharp version): no clocks, no randomness, no
- * metadata besides the ICC profile, so two renders give the same bytes.
+ * Pure function of (original bytes, recipe, options, sharp version): no clocks, no randomness; the
+ * metadata comes from `opts.metadata`, itself pure, so two renders give the same bytes.
  */
 export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: RenderOptions = {}): Promise<RenderedImage> {
   const forPreview = opts.forPreview ?? false;
@@ -117,7 +126,9 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   }
   if (!framed && opts.target) await frame(opts.target);
   await flushTone();
-  return encode(px, forPreview ? PREVIEW_OUTPUT : plan.output);
+  if (forPreview) return encode(px, PREVIEW_OUTPUT);
+  const metadata = opts.metadata?.({ ...plan.output, width: px.width, height: px.height }) ?? {};
+  return encode(px, plan.output, metadata);
 }
 
 async function runPass(px: Pixels, pass: PlannedPass, virtual: Size, lastResize: boolean): Promise<Pixels> {

@@ -28,14 +28,28 @@ export function xmpBag(tag: string, items: string[]): string {
 const NAMESPACES: Record<string, string> = {
   crs: 'http://ns.adobe.com/camera-raw-settings/1.0/',
   tiff: 'http://ns.adobe.com/tiff/1.0/',
+  exif: 'http://ns.adobe.com/exif/1.0/',
+  exifEX: 'http://cipa.jp/exif/1.0/',
+  aux: 'http://ns.adobe.com/exif/1.0/aux/',
   xmp: 'http://ns.adobe.com/xap/1.0/',
+  xmpMM: 'http://ns.adobe.com/xap/1.0/mm/',
+  stRef: 'http://ns.adobe.com/xap/1.0/sType/ResourceRef#',
+  xmpRights: 'http://ns.adobe.com/xap/1.0/rights/',
   dc: 'http://purl.org/dc/elements/1.1/',
+  photoshop: 'http://ns.adobe.com/photoshop/1.0/',
+  Iptc4xmpCore: 'http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/',
   lr: 'http://ns.adobe.com/lightroom/1.0/',
+  // Our own facts (which original, which recipe): a URN, so no web address is implied.
+  lightbox: 'urn:lightbox:xmp:1.0:',
 };
 
 /** One rdf:Description with simple properties as attributes and structured ones as children. */
-export function xmpPacket(prefixes: Array<keyof typeof NAMESPACES>, attrs: Array<[string, string]>, children: string[]): string {
-  const ns = prefixes.map((p) => `\n    xmlns:${p}="${NAMESPACES[p]}"`).join('');
+export function xmpPacket(prefixes: readonly string[], attrs: Array<[string, string]>, children: string[]): string {
+  const ns = prefixes.map((p) => {
+    const uri = NAMESPACES[p];
+    if (!uri) throw new RangeError(`unknown XMP namespace prefix "${p}"`);
+    return `\n    xmlns:${p}="${uri}"`;
+  }).join('');
   const attrText = attrs.map(([k, v]) => `\n    ${k}="${escapeXml(v)}"`).join('');
   return [
     '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>',
