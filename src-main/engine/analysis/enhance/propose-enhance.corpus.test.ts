@@ -131,7 +131,7 @@ describe.skipIf(!hasCorpus)('auto-enhance on corpus photos', () => {
   for (const [label, gains] of [['warm', [1.25, 1, 0.75]], ['cool', [0.8, 1, 1.3]], ['green', [1, 1.2, 1]]] as const) {
     it(`a ${label} cast of known channel gains is undone: the exact inverse within a few points, most of the error gone`, async () => {
       const reference = await loadReference('jpeg/camera/Oppo_R7_Plus.jpg');
-      const { jpeg, rgb } = await delivered(applyFault(reference, cast(...gains)));
+      const { jpeg, rgb } = await delivered(applyFault(reference, cast(gains[0], gains[1], gains[2])));
       const { result } = await analyse(rgb);
       const wb = result.steps.find((s) => s.op === 'white-balance');
       const exact = whiteBalanceParams({ u: Math.log(gains[0] / gains[1]), v: Math.log(gains[2] / gains[1]) });
