@@ -1,6 +1,7 @@
 import { lightness, luminanceOf, medianLumIn, type ToneStats } from './tone-stats.ts';
 import type { FractionBox, PixelGrid } from './pixel-grid.ts';
 import type { SceneCue } from './scene.ts';
+import { blownSky } from './blown-sky.ts';
 
 /**
  * How far a photo is from a good exposure, in stops, from its tonal statistics. A single photo
@@ -18,8 +19,12 @@ export const EXPOSURE_MODEL = {
   /** whiteEv above this: the highlights reach white (the "top" model), else the "headroom" model. */
   topAbove: Math.log2(0.97),
   headroom: { intercept: -0.029, white: -1.326, key: -0.262, high: 0.634 },
-  /** ev = intercept + perStop x log2(clipped share + floor). */
-  top: { intercept: -1.156, perStop: -0.148, floor: 0.002 },
+  /**
+   * ev = intercept + perStop x log2(clipped share + floor). A blown sky (blown-sky.ts) covering at
+   * least `skyFrom` of the frame does not count as clipping: not fitted (the tuning half has one such
+   * photo, and only when overexposed), a photographer's rule.
+   */
+  top: { intercept: -1.156, perStop: -0.148, floor: 0.002, skyFrom: 0.1 },
   /**
    * Skin lightness of well-exposed faces on the corpus runs from L* 38 to 76 (skin tones differ):
    * exposure keeps a face within faceL ± faceTolerance.
@@ -43,11 +48,11 @@ export type ExposureEstimate = {
   reason: string;
 };
 
-/** The histogram's view alone. */
-export function histogramEv(stats: ToneStats): number {
+/** The histogram's view alone; `clipped` is the share of the frame clipped outside a blown sky. */
+export function histogramEv(stats: ToneStats, clipped = stats.clippedHigh): number {
   const m = EXPOSURE_MODEL;
   if (stats.whiteEv > m.topAbove) {
-    return m.top.intercept + m.top.perStop * Math.log2(stats.clippedHigh + m.top.floor);
+    return m.top.intercept + m.top.perStop * Math.log2(clipped + m.top.floor);
   }
   return m.headroom.intercept + m.headroom.white * stats.whiteEv + m.headroom.key * stats.keyEv + m.headroom.high * stats.highEv;
 }
@@ -69,10 +74,13 @@ const evBetween = (from: number, to: number) => Math.log2(luminanceOf(to) / lumi
 
 export function estimateExposure(grid: PixelGrid, stats: ToneStats, faces: ReadonlyArray<{ box: FractionBox; confidence: number }>, cues: readonly SceneCue[]): ExposureEstimate {
   const m = EXPOSURE_MODEL;
-  let ev = histogramEv(stats);
+  const blown = blownSky(grid);
+  const skyOnly = blown.sky >= m.top.skyFrom && blown.clipped > 0 ? blown.sky / blown.clipped : 0;
+  const clipped = stats.clippedHigh * (1 - skyOnly);
+  let ev = histogramEv(stats, clipped);
   let confidence = Math.min(0.9, 0.45 + Math.abs(ev) * 0.35);
   let reason = stats.whiteEv > m.topAbove
-    ? `${(stats.clippedHigh * 100).toFixed(1)}% of the frame is clipped to white`
+    ? `${(clipped * 100).toFixed(1)}% of the frame is clipped to white${skyOnly > 0 ? ' (not counting a blown sky)' : ''}`
     : `the brightest tones stop at L* ${Math.round(lightness(2 ** stats.whiteEv))} (${fmt(-stats.whiteEv)} short of white)`;
   const faceL = faceLightness(grid, faces);
   if (faceL !== null) {
