@@ -92,7 +92,7 @@ export function proposeEnhance(image: RgbImage, context: EnhanceContext): Enhanc
     pushTone(edits, proposals, 'exposure', { ev: round(ev, 0.05) }, exposure.confidence, exposure.reason);
   }
 
-  // Veiling glare washes colours out too; restoring contrast brings most of them back, vibrance the rest.
+  // Veiling glare washes colours out too; the black point gives most of them back, vibrance what is still muted.
   const colour = veil ? estimateColour(toneStats(simulate(grid, edits)).chroma, cues) : null;
   if (colour) pushTone(edits, proposals, 'vibrance', { amount: colour.vibrance }, colour.confidence, colour.reason);
 
