@@ -7,6 +7,7 @@ import { libraryLayout } from './library/library-layout.ts';
 import { openLibrary, type Library } from './library/index.ts';
 import { lockLibrary } from './library/library-lock.ts';
 import { JobQueue } from './jobs/index.ts';
+import type { StageReport } from './jobs/index.ts';
 import { HotFolders } from './ingest/hot-folders.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { sweepTempFiles } from './ingest/originals-store.ts';
@@ -66,6 +67,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploadAfterRender(photoId: number): void;
     /** `lightbox verify` and `lightbox backup` (the UI's care commands are in `api`). */
     care: CareTools;
+    /** Time and CPU per kind of job so far (bench/pipeline.ts). */
+    stages(): StageReport;
   }
 > {
   const layout = libraryLayout(config.libraryDir);
@@ -234,6 +237,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   });
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
+  // A batch action's photos go ahead of the backlog in every stage (jobs/focus.ts), from its first job on.
+  const selected = <I extends { photoIds: number[] }, O>(run: (input: I) => O) => (input: I): O => {
+    queueService.select(input.photoIds);
+    return run(input);
+  };
   const api = createEngineApi(
     {
       'app.info': () => ({ name: 'Lightbox', version: APP_VERSION, libraryDir: layout.root, mode: config.mode ?? 'headless' }),
@@ -249,8 +257,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      'queue.focus': ({ photoId }) => (queueService.focus(photoId), { ok: true as const }),
       'analysis.get': async ({ photoId }) => ({ ...analysis.get(photoId), semantic: await semantic.status(photoId) }),
-      'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
+      'analysis.rerun': selected(({ photoIds }) => analysis.rerun(photoIds)),
       'crop.settings.get': () => readCropSettings(library),
       'crop.settings.set': (update) => writeCropSettings(library, update),
       ...recipesFeature.commands,
@@ -268,6 +277,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       ...settingsFeature.commands,
       ...care.commands,
       ...rest.commands,
+      'presets.apply': selected(recipesFeature.commands['presets.apply']),
+      'immich.upload': selected(uploads.commands['immich.upload']),
     },
     bus,
   );
@@ -310,6 +321,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
     care: care.tools,
+    stages: () => queue.meter.report(),
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));

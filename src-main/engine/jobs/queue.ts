@@ -6,6 +6,10 @@ import { diskFullError, findDiskFull, isDiskFull, type DiskFullError } from '../
 import { Emitter } from './emitter.ts';
 import { PermanentJobError } from './errors.ts';
 import { SpacePauses } from './space-pauses.ts';
+import { StageMeter } from './stage-meter.ts';
+import { BatchTracker } from './batch-progress.ts';
+import { Throttle } from './throttle.ts';
+import { FocusLanes, LANE_BOOST, URGENT_PRIORITY, type FocusLane, type PriorityShift } from './focus.ts';
 import { jobDataSchemas, subjectFor, type JobData } from './kinds.ts';
 import { assertHandlerRegistry, resolveConcurrency } from './registry.ts';
 import { parseStoredData } from './stored-data.ts';
@@ -56,6 +60,8 @@ export type JobQueueOptions = {
   statsIntervalMs?: number;
   /** How often a kind paused by a full disk looks at the free space again. Default 5 s. */
   diskCheckMs?: number;
+  /** Where each kind's time and CPU go (the benchmark's per-stage figures). Default: a new one. */
+  meter?: StageMeter;
 };
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -74,8 +80,9 @@ export class JobQueue {
   #backoff: BackoffOptions;
   #now: () => number;
   #random: () => number;
-  #statsIntervalMs: number;
   #events = new Emitter<QueueEvents>();
+  readonly meter: StageMeter;
+  #lanes = new FocusLanes();
 
   #started = false;
   #stopping = false;
@@ -85,8 +92,8 @@ export class JobQueue {
   #pumpQueued = false;
   #wakeTimer: NodeJS.Timeout | null = null;
   #idleWaiters: Array<() => void> = [];
-  #statsTimer: NodeJS.Timeout | null = null;
-  #lastStatsAt = 0;
+  #stats: Throttle;
+  #batch: BatchTracker;
   #pauses: SpacePauses<JobKind>;
   /** Kinds whose disk-full error is being measured (free space) before they are paused. */
   #pausing = new Set<JobKind>();
@@ -101,7 +108,9 @@ export class JobQueue {
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
-    this.#statsIntervalMs = options.statsIntervalMs ?? 100;
+    this.#stats = new Throttle(() => this.#events.emit('stats', this.stats()), options.statsIntervalMs ?? 100);
+    this.#batch = new BatchTracker(this.#now);
+    this.meter = options.meter ?? new StageMeter();
     this.#pauses = new SpacePauses<JobKind>({
       changed: () => {
         this.#statsChanged();
@@ -120,17 +129,19 @@ export class JobQueue {
     const parsed = jobDataSchemas[kind].safeParse(data);
     if (!parsed.success) throw new Error(`Invalid data for a ${kind} job: ${z.prettifyError(parsed.error)}`);
     const valid = parsed.data as JobData<K>;
+    const subject = options.subject === undefined ? subjectFor(kind, valid) : options.subject;
     const result = this.#repo.enqueue(
       {
         kind,
-        subject: options.subject === undefined ? subjectFor(kind, valid) : options.subject,
+        subject,
         data: valid,
-        priority: options.priority ?? 0,
+        priority: (options.priority ?? 0) + this.#lanes.boost(subject),
         dedupeKey: options.dedupeKey ?? null,
       },
       this.#now(),
     );
     if (result.created) {
+      if (!this.#batch.isOpen()) this.#batch.begin(this.#repo.stats());
       this.wake();
       this.#statsChanged();
     }
@@ -151,6 +162,22 @@ export class JobQueue {
     return this.#concurrency[kind];
   }
 
+  /**
+   * Puts these subjects' jobs (photo ids) ahead of the backlog in every stage, now and when queued
+   * later (jobs/focus.ts): `open` holds the photo in the loupe (none for []), `selection` a batch
+   * action's photos. Each call replaces the lane's previous subjects.
+   */
+  focus(lane: FocusLane, subjects: string[]): void {
+    const shifts = lane === 'open' ? this.#lanes.setOpen(subjects[0] ?? null) : this.#lanes.setSelection(subjects);
+    if (this.#shift(shifts) > 0) this.wake();
+  }
+
+  #shift(shifts: PriorityShift[]): number {
+    let moved = 0;
+    for (const shift of shifts) moved += this.#repo.shiftPriority(shift.subjects, shift.delta, this.#now());
+    return moved;
+  }
+
   /** Look for work now (after a dead letter was retried, say). Cheap; calls coalesce. */
   wake(): void {
     if (!this.#started || this.#stopping || this.#pumpQueued) return;
@@ -166,6 +193,9 @@ export class JobQueue {
     this.#pauses.start();
     const now = this.#now();
     this.#repo.requeueExpired(now);
+    // Boosts a crash left on stored jobs go; what this run has open or selected keeps its own.
+    this.#repo.dropBoosts(LANE_BOOST.selection);
+    this.#shift(this.#lanes.current());
     this.#repo.deadLetterUnknownKinds(
       JobKind.options,
       'invalid-job-data: No handler exists for this job kind in this version of Lightbox, so it was not run.',
@@ -183,7 +213,7 @@ export class JobQueue {
     if (options.abort) for (const controller of this.#controllers) controller.abort(new Error('The queue is stopping.'));
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     this.#started = false;
-    this.#flushStats();
+    this.#stats.flush();
   }
 
   /** Resolves once nothing is queued, running or waiting to retry. */
@@ -192,9 +222,12 @@ export class JobQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** Counts per kind and state, what is paused, and the current batch's progress (jobs/batch-progress.ts). */
   stats(): QueueStats {
     const paused = this.#pauses.reasons();
-    return Object.keys(paused).length > 0 ? { ...this.#repo.stats(), paused } : this.#repo.stats();
+    const stats = this.#repo.stats();
+    const progress = this.#batch.observe(stats);
+    return { ...stats, ...(Object.keys(paused).length > 0 ? { paused } : {}), ...(progress ? { progress } : {}) };
   }
 
   /** Whether `kind` is held back (a full disk) until its folder has room again. */
@@ -225,10 +258,14 @@ export class JobQueue {
     // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
     const now = this.#now();
     for (const kind of JobKind.options) {
-      while (!this.#pauses.isPaused(kind) && !this.#pausing.has(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+      while (!this.#pauses.isPaused(kind) && !this.#pausing.has(kind)) {
+        const running = this.#running.get(kind) ?? 0;
+        // The open photo's job takes one slot beyond the limit rather than wait for a background job to end.
+        const urgentOnly = running >= this.#concurrency[kind];
+        if (urgentOnly && running > this.#concurrency[kind]) break;
         let row: JobRow | null;
         try {
-          row = this.#repo.claim(kind, now, this.#leaseMs);
+          row = urgentOnly ? this.#repo.claimUrgent(kind, now, this.#leaseMs, URGENT_PRIORITY) : this.#repo.claim(kind, now, this.#leaseMs);
         } catch (error) {
           // The database's own disk is full (a claim writes): this kind waits for space like a job would.
           if (!isDiskFull(error)) throw error;
@@ -250,9 +287,12 @@ export class JobQueue {
   #launch(kind: JobKind, row: JobRow): void {
     this.#running.set(kind, (this.#running.get(kind) ?? 0) + 1);
     this.#statsChanged();
+    const startedAt = performance.now();
+    this.meter.started(kind);
     const task: Promise<void> = this.#run(kind, row)
       .catch((error: unknown) => console.error(`[lightbox] job ${row.id} (${kind}) could not be recorded:`, error))
       .finally(() => {
+        this.meter.finished(kind, performance.now() - startedAt);
         this.#running.set(kind, (this.#running.get(kind) ?? 1) - 1);
         this.#inFlight.delete(task);
         this.#statsChanged();
@@ -351,16 +391,6 @@ export class JobQueue {
 
   /** Throttled: a burst of changes becomes at most one 'stats' event per interval, the last one current. */
   #statsChanged(): void {
-    if (this.#statsTimer || !this.#events.has('stats')) return;
-    const wait = Math.max(0, this.#lastStatsAt + this.#statsIntervalMs - Date.now());
-    this.#statsTimer = setTimeout(() => this.#flushStats(), wait);
-  }
-
-  #flushStats(): void {
-    if (!this.#statsTimer) return;
-    clearTimeout(this.#statsTimer);
-    this.#statsTimer = null;
-    this.#lastStatsAt = Date.now();
-    this.#events.emit('stats', this.stats());
+    if (this.#events.has('stats')) this.#stats.request();
   }
 }
