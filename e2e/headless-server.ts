@@ -21,24 +21,35 @@ export function assertPrerequisites(): void {
 export function startServer(libraryDir: string, watchDirs: string[], extraArgs: string[] = []): Promise<RunningServer> {
   const args = ['src-main/cli.ts', 'serve', '--library', libraryDir, ...watchDirs.flatMap((dir) => ['--watch', dir]), '--port', '0', ...extraArgs];
   const child = spawn(NODE, args, { cwd: projectRoot, env: { ...process.env, NO_COLOR: '1' } });
+  return serverReady(child, 'lightbox serve').then((url) => ({ child, url }));
+}
+
+/**
+ * The link a starting server prints ("Lightbox is running at …"); rejects with what it printed if
+ * it exits first or prints nothing within `timeoutMs`. `output` receives everything it prints.
+ */
+export function serverReady(child: ChildProcessWithoutNullStreams, what: string, options: { timeoutMs?: number; output?: (text: string) => void } = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
   let stdout = '';
   let stderr = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`lightbox serve printed no URL within 60 s.\nstdout:\n${stdout}\nstderr:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${what} printed no URL within ${timeoutMs / 1000} s.\nstdout:\n${stdout}\nstderr:\n${stderr}`)), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
+      options.output?.(chunk.toString());
       const match = /Lightbox is running at (\S+)/.exec(stdout);
       if (match?.[1]) {
         clearTimeout(timer);
-        resolve({ child, url: match[1] });
+        resolve(match[1]);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
+      options.output?.(chunk.toString());
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`lightbox serve exited with ${code} before it was ready.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(new Error(`${what} exited with ${code} before it was ready.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     });
   });
 }

@@ -1,6 +1,8 @@
 // `npm start`: the Electron window where Electron can start, otherwise the headless server.
 // Electron downloads its binary on first use; offline (or on a server) that fails, so we look
-// before we leap instead of crashing with Electron's own install error.
+// before we leap instead of crashing with Electron's own install error. Either way the engine
+// fetches missing model weights in the background (a fresh clone has none; see models/README.md),
+// and starts without them when it cannot.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,7 +40,9 @@ if (electron) {
 } else {
   console.log('> Electron cannot start on this machine (no Electron binary): starting the headless server instead.');
   console.log('  Open the printed link in a browser; the same UI runs there.');
-  child = spawn(bin('node'), ['src-main/cli.ts', 'serve', ...args], { cwd: root, env, stdio: 'inherit' });
+  // --fetch-models: a fresh clone has no model weights; the engine fetches them with npm in the
+  // background (progress here and in the window) while it already serves the UI.
+  child = spawn(bin('node'), ['src-main/cli.ts', 'serve', '--fetch-models', ...args], { cwd: root, env, stdio: 'inherit' });
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

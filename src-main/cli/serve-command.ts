@@ -17,6 +17,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       watch: { type: 'string', multiple: true, default: [] },
       port: { type: 'string', default: '7420' },
       host: { type: 'string', default: '127.0.0.1' },
+      // `npm start` passes it: a source checkout fetches missing bundled models in the background.
+      'fetch-models': { type: 'boolean', default: false },
       'max-upload-mb': { type: 'string' },
     },
   });
@@ -30,7 +32,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     console.warn(`[lightbox] Listening on ${values.host}: anyone who can reach this address and has the token can see your library.`);
   }
 
-  const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watch: values.watch, mode: 'headless' });
+  const engine = await createEngine({
+    libraryDir: values.library ?? defaultLibraryDir(),
+    watch: values.watch,
+    mode: 'headless',
+    fetchModels: values['fetch-models'] ? 'at-start' : 'on-request',
+  });
   await engine.start();
   const server = await createHttpServer({
     api: engine.api,
@@ -42,6 +49,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   console.log(`Lightbox is running at ${server.url}`);
   console.log(`Library: ${(await engine.api.call('app.info', {})).libraryDir}`);
+  const models = await engine.api.call('models.fetchStatus', {});
+  if (models.missing.length > 0 && models.state !== 'fetching') {
+    console.log(`Models missing: ${models.missing.map((m) => m.id).join(', ')}. Photos are analysed without them; fetch them in Settings › Models or with \`npm run models\`.`);
+  }
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

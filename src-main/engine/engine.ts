@@ -30,6 +30,8 @@ import { createEngineUploads, type ImmichConfig, type UploadSummary } from './wi
 import { SemanticService } from './analysis/clip/semantic-service.ts';
 import { ModelManager } from './analysis/models/model-manager.ts';
 import { createSettingsFeature } from './wiring/settings-feature.ts';
+import { createModelsFeature } from './wiring/models-feature.ts';
+import { defaultModelsDir } from './analysis/model-manifest.ts';
 import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
 import { createRestFeature } from './wiring/rest-feature.ts';
 
@@ -103,6 +105,15 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };
+  const analysing = config.tuning?.analysis?.enabled !== false;
+  const models = createModelsFeature({
+    library,
+    bus,
+    modelsDir: config.tuning?.models?.dir ?? defaultModelsDir,
+    fetch: config.fetchModels ?? 'on-request',
+    reanalyse: analysing ? (photoId) => void enqueueAnalyze(photoId, false) : null,
+    log: (line) => console.error(`[lightbox] ${line}`),
+  });
   const previews = createPreviewStore({ library, layout, capBytes: () => cacheCap(library), diskFull: (error) => care.previewDiskFull(error) });
   const care = createCareFeature({ library, layout, bus, previews, queueStats: () => queue.stats() });
   const recipesFeature = createRecipesFeature({
@@ -159,8 +170,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         bus.emit('analysis.changed', { photoId, status });
         photoChanged(photoId);
       },
-      // The best proposal becomes the recipe's crop, waiting for review (ai-crop-to-recipe.ts).
-      completed: (photoId) => proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals),
+      // The best proposal becomes the recipe's crop, waiting for review (ai-crop-to-recipe.ts); one
+      // made without a model (faces not looked for) always waits for the photographer's eye.
+      completed: (photoId, { incomplete }) => proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals, { review: incomplete }),
+      modelArriving: models.arriving,
+      modelGap: models.suspect,
     }),
     ...recipesFeature.handlers,
     upload: uploads.handler,
@@ -183,12 +197,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
     if (event.kind === 'derive' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
     // Analysis follows a successful derive (a photo whose pixels could not be read has an error instead).
-    if (event.kind === 'derive' && event.subject && event.state === 'done' && config.tuning?.analysis?.enabled !== false && !library.photos.get(Number(event.subject))?.error) enqueueAnalyze(Number(event.subject), false);
+    if (event.kind === 'derive' && event.subject && event.state === 'done' && analysing && !library.photos.get(Number(event.subject))?.error) enqueueAnalyze(Number(event.subject), false);
     if (event.kind === 'analyze' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
 
     recipesFeature.onJob(event);
     // Uploads follow analysis when it runs (its AI crop decides what the processed file shows), else derive.
-    const analysing = config.tuning?.analysis?.enabled !== false;
     const readyForUpload = analysing ? event.kind === 'analyze' && (event.state === 'done' || event.state === 'dead') : event.kind === 'derive' && event.state === 'done';
     if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
@@ -275,6 +288,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'analysis.remoteVision.get': () => semantic.remoteVision(),
       'analysis.remoteVision.set': (update) => semantic.setRemoteVision(update),
       ...settingsFeature.commands,
+      ...models.commands,
+      'queue.failures': ({ limit }) => queueService.failures(limit),
+      'queue.retryGroup': (key) => queueService.retryGroup(key),
+      'queue.discardGroup': (key) => queueService.discardGroup(key),
       ...care.commands,
       ...rest.commands,
       'presets.apply': selected(recipesFeature.commands['presets.apply']),
@@ -306,6 +323,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // to wait for its lease to run out.
     library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
     uploads.service.catchUp();
+    // Before the queue: a first start's analysis jobs must find the fetch under way and wait for it.
+    await models.start();
     await rest.resume();
     queue.start();
     if (watching) await hotFolders.sync(library.folders.list());
@@ -350,6 +369,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       if (closed) return;
       closed = true;
       await hotFolders.close();
+      // Stops a model fetch under way (and with it the analysis jobs waiting for it).
+      await models.close();
       await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();

@@ -75,6 +75,8 @@ async function main(): Promise<void> {
   const engine: Engine = await createEngine({
     libraryDir: library,
     mode: 'electron',
+    // A source checkout (`npm start`) fetches missing weights with npm; a packaged app ships them.
+    fetchModels: app.isPackaged ? 'packaged' : 'at-start',
     // Immich keys sealed by the OS keychain where it has one; model downloads in the user's data
     // folder (the app's own folder is read-only once packaged).
     immich: safeStorage.isEncryptionAvailable() ? { sealer: osSealer } : {},

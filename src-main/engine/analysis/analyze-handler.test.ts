@@ -2,8 +2,7 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../../../test-support/corpus.ts';
-import { tempDir } from '../../../test-support/temp-dir.ts';
-import { PermanentJobError } from '../jobs/index.ts';
+import { tempDir, waitFor } from '../../../test-support/temp-dir.ts';
 import { openLibrary, type Library } from '../library/index.ts';
 import { libraryLayout, type LibraryLayout } from '../library/library-layout.ts';
 import { createAnalyzeHandler, markPending } from './analyze-handler.ts';
@@ -110,23 +109,87 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     expect(ran).toEqual(['clip']);
   });
 
-  it('records damaged weights on the faces row and fails the job permanently', async () => {
+  /** A models folder of this test's own: the manifest, and the repo's weights except `leaveOut` (and `damage`, cut short). */
+  async function modelsWithout(leaveOut: string[], damage: string[] = []): Promise<string> {
     const models = path.join(dir.path, 'models');
     await mkdir(path.join(models, 'weights'), { recursive: true });
     await copyFile(path.join(projectRoot, 'models', 'manifest.json'), path.join(models, 'manifest.json'));
-    const weights = await readFile(path.join(projectRoot, 'models', 'weights', 'face_detection_back_256x256_barracuda.onnx'));
-    await writeFile(path.join(models, 'weights', 'face_detection_back_256x256_barracuda.onnx'), weights.subarray(0, 1000));
-    pool = new OnnxPool({ modelsDir: models });
+    for (const file of ['face_detection_back_256x256_barracuda.onnx', 'nanodet.json', 'nanodet.bin', 'nsfwjs-mobilenet-v2-mid.json', 'nsfwjs-mobilenet-v2-mid.bin']) {
+      if (leaveOut.includes(file)) continue;
+      const weights = await readFile(path.join(projectRoot, 'models', 'weights', file));
+      await writeFile(path.join(models, 'weights', file), damage.includes(file) ? weights.subarray(0, 1000) : weights);
+    }
+    return models;
+  }
 
-    const run = handler(pool)({ photoId, force: false }, ctx);
-    await expect(run).rejects.toBeInstanceOf(PermanentJobError);
-    await expect(run).rejects.toMatchObject({ code: 'hash-mismatch' });
+  it('damaged face weights: the faces row says so, every other analysis runs, crops come from what is known, the job succeeds', async () => {
+    const models = await modelsWithout([], ['face_detection_back_256x256_barracuda.onnx']);
+    pool = new OnnxPool({ modelsDir: models });
+    const gaps: string[] = [];
+    const outcomes: Array<{ incomplete: boolean }> = [];
+    const run = createAnalyzeHandler({
+      library, layout, pool, subjectEnabled: () => false,
+      changed: (id, status) => changes.push(`${id}:${status}`),
+      modelGap: (model) => gaps.push(model),
+      completed: async (_id, outcome) => void outcomes.push(outcome),
+    });
+    await run({ photoId, force: false }, ctx);
     const r = rows();
-    expect(r.faces).toMatchObject({ status: 'failed', error: { code: 'hash-mismatch' } });
-    expect(r.faces!.error!.message).toMatch(/npm run models/);
-    expect(r.quality!.status).toBe('completed');
-    expect(r.crops).toMatchObject({ status: 'failed' });
-    expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:failed`]);
+    expect(r.faces).toMatchObject({ status: 'failed', error: { code: 'model-damaged' } });
+    expect(r.faces!.error!.message).toMatch(/is damaged: .*is 1000 bytes, expected 603432.*npm run models/);
+    for (const task of ['quality', 'hash', 'objects', 'moderation', 'crops']) expect(r[task]!.status, task).toBe('completed');
+    const crops = r.crops!.result as { proposals: Array<{ reason: string; confidence: number }> };
+    expect(crops.proposals.length).toBeGreaterThan(3);
+    expect(crops.proposals.every((p) => p.reason.endsWith('(faces not checked: the face model is missing)') && p.confidence <= 0.5)).toBe(true);
+    expect(gaps).toEqual(['blazeface-back-256']);
+    expect(outcomes).toEqual([{ incomplete: true }]);
+    expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:completed`]);
+    // The photo is not failed: it reads "analysis incomplete", and is found to analyse again.
+    expect(library.photos.get(photoId)!.analysisGaps).toEqual([{ task: 'faces', model: 'blazeface-back-256', code: 'model-damaged', message: r.faces!.error!.message }]);
+    expect(library.analysis.photosWithGap('blazeface-back-256')).toEqual([photoId]);
+    expect(library.analysis.photosWithGap('nanodet-m-416')).toEqual([]);
+  }, 60_000);
+
+  it('missing face weights: analysis waits for a fetch under way, and the model that arrives is used', async () => {
+    const models = await modelsWithout(['face_detection_back_256x256_barracuda.onnx']);
+    pool = new OnnxPool({ modelsDir: models });
+    let arrive!: () => void;
+    const arriving = new Promise<void>((resolve) => (arrive = resolve));
+    const waitedFor: string[] = [];
+    const run = createAnalyzeHandler({
+      library, layout, pool, subjectEnabled: () => false, changed: () => {},
+      modelArriving: (model) => (model === 'blazeface-back-256' ? (waitedFor.push(model), arriving) : null),
+    });
+    const job = run({ photoId, force: false }, ctx);
+    // The job holds before decoding until the fetch settles the model: put it in place, then settle.
+    await waitFor('the job to wait for the face model', () => waitedFor.length > 0);
+    expect(rows().faces).toBeUndefined();
+    await copyFile(path.join(projectRoot, 'models', 'weights', 'face_detection_back_256x256_barracuda.onnx'), path.join(models, 'weights', 'face_detection_back_256x256_barracuda.onnx'));
+    arrive();
+    await job;
+    expect(rows().faces).toMatchObject({ status: 'completed', error: null });
+    expect((rows().faces!.result as unknown[]).length).toBe(2);
+    expect(library.photos.get(photoId)!.analysisGaps).toEqual([]);
+  }, 60_000);
+
+  it('a photo analysed without its face model is analysed again when the model is back, and then is complete', async () => {
+    const models = await modelsWithout(['face_detection_back_256x256_barracuda.onnx']);
+    pool = new OnnxPool({ modelsDir: models });
+    const run = handler(pool);
+    await run({ photoId, force: false }, ctx);
+    expect(rows().faces).toMatchObject({ status: 'failed', error: { code: 'model-missing' } });
+    expect(library.photos.get(photoId)!.analysisGaps!.map((g) => g.code)).toEqual(['model-missing']);
+    const before = rows();
+
+    await copyFile(path.join(projectRoot, 'models', 'weights', 'face_detection_back_256x256_barracuda.onnx'), path.join(models, 'weights', 'face_detection_back_256x256_barracuda.onnx'));
+    for (const id of library.analysis.photosWithGap('blazeface-back-256')) await run({ photoId: id, force: false }, ctx);
+    const after = rows();
+    expect(after.faces!.status).toBe('completed');
+    // Only what was missing ran again (and the crops, which now know the faces).
+    expect(after.quality!.updatedAt).toBe(before.quality!.updatedAt);
+    expect((after.crops!.result as { proposals: Array<{ reason: string }> }).proposals.some((p) => /faces/.test(p.reason) && !/not checked/.test(p.reason))).toBe(true);
+    expect(library.photos.get(photoId)!.analysisGaps).toEqual([]);
+    expect(library.analysis.photosWithGap('blazeface-back-256')).toEqual([]);
   }, 60_000);
 
   it('with ISNet on: stores the subject and keeps the whole subject in the crops that can hold it', async () => {

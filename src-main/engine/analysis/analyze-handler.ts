@@ -21,14 +21,26 @@ export type AnalyzeDeps = {
   subjectEnabled: () => boolean;
   /** Called when a photo's analysis starts and when it ends (for the analysis.changed event). */
   changed: (photoId: number, status: 'analysing' | 'completed' | 'failed') => void;
-  /** After a complete analysis, inside the job (so a drained queue means its effects are stored too). */
-  completed?: (photoId: number) => Promise<void>;
+  /**
+   * After the analysis, inside the job (so a drained queue means its effects are stored too).
+   * `incomplete`: some task had no model (its crops were made without it).
+   */
+  completed?: (photoId: number, outcome: { incomplete: boolean }) => Promise<void>;
+  /** A fetch of this model is under way: the job waits for it rather than analyse without it. */
+  modelArriving?: (modelId: string) => Promise<void> | null;
+  /** A model turned out missing or damaged while a photo needed it (the UI is told, the fetcher looks again). */
+  modelGap?: (modelId: string) => void;
   maxPixels?: number;
   /** Optional steps after the pixel tasks (CLIP embedding, captions), each deciding if it is due. */
   extras?: Array<{ needed: (sha256: string) => Promise<boolean>; run: (input: { sha256: string; rgb: RgbImage }) => Promise<void> }>;
 };
 
 type PixelTask = keyof typeof pixelTasks;
+
+/** A model's weights are missing or damaged: the analysis that needs it is incomplete, not failed. */
+export function isModelGap(error: { code: string } | null | undefined): boolean {
+  return error?.code === 'model-missing' || error?.code === 'model-damaged';
+}
 
 function errorOf(error: unknown): { code: ErrorCode; message: string } {
   if (error instanceof AnalysisError || error instanceof MediaError) return { code: error.code, message: error.message };
@@ -52,12 +64,14 @@ export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'
 }
 
 /**
- * The analyze job: faces, subject (optional), quality, perceptual hash, then crop proposals, for one
- * photo. Results are cached by (photo SHA-256, model): a task whose stored result has the model's
- * current version is not run again unless the job is forced (analysis.rerun). The original is
- * decoded once, only if some task needs pixels. Each task's status and error is stored on its row;
- * a failed task fails the job (retried with backoff), except that missing or damaged weights and an
- * unreadable original are permanent: trying again cannot help until someone fixes them.
+ * The analyze job: faces, subject (optional), quality, perceptual hash, objects, moderation, then
+ * crop proposals, for one photo. Results are cached by (photo SHA-256, model): a task whose stored
+ * result has the model's current version is not run again unless the job is forced
+ * (analysis.rerun). The original is decoded once, only if some task needs pixels. Each task's status
+ * and error is stored on its row. A missing or damaged model is not a failure (DESIGN §2): its row
+ * says so, every other task still runs, crops come from what is known, and the job succeeds; the
+ * photo is analysed again when the model arrives. Any other failed task fails the job (retried with
+ * backoff); an unreadable original is permanent: trying again cannot help until someone fixes it.
  */
 export function createAnalyzeHandler(deps: AnalyzeDeps) {
   const { library } = deps;
@@ -65,11 +79,16 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath || !photo.sha256 || photo.error) return;
     const sha256 = photo.sha256;
+    // A model that is being fetched right now (a first start) is worth the wait: analysed without
+    // it, the photo would only be analysed again when it arrives. Moderation is asked for too: it
+    // joins the task list once its weights are in.
+    const wanted = new Set([...pixelTaskList(deps.subjectEnabled()), 'moderation' as const].map((t) => analyzerFor(t).model));
+    await Promise.all([...wanted].map((model) => deps.modelArriving?.(model)).filter((p) => p));
     const tasks: PixelTask[] = pixelTaskList(deps.subjectEnabled());
+    const row = (task: AnalysisTask) => library.analysis.get(sha256, analyzerFor(task).model);
     const current = (task: AnalysisTask) => {
-      const a = analyzerFor(task);
-      const row = library.analysis.get(sha256, a.model);
-      return !job.force && row?.status === 'completed' && row.version === a.version ? row : null;
+      const r = row(task);
+      return !job.force && r?.status === 'completed' && r.version === analyzerFor(task).version ? r : null;
     };
     const todo = tasks.filter((t) => !current(t));
     const extras = [];
@@ -80,7 +99,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       library.analysis.put({ sha256, task, ...analyzerFor(task), status, result, error });
     // A row that has a result keeps it while it is redone (only its status changes).
     for (const task of [...todo, 'crops' as const]) {
-      if (library.analysis.get(sha256, analyzerFor(task).model)?.result != null) library.analysis.setStatus(sha256, analyzerFor(task).model, 'processing');
+      if (row(task)?.result != null) library.analysis.setStatus(sha256, analyzerFor(task).model, 'processing');
       else put(task, 'processing');
     }
     deps.changed(photo.id, 'analysing');
@@ -96,16 +115,18 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
         } catch (error) {
           const e = errorOf(error);
           put(task, 'failed', null, e);
-          failures.push({ task, error: e, permanent: error instanceof AnalysisError && (e.code === 'not-found' || e.code === 'hash-mismatch') });
+          if (isModelGap(e)) deps.modelGap?.(analyzerFor(task).model);
+          else failures.push({ task, error: e, permanent: false });
         }
       }
-      const faces = library.analysis.get(sha256, analyzerFor('faces').model);
-      if (faces?.status !== 'completed') throw new AnalysisError('job-failed', 'Crop proposals need the faces analysis, which did not complete.');
-      const subjectRow = deps.subjectEnabled() ? library.analysis.get(sha256, analyzerFor('subject').model) : null;
+      const faces = row('faces');
+      if (faces?.status !== 'completed' && !isModelGap(faces?.error)) throw new AnalysisError('job-failed', 'Crop proposals need the faces analysis, which did not complete.');
+      const subjectRow = deps.subjectEnabled() ? row('subject') : null;
       const subject: SubjectResult | null = subjectRow?.status === 'completed' ? SubjectSchema.parse(subjectRow.result) : null;
-      const faceList: DetectedFace[] = z.array(DetectedFaceSchema).parse(faces.result);
+      // null: nobody looked for faces (no face model), which is not the same as finding none.
+      const faceList: DetectedFace[] | null = faces?.status === 'completed' ? z.array(DetectedFaceSchema).parse(faces.result) : null;
       // Objects are optional for crops: without them (failed, weights missing) proposals still come.
-      const objectsRow = library.analysis.get(sha256, analyzerFor('objects').model);
+      const objectsRow = row('objects');
       const objects = objectsRow?.status === 'completed' ? ObjectsSchema.parse(objectsRow.result).objects : [];
       put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject, objects));
       // Extras record their own status and errors on their rows; they never fail the job.
@@ -125,7 +146,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       if (failures.some((f) => f.permanent)) throw new PermanentJobError(message, { code: failures.find((f) => f.permanent)!.error.code });
       throw new AnalysisError(failures[0]!.error.code, message);
     }
-    await deps.completed?.(photo.id);
+    await deps.completed?.(photo.id, { incomplete: tasks.some((t) => isModelGap(row(t)?.error)) });
     deps.changed(photo.id, 'completed');
   };
 }

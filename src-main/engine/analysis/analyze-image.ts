@@ -86,15 +86,19 @@ export const pixelTasks = {
 
 /**
  * Crop proposals (and the straighten they carry) from the faces and subject found. Without a
- * subject mask and without faces, the main detected object stands in for the subject.
+ * subject mask and without faces, the main detected object stands in for the subject. `faces: null`
+ * means nobody looked (the face model is missing): the crops still come, from what is known, at
+ * half the confidence and saying so, since one of them may cut through a face nobody saw.
  */
-export async function cropsFor(rgb: RgbImage, width: number, height: number, faces: DetectedFace[], subject: SubjectResult | null, objects: ObjectDetection[] = []): Promise<CropsResult> {
+export async function cropsFor(rgb: RgbImage, width: number, height: number, faces: DetectedFace[] | null, subject: SubjectResult | null, objects: ObjectDetection[] = []): Promise<CropsResult> {
   const straighten = await estimateStraighten(rgb);
-  const main = !subject?.box && faces.length === 0 ? mainObject(objects) : null;
+  const known = faces ?? [];
+  const main = !subject?.box && known.length === 0 ? mainObject(objects) : null;
   const proposals: CropProposal[] = proposeCrops({
-    width, height, faces, subject: subject?.box ?? main?.box ?? null, subjectName: main ? `main object (${main.label})` : undefined, angle: straighten.angle,
+    width, height, faces: known, subject: subject?.box ?? main?.box ?? null, subjectName: main ? `main object (${main.label})` : undefined, angle: straighten.angle,
   });
-  return { straighten: { angle: straighten.angle, confidence: Math.round(straighten.confidence * 1000) / 1000 }, proposals };
+  const unchecked = faces === null ? proposals.map((p) => ({ ...p, confidence: Math.round(p.confidence * 500) / 1000, reason: `${p.reason} (faces not checked: the face model is missing)` })) : proposals;
+  return { straighten: { angle: straighten.angle, confidence: Math.round(straighten.confidence * 1000) / 1000 }, proposals: unchecked };
 }
 
 export type ImageAnalysis = {

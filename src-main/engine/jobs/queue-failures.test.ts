@@ -89,18 +89,20 @@ describe('JobQueue failures', () => {
     await queue.onIdle();
     expect(calls).toBe(3);
     expect(kit.lib.jobs.deadLetters()).toEqual([{ id, kind: 'derive', subject: '4', attempts: 3, lastError: 'disk unplugged', updatedAt: expect.any(String) }]);
+    // An error without a code of ours (a disk, a bug) groups as the generic failure.
+    expect(kit.lib.jobs.get(id)!.lastErrorCode).toBe('job-failed');
   });
 
   it('dead-letters a permanent error at once', async () => {
     let calls = 0;
     const events: JobEvent[] = [];
-    const queue = makeQueue({ derive: () => { calls += 1; throw new PermanentJobError('The original is gone.'); } });
+    const queue = makeQueue({ derive: () => { calls += 1; throw new PermanentJobError('The original is gone.', { code: 'file-vanished' }); } });
     queue.on('job', (event) => events.push(event));
     const { id } = queue.enqueue('derive', { photoId: 2 });
     queue.start();
     await queue.onIdle();
     expect(calls).toBe(1);
-    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'The original is gone.' });
+    expect(kit.lib.jobs.get(id)).toMatchObject({ state: 'dead', attempts: 1, lastError: 'The original is gone.', lastErrorCode: 'file-vanished' });
     expect(events.map((e) => e.state)).toEqual(['started', 'dead']);
     expect(events[1]!.error).toBe('The original is gone.');
   });
@@ -121,7 +123,7 @@ describe('JobQueue failures', () => {
     await queue.onIdle();
 
     expect(ran).toEqual([3]);
-    expect(kit.lib.jobs.get(badShape)).toMatchObject({ state: 'dead', attempts: 1, lastError: expect.stringMatching(/^invalid-job-data: .*photoId/s) });
+    expect(kit.lib.jobs.get(badShape)).toMatchObject({ state: 'dead', attempts: 1, lastError: expect.stringMatching(/^invalid-job-data: .*photoId/s), lastErrorCode: 'invalid-job-data' });
     expect(kit.lib.jobs.get(badJson)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^invalid-job-data: .*not valid JSON/) });
     expect(kit.lib.jobs.get(unknownKind)).toMatchObject({ state: 'dead', lastError: expect.stringMatching(/^invalid-job-data: No handler/) });
     expect(dead.map((e) => e.jobId).sort()).toEqual([badShape, badJson].sort());
@@ -153,6 +155,29 @@ describe('JobQueue failures', () => {
     expect(queue.retry(b)).toBe(false);
     expect(queue.discard(a)).toBe(false);
     expect(kit.lib.jobs.deadLetters()).toEqual([]);
+  });
+
+  it('retries a whole group (kind and error code) and it runs; discards another group', async () => {
+    let fail = true;
+    const ran: number[] = [];
+    const queue = makeQueue({
+      derive: (data) => {
+        if (fail) throw new PermanentJobError('no', { code: data.photoId < 3 ? 'truncated' : 'read-failed' });
+        ran.push(data.photoId);
+      },
+    });
+    for (const photoId of [1, 2, 3]) queue.enqueue('derive', { photoId });
+    queue.start();
+    await queue.onIdle();
+    expect(kit.lib.jobs.failureGroups(10).map((g) => [g.code, g.count])).toEqual([['truncated', 2], ['read-failed', 1]]);
+
+    fail = false;
+    expect(queue.retryGroup('derive', 'truncated')).toBe(2);
+    await queue.onIdle();
+    expect(ran.sort()).toEqual([1, 2]);
+    expect(queue.discardGroup('derive', 'read-failed')).toBe(1);
+    expect(kit.lib.jobs.deadLetters()).toEqual([]);
+    expect(ran.sort()).toEqual([1, 2]);
   });
 
   it('returns a job whose lease expired after a crash to the queue', async () => {

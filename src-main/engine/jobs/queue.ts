@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JobKind, type QueueStats } from '../../contract/index.ts';
+import { ErrorCode, JobKind, type QueueStats } from '../../contract/index.ts';
 import type { JobRow, JobsRepo } from '../library/index.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { diskFullError, findDiskFull, isDiskFull, type DiskFullError } from '../base/disk-space.ts';
@@ -9,62 +9,24 @@ import { SpacePauses } from './space-pauses.ts';
 import { StageMeter } from './stage-meter.ts';
 import { BatchTracker } from './batch-progress.ts';
 import { Throttle } from './throttle.ts';
-import { FocusLanes, LANE_BOOST, URGENT_PRIORITY, type FocusLane, type PriorityShift } from './focus.ts';
+import { FocusLanes, URGENT_PRIORITY, type FocusLane } from './focus.ts';
 import { jobDataSchemas, subjectFor, type JobData } from './kinds.ts';
+import type { EnqueueOptions, JobContext, JobEvent, JobHandlers, JobQueueOptions, QueueEvents } from './queue-types.ts';
 import { assertHandlerRegistry, resolveConcurrency } from './registry.ts';
 import { parseStoredData } from './stored-data.ts';
 
-export type JobContext = {
-  jobId: number;
-  /** 1 on the first run. */
-  attempt: number;
-  /** Aborted when the queue stops with `{ abort: true }` or the job's lease was lost. */
-  signal: AbortSignal;
-};
-
-export type JobHandler<K extends JobKind> = (data: JobData<K>, ctx: JobContext) => Promise<void> | void;
-export type JobHandlers = { [K in JobKind]: JobHandler<K> };
-
-export type JobEvent = {
-  kind: JobKind;
-  subject: string | null;
-  state: 'started' | 'done' | 'failed' | 'dead';
-  jobId: number;
-  /** Set when state is 'failed' or 'dead'. */
-  error?: string;
-};
-
-export type QueueEvents = { stats: QueueStats; job: JobEvent };
-
-export type EnqueueOptions = {
-  /** Higher runs first. Default 0. */
-  priority?: number;
-  /** Defaults to the kind's subject (photo id or source path); see kinds.ts. */
-  subject?: string | null;
-  /** While a job with this key is unfinished, enqueueing the same key again adds nothing. */
-  dedupeKey?: string | null;
-};
-
-export type JobQueueOptions = {
-  repo: JobsRepo;
-  handlers: JobHandlers;
-  concurrency?: Partial<Record<JobKind, number>>;
-  /** How long a claimed job is ours without a heartbeat. Default 60 s; heartbeats every third of it. */
-  leaseMs?: number;
-  /** Attempts (runs) before a failing job is dead-lettered. Default 5. */
-  maxAttempts?: number;
-  backoff?: BackoffOptions;
-  now?: () => number;
-  random?: () => number;
-  /** At most one 'stats' event per this many ms. Default 100. */
-  statsIntervalMs?: number;
-  /** How often a kind paused by a full disk looks at the free space again. Default 5 s. */
-  diskCheckMs?: number;
-  /** Where each kind's time and CPU go (the benchmark's per-stage figures). Default: a new one. */
-  meter?: StageMeter;
-};
+export type { JobContext, JobHandler, JobHandlers, JobEvent, QueueEvents, EnqueueOptions, JobQueueOptions } from './queue-types.ts';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The contract code a handler's error carries (PermanentJobError, and the stages' own errors:
+ * MediaError, AnalysisError, RenderError, ApiError…), for the failed-jobs page to group by.
+ */
+function errorCodeOf(error: unknown): ErrorCode {
+  const parsed = ErrorCode.safeParse((error as { code?: unknown } | null)?.code);
+  return parsed.success ? parsed.data : 'job-failed';
+}
 
 /**
  * The persistent job queue (DESIGN §4): claims jobs from SQLite per kind up to its concurrency,
@@ -82,7 +44,7 @@ export class JobQueue {
   #random: () => number;
   #events = new Emitter<QueueEvents>();
   readonly meter: StageMeter;
-  #lanes = new FocusLanes();
+  #lanes: FocusLanes;
 
   #started = false;
   #stopping = false;
@@ -110,6 +72,7 @@ export class JobQueue {
     this.#random = options.random ?? Math.random;
     this.#stats = new Throttle(() => this.#events.emit('stats', this.stats()), options.statsIntervalMs ?? 100);
     this.#batch = new BatchTracker(this.#now);
+    this.#lanes = new FocusLanes({ shift: (subjects, delta) => this.#repo.shiftPriority(subjects, delta, this.#now()), drop: (step) => this.#repo.dropBoosts(step) });
     this.meter = options.meter ?? new StageMeter();
     this.#pauses = new SpacePauses<JobKind>({
       changed: () => {
@@ -168,14 +131,7 @@ export class JobQueue {
    * action's photos. Each call replaces the lane's previous subjects.
    */
   focus(lane: FocusLane, subjects: string[]): void {
-    const shifts = lane === 'open' ? this.#lanes.setOpen(subjects[0] ?? null) : this.#lanes.setSelection(subjects);
-    if (this.#shift(shifts) > 0) this.wake();
-  }
-
-  #shift(shifts: PriorityShift[]): number {
-    let moved = 0;
-    for (const shift of shifts) moved += this.#repo.shiftPriority(shift.subjects, shift.delta, this.#now());
-    return moved;
+    if (this.#lanes.set(lane, subjects) > 0) this.wake();
   }
 
   /** Look for work now (after a dead letter was retried, say). Cheap; calls coalesce. */
@@ -193,9 +149,7 @@ export class JobQueue {
     this.#pauses.start();
     const now = this.#now();
     this.#repo.requeueExpired(now);
-    // Boosts a crash left on stored jobs go; what this run has open or selected keeps its own.
-    this.#repo.dropBoosts(LANE_BOOST.selection);
-    this.#shift(this.#lanes.current());
+    this.#lanes.restore();
     this.#repo.deadLetterUnknownKinds(
       JobKind.options,
       'invalid-job-data: No handler exists for this job kind in this version of Lightbox, so it was not run.',
@@ -237,19 +191,35 @@ export class JobQueue {
 
   /** A dead letter back to the queue. False if `id` is not a dead job. */
   retry(id: number): boolean {
-    const retried = this.#repo.retry(id, this.#now());
-    if (retried) {
-      this.wake();
-      this.#statsChanged();
-    }
-    return retried;
+    return this.#requeued(this.#repo.retry(id, this.#now()) ? 1 : 0) > 0;
   }
 
   /** Drops a dead letter. False if `id` is not a dead job. */
   discard(id: number): boolean {
-    const discarded = this.#repo.discard(id);
-    if (discarded) this.#statsChanged();
-    return discarded;
+    return this.#dropped(this.#repo.discard(id) ? 1 : 0) > 0;
+  }
+
+  /** Every dead letter of one kind and error code back to the queue. Returns how many. */
+  retryGroup(kind: string, code: ErrorCode): number {
+    return this.#requeued(this.#repo.retryGroup(kind, code, this.#now()));
+  }
+
+  /** Drops every dead letter of one kind and error code. Returns how many. */
+  discardGroup(kind: string, code: ErrorCode): number {
+    return this.#dropped(this.#repo.discardGroup(kind, code));
+  }
+
+  #requeued(count: number): number {
+    if (count > 0) {
+      this.wake();
+      this.#statsChanged();
+    }
+    return count;
+  }
+
+  #dropped(count: number): number {
+    if (count > 0) this.#statsChanged();
+    return count;
   }
 
   #pump(): void {
@@ -305,7 +275,7 @@ export class JobQueue {
   async #run(kind: JobKind, row: JobRow): Promise<void> {
     const parsed = parseStoredData(kind, row.data);
     if (!parsed.ok) {
-      this.#repo.markDead(row.id, parsed.error, this.#now());
+      this.#repo.markDead(row.id, parsed.error, this.#now(), 'invalid-job-data');
       this.#emitJob(kind, row, 'dead', parsed.error);
       return;
     }
@@ -323,6 +293,7 @@ export class JobQueue {
       this.#emitJob(kind, row, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      const code = errorCodeOf(error);
       const now = this.#now();
       if (isDiskFull(error)) {
         // Not the job's fault: it waits, unspent, until the disk has room (space-pauses.ts). Paused
@@ -333,10 +304,10 @@ export class JobQueue {
         this.#repo.release(row.id, `disk-full: ${full.message}`, now);
         this.#emitJob(kind, row, 'failed', full.message);
       } else if (error instanceof PermanentJobError || row.attempts >= this.#maxAttempts) {
-        this.#repo.markDead(row.id, message, now);
+        this.#repo.markDead(row.id, message, now, code);
         this.#emitJob(kind, row, 'dead', message);
       } else {
-        this.#repo.markFailed(row.id, now + backoffDelay(row.attempts, this.#backoff, this.#random), message, now);
+        this.#repo.markFailed(row.id, now + backoffDelay(row.attempts, this.#backoff, this.#random), message, now, code);
         this.#emitJob(kind, row, 'failed', message);
       }
     } finally {

@@ -56,6 +56,8 @@ export class AnalysisRepo {
   #hashed;
   #byModel;
   #withoutModel;
+  #withGap;
+  #neverRun;
   #modelGeneration;
 
   constructor(db: Db) {
@@ -93,9 +95,36 @@ export class AnalysisRepo {
     this.#modelGeneration = db.prepare<[string], { n: number; at: string | null; photos: number }>(`
       SELECT COUNT(*) AS n, MAX(updated_at) AS at, (SELECT COUNT(*) FROM photos) AS photos
       FROM analysis_results WHERE model = ? AND status = 'completed'`);
+    this.#withGap = db.prepare<[string], number>(`
+      SELECT p.id FROM analysis_results r JOIN photos p ON p.sha256 = r.sha256
+      WHERE r.model = ? AND r.status = 'failed' AND r.error_code IN ('model-missing', 'model-damaged', 'not-found', 'hash-mismatch') AND p.error_code IS NULL
+      ORDER BY p.id`).pluck();
+    this.#neverRun = db.prepare<[string], number>(`
+      SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL
+        AND EXISTS (SELECT 1 FROM analysis_results c WHERE c.sha256 = p.sha256 AND +c.task = 'crops' AND +c.status = 'completed')
+        AND NOT EXISTS (SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ?) ORDER BY p.id`).pluck();
     this.#withoutModel = db.prepare<[string], number>(`
       SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL AND NOT EXISTS (
         SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed') ORDER BY p.id`).pluck();
+  }
+
+  /**
+   * Photos whose result of `model` is missing because the model was (missing-model and
+   * damaged-model rows, and the not-found and hash-mismatch failures older versions stored for the
+   * same cause): what to analyse again once the model is back.
+   */
+  photosWithGap(model: string): number[] {
+    return this.#withGap.all(model);
+  }
+
+  /**
+   * Photos analysed to the end (their crops are stored) with no row at all for `model`: analysed
+   * while its task did not run (moderation without its weights). A photo not analysed yet is not
+   * one: its own analysis, after its thumbnail, comes in the usual order (and an unreadable file
+   * never gets one).
+   */
+  photosNeverRun(model: string): number[] {
+    return this.#neverRun.all(model);
   }
 
   /**

@@ -102,6 +102,52 @@ describe('JobsRepo', () => {
     expect(lib.jobs.get(live)!.state).toBe('queued');
   });
 
+  it('groups dead letters by kind and error code, names their photo or file, and retries or discards a group at once', () => {
+    const photo = (name: string) =>
+      lib.photos.insert({ folderId: null, sha256: null, sha1: null, fileName: name, sourcePath: `/hot/${name}`, bytes: 1, originalPath: null, error: null, captureDate: null });
+    const [a, b, c] = [photo('a.jpg'), photo('b.jpg'), photo('c.jpg')];
+    lib.photos.bumpMediaRev(a);
+    const die = (extra: Partial<NewJob>, error: string, code: 'immich-invalid' | 'immich-not-found' | 'read-failed' | null, at: number) => {
+      const id = lib.jobs.enqueue(job(extra), at).id;
+      lib.jobs.markDead(id, error, at, code);
+      return id;
+    };
+    const u1 = die({ kind: 'upload', subject: String(a), dedupeKey: `upload:${a}` }, 'Immich refused: bad date', 'immich-invalid', T);
+    const u2 = die({ kind: 'upload', subject: String(b) }, 'Immich refused: too big', 'immich-invalid', T + 2);
+    die({ kind: 'ingest', subject: '/hot/cards/d.jpg' }, 'EIO', 'read-failed', T + 1);
+    die({ kind: 'derive', subject: String(c) }, 'no code recorded', null, T + 3);
+    // The same kind, another cause, newer: its own group, its own message.
+    const gone = die({ kind: 'upload', subject: String(c) }, 'Immich: Not Found', 'immich-not-found', T + 3);
+    const live = lib.jobs.enqueue(job({ kind: 'upload', subject: String(a), dedupeKey: `upload:${a}` }), T + 4).id;
+
+    const groups = lib.jobs.failureGroups(10);
+    expect(groups.map((g) => [g.kind, g.code, g.count, g.message])).toEqual([
+      ['upload', 'immich-invalid', 2, 'Immich refused: too big'],
+      // Dead before codes were stored: the generic failure. Single groups newest first.
+      ['derive', 'job-failed', 1, 'no code recorded'],
+      ['upload', 'immich-not-found', 1, 'Immich: Not Found'],
+      ['ingest', 'read-failed', 1, 'EIO'],
+    ]);
+    expect(groups[0]!.jobs.map((j) => [j.id, j.photoId, j.fileName, j.mediaRev, j.code])).toEqual([[u2, b, 'b.jpg', 0, 'immich-invalid'], [u1, a, 'a.jpg', 1, 'immich-invalid']]);
+    expect(groups[3]!.jobs[0]).toMatchObject({ photoId: null, fileName: 'd.jpg', subject: '/hot/cards/d.jpg' });
+    expect(lib.jobs.failureGroups(1)[0]!.jobs.map((j) => j.id)).toEqual([u2]);
+
+    // Retry all: u1's work is queued already (same dedupe key), so its dead copy goes; u2 is queued again.
+    expect(lib.jobs.retryGroup('upload', 'immich-invalid', T + 5)).toBe(2);
+    expect(lib.jobs.get(u1)).toBeNull();
+    expect(lib.jobs.get(u2)).toMatchObject({ state: 'queued', attempts: 0 });
+    expect(lib.jobs.get(live)!.state).toBe('queued');
+    expect(lib.jobs.retryGroup('upload', 'immich-invalid', T + 5)).toBe(0);
+    expect(lib.jobs.discardGroup('ingest', 'read-failed')).toBe(1);
+    expect(lib.jobs.discardGroup('ingest', 'read-failed')).toBe(0);
+    expect(lib.jobs.failureGroups(10).map((g) => [g.kind, g.code])).toEqual([['derive', 'job-failed'], ['upload', 'immich-not-found']]);
+    expect(lib.jobs.get(gone)!.state).toBe('dead');
+    // A failed (retrying) job keeps its code too.
+    lib.jobs.claim('upload', T + 6, 1000);
+    lib.jobs.markFailed(u2, T + 9000, 'again', T + 6, 'immich-invalid');
+    expect(lib.jobs.get(u2)).toMatchObject({ state: 'failed', lastErrorCode: 'immich-invalid' });
+  });
+
   it('requeues expired leases and dead-letters kinds nobody handles', () => {
     const id = lib.jobs.enqueue(job(), T).id;
     const stray = lib.jobs.enqueue(job({ kind: 'teleport' }), T).id;
@@ -116,7 +162,7 @@ describe('JobsRepo', () => {
     expect(lib.jobs.requeueExpired(Number.MAX_SAFE_INTEGER)).toBe(1);
 
     expect(lib.jobs.deadLetterUnknownKinds(['ingest', 'derive'], 'unknown kind', T)).toBe(1);
-    expect(lib.jobs.get(stray)).toMatchObject({ state: 'dead', lastError: 'unknown kind' });
+    expect(lib.jobs.get(stray)).toMatchObject({ state: 'dead', lastError: 'unknown kind', lastErrorCode: 'invalid-job-data' });
   });
 
   it('reports stats per kind, idle and unfinished counts', () => {

@@ -1,5 +1,5 @@
-import { JobKind, type DeadLetter, type JobState, type KindStats, type QueueStats } from '../../contract/index.ts';
 import path from 'node:path';
+import { ErrorCode, JobKind, type DeadLetter, type FailedJob, type FailureGroup, type JobState, type KindStats, type QueueStats } from '../../contract/index.ts';
 import type { Db } from './database.ts';
 
 /** A stored job. `data` is the raw JSON text: the queue parses and validates it, and dead-letters what fails. */
@@ -14,6 +14,7 @@ export type JobRow = {
   runAfter: number;
   leaseUntil: number | null;
   lastError: string | null;
+  lastErrorCode: string | null;
   dedupeKey: string | null;
   createdAt: string;
   updatedAt: string;
@@ -28,8 +29,13 @@ export type NewJob = {
 };
 
 const COLUMNS = `id, kind, subject, data, priority, state, attempts, run_after AS runAfter, lease_until AS leaseUntil,
-  last_error AS lastError, dedupe_key AS dedupeKey, created_at AS createdAt, updated_at AS updatedAt`;
+  last_error AS lastError, last_error_code AS lastErrorCode, dedupe_key AS dedupeKey, created_at AS createdAt, updated_at AS updatedAt`;
 const UNFINISHED = `('queued', 'running', 'failed')`;
+/** A dead letter's cause; those stored before codes were (migration 014, job-error-codes) read as the generic one. */
+const CODE = `COALESCE(last_error_code, 'job-failed')`;
+const IN_GROUP = `state = 'dead' AND kind = @kind AND ${CODE} = @code`;
+
+type FailedRow = Omit<FailedJob, 'fileName' | 'code'> & { code: string; photoName: string | null };
 
 /**
  * The jobs table, SQL only: every time is passed in (ms since the epoch) so the queue owns the clock
@@ -56,6 +62,10 @@ export class JobsRepo {
   #unfinished;
   #nextWake;
   #lastError;
+  #groups;
+  #groupJobs;
+  #groupIds;
+  #discardGroup;
   #release;
   #claimUrgent;
   #peekUrgent;
@@ -100,15 +110,15 @@ export class JobsRepo {
     );
     this.#extend = db.prepare<[number, string, number]>(`UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`);
     this.#done = db.prepare<[string, number]>(`UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id = ?`);
-    this.#failed = db.prepare<[number, string, string, number]>(
-      `UPDATE jobs SET state = 'failed', lease_until = NULL, run_after = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    this.#failed = db.prepare<[number, string, string | null, string, number]>(
+      `UPDATE jobs SET state = 'failed', lease_until = NULL, run_after = ?, last_error = ?, last_error_code = ?, updated_at = ? WHERE id = ?`,
     );
-    this.#dead = db.prepare<[string, string, number]>(`UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`);
+    this.#dead = db.prepare<[string, string | null, string, number]>(`UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, last_error_code = ?, updated_at = ? WHERE id = ?`);
     this.#requeue = db.prepare<[string, number]>(
       `UPDATE jobs SET state = 'queued', lease_until = NULL, updated_at = ? WHERE state = 'running' AND lease_until < ?`,
     );
     this.#deadUnknown = db.prepare<[string, string, string]>(`
-      UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, updated_at = ?
+      UPDATE jobs SET state = 'dead', lease_until = NULL, last_error = ?, last_error_code = 'invalid-job-data', updated_at = ?
       WHERE state IN ${UNFINISHED} AND kind NOT IN (SELECT value FROM json_each(?))`);
     this.#byState = db.prepare<[], { kind: string; state: JobState; n: number }>('SELECT kind, state, COUNT(*) AS n FROM jobs GROUP BY kind, state');
     this.#deadList = db.prepare<[], DeadLetter>(`
@@ -127,6 +137,21 @@ export class JobsRepo {
       SELECT MIN(t) FROM (
         SELECT MIN(run_after) AS t FROM jobs WHERE state IN ('queued', 'failed') AND run_after > ?
         UNION ALL SELECT MIN(lease_until) FROM jobs WHERE state = 'running')`).pluck();
+    // jobs_wake (state, run_after) finds the dead letters; there are few next to the done jobs.
+    this.#groups = db.prepare<[], { kind: string; code: string; n: number; message: string }>(`
+      SELECT kind, ${CODE} AS code, COUNT(*) AS n, MAX(updated_at) AS newest,
+        (SELECT last_error FROM jobs x WHERE x.state = 'dead' AND x.kind = j.kind AND COALESCE(x.last_error_code, 'job-failed') = COALESCE(j.last_error_code, 'job-failed')
+          ORDER BY x.updated_at DESC, x.id DESC LIMIT 1) AS message
+      FROM jobs j WHERE state = 'dead' GROUP BY kind, code ORDER BY n DESC, newest DESC, kind, code`);
+    // Photo jobs are filed under the photo id; an ingest under its source path (no photo yet).
+    this.#groupJobs = db.prepare<[{ kind: string; code: string; limit: number }], FailedRow>(`
+      SELECT j.id, j.kind, j.subject, ${CODE} AS code, j.attempts, j.last_error AS lastError, j.updated_at AS updatedAt,
+        p.id AS photoId, p.file_name AS photoName, COALESCE(p.media_rev, 0) AS mediaRev
+      FROM jobs j LEFT JOIN photos p ON j.kind <> 'ingest' AND p.id = CAST(j.subject AS INTEGER)
+      WHERE j.state = 'dead' AND j.kind = @kind AND COALESCE(j.last_error_code, 'job-failed') = @code
+      ORDER BY j.updated_at DESC, j.id DESC LIMIT @limit`);
+    this.#groupIds = db.prepare<[{ kind: string; code: string }], number>(`SELECT id FROM jobs WHERE ${IN_GROUP}`).pluck();
+    this.#discardGroup = db.prepare<[{ kind: string; code: string }]>(`DELETE FROM jobs WHERE ${IN_GROUP}`);
     this.#release = db.prepare<[string, string, number]>(
       `UPDATE jobs SET state = 'queued', attempts = MAX(0, attempts - 1), lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
     );
@@ -210,8 +235,9 @@ export class JobsRepo {
     })();
   }
 
-  markFailed(id: number, runAfter: number, error: string, now: number): void {
-    this.#failed.run(ms(runAfter), error, iso(now), id);
+  /** `code`: the error's code from the contract (what the failed-jobs page groups by). */
+  markFailed(id: number, runAfter: number, error: string, now: number, code: ErrorCode | null = null): void {
+    this.#failed.run(ms(runAfter), error, code, iso(now), id);
   }
 
   /** Back to the queue as if it had not run: the attempt is not counted (its disk was full, not the job wrong). */
@@ -219,8 +245,8 @@ export class JobsRepo {
     this.#release.run(error, iso(now), id);
   }
 
-  markDead(id: number, error: string, now: number): void {
-    this.#dead.run(error, iso(now), id);
+  markDead(id: number, error: string, now: number, code: ErrorCode | null = null): void {
+    this.#dead.run(error, code, iso(now), id);
   }
 
   /** Crash recovery: running jobs whose lease has passed go back to the queue. Returns how many. */
@@ -258,12 +284,42 @@ export class JobsRepo {
    * queued again meanwhile, the dead copy is dropped instead. False if `id` is not a dead job.
    */
   retry(id: number, now: number = Date.now()): boolean {
-    return this.#db.transaction(() => {
-      const job = this.#get.get(id);
-      if (job?.state !== 'dead') return false;
-      if (job.dedupeKey !== null && this.#unfinishedByKey.get(job.dedupeKey) !== undefined) return this.#delete.run(id).changes > 0;
-      return this.#toQueued.run(ms(now), iso(now), id).changes > 0;
-    }).immediate();
+    return this.#db.transaction(() => this.#retryOne(id, now)).immediate();
+  }
+
+  #retryOne(id: number, now: number): boolean {
+    const job = this.#get.get(id);
+    if (job?.state !== 'dead') return false;
+    if (job.dedupeKey !== null && this.#unfinishedByKey.get(job.dedupeKey) !== undefined) return this.#delete.run(id).changes > 0;
+    return this.#toQueued.run(ms(now), iso(now), id).changes > 0;
+  }
+
+  /**
+   * Dead letters grouped by kind and error code, largest group first, each with its newest `limit`
+   * jobs and the photo (or, for an ingest, the file) each was about.
+   */
+  failureGroups(limit: number): FailureGroup[] {
+    return this.#groups.all().map((g) => ({
+      kind: g.kind,
+      code: codeOf(g.code),
+      count: g.n,
+      message: g.message,
+      jobs: this.#groupJobs.all({ kind: g.kind, code: g.code, limit }).map(({ photoName, ...job }) => ({
+        ...job,
+        code: codeOf(job.code),
+        fileName: photoName ?? (job.kind === 'ingest' && job.subject ? path.basename(job.subject) : null),
+      })),
+    }));
+  }
+
+  /** Every dead letter of a group back to the queue (see retry), in one transaction. Returns how many. */
+  retryGroup(kind: string, code: ErrorCode, now: number = Date.now()): number {
+    return this.#db.transaction(() => this.#groupIds.all({ kind, code }).filter((id) => this.#retryOne(id, now)).length).immediate();
+  }
+
+  /** Deletes every dead letter of a group. Returns how many. */
+  discardGroup(kind: string, code: ErrorCode): number {
+    return this.#discardGroup.run({ kind, code }).changes;
   }
 
   /** Deletes a dead job. False if `id` is not a dead job. */
@@ -288,6 +344,12 @@ export class JobsRepo {
   lastErrorFor(subject: string): string | null {
     return this.#lastError.get(subject) ?? null;
   }
+}
+
+/** A stored code this build does not know (written by a newer one) groups with the generic failure. */
+function codeOf(stored: string): ErrorCode {
+  const parsed = ErrorCode.safeParse(stored);
+  return parsed.success ? parsed.data : 'job-failed';
 }
 
 // STRICT INTEGER columns refuse fractions; an injected clock may produce them.

@@ -43,6 +43,9 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO jobs (kind, subject, data, state, run_after, created_at, updated_at)
       VALUES ('derive', '7', '{"photoId":7}', 'done', 0, '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
     db.prepare(`INSERT INTO settings (key, value_json) VALUES ('theme', '"dark"')`).run();
+    // A dead letter whose code was only the start of its message (before 014-job-error-codes.ts).
+    db.prepare(`INSERT INTO jobs (kind, subject, data, state, attempts, run_after, last_error, created_at, updated_at)
+      VALUES ('ingest', '/hot/b.jpg', '{', 'dead', 0, 0, 'invalid-job-data: not JSON', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z')`).run();
   },
   2: (db) => {
     db.prepare(`INSERT INTO hash_cache (path, size, mtime_ms, sha256, sha1) VALUES ('/hot/a.jpg', 1234, 1700000000123.5, '${SHA}', '${SHA1}')`).run();
@@ -95,11 +98,19 @@ const seeds: Record<number, (db: Db) => void> = {
   13: (db) => {
     db.prepare(`UPDATE uploads SET notices_json = ? WHERE photo_id = 7`).run(JSON.stringify([NOTICE]));
   },
+  // A dead letter with its error code (014-job-error-codes.ts).
+  14: (db) => {
+    db.prepare(`INSERT INTO jobs (kind, subject, data, state, attempts, run_after, last_error, last_error_code, created_at, updated_at)
+      VALUES ('ingest', '/hot/c.jpg', '{}', 'dead', 5, 0, 'The disk went away.', 'read-failed', '2024-01-04T00:00:00.000Z', '2024-01-04T00:00:00.000Z')`).run();
+  },
 };
 
 const NOTICE = { role: 'processed', assetId: 'proc-9', message: 'left with photo 9' };
 /** The migration that added upload notices (renumbered at merge). */
 const NOTICES_VERSION = migrations.find((m) => m.name === 'upload-notices')!.version;
+
+/** The migration that stored failed jobs' error codes (renumbered at merge). */
+const ERROR_CODES_VERSION = migrations.find((m) => m.name === 'job-error-codes')!.version;
 
 /** The migration that added the resolved capture time (renumbered at merge). */
 const CAPTURE_VERSION = migrations.find((m) => m.name === 'capture-instant')!.version;
@@ -194,6 +205,11 @@ describe('migrations', () => {
         expect(library.files.findByPathAndStat('/hot/copy.jpg', 1234, 1700000000123.5)).toMatchObject({ outcome: 'duplicate', photoId: 7 });
         expect(library.files.countByOutcome()).toEqual({ ingested: 1, duplicate: 1, failed: 0 });
         expect(library.settings.get('theme')).toBe('dark');
+        // Dead letters keep their cause as an error code the failed-jobs page groups by.
+        expect(library.jobs.failureGroups(10).map((g) => [g.kind, g.code, g.count])).toEqual([
+          ...(version >= ERROR_CODES_VERSION ? [['ingest', 'read-failed', 1]] : []),
+          ['ingest', 'invalid-job-data', 1],
+        ]);
         const cached = library.hashCache.get('/hot/a.jpg', 1234, 1700000000123.5);
         expect(cached).toEqual(version >= 2 ? { sha256: SHA, sha1: SHA1 } : null);
         const quality = library.analysis.get(SHA, 'technical-quality');

@@ -1,5 +1,5 @@
 import type { PhotoFilter, PhotoQuery, PhotoSortKey } from '../../contract/index.ts';
-import { HAS_DUPLICATES_SQL, PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
+import { HAS_DUPLICATES_SQL, PHOTO_ANALYSIS_GAPS_SQL, PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
 import { ftsQuery } from './search-words.ts';
 
 /** Named parameters every list/count/ids statement takes; null means "not filtered on". */
@@ -63,7 +63,7 @@ export function pageIdsSql(sort: PhotoSortKey, order: 'asc' | 'desc'): string {
   return `${idsSql(sort, order)} LIMIT @limit OFFSET @offset`;
 }
 
-export const ROWS_BY_IDS_SQL = `SELECT p.*, ${PHOTO_STAGE_SQL} AS stage, ${PHOTO_DUPLICATES_SQL} AS duplicates
+export const ROWS_BY_IDS_SQL = `SELECT p.*, ${PHOTO_STAGE_SQL} AS stage, ${PHOTO_DUPLICATES_SQL} AS duplicates, ${PHOTO_ANALYSIS_GAPS_SQL} AS analysis_gaps
   FROM photos p WHERE p.id IN (SELECT value FROM json_each(?))`;
 
 export function idsSql(sort: PhotoSortKey, order: 'asc' | 'desc'): string {

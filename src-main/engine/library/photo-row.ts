@@ -35,6 +35,8 @@ export type PhotoRow = {
   updated_at: string;
   stage: string;
   duplicates: number;
+  /** JSON array of the analyses missing their model (PHOTO_ANALYSIS_GAPS_SQL); absent where not selected. */
+  analysis_gaps?: string | null;
 };
 
 /** Validated against the contract: a row that does not fit it is a bug to surface, not to pass on. */
@@ -69,6 +71,7 @@ export function toPhoto(row: PhotoRow): Photo {
     mediaRev: row.media_rev,
     rating: row.rating,
     flag: row.flag,
+    analysisGaps: row.analysis_gaps ? JSON.parse(row.analysis_gaps) : [],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

@@ -80,3 +80,10 @@ export const PHOTO_DUPLICATES_SQL = `(SELECT COUNT(*) FROM files f WHERE f.photo
 
 /** Photo `p` was dropped more than once (for the Duplicates filter; the files index answers it). */
 export const HAS_DUPLICATES_SQL = `EXISTS (SELECT 1 FROM files f WHERE f.photo_id = p.id AND f.outcome = 'duplicate')`;
+
+/**
+ * Photo `p`'s analyses that could not run for want of their model, as a JSON array (null without
+ * any): the photo reads "analysis incomplete", not failed. Found through the results' primary key.
+ */
+export const PHOTO_ANALYSIS_GAPS_SQL = `(SELECT json_group_array(json_object('task', g.task, 'model', g.model, 'code', g.error_code, 'message', g.error_message))
+  FROM analysis_results g WHERE g.sha256 = p.sha256 AND +g.status = 'failed' AND +g.error_code IN ('model-missing', 'model-damaged'))`;

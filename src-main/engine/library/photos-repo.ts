@@ -1,7 +1,7 @@
 import { PhotoFilter, PhotoQuery, PhotoStage, type AppError, type CaptureDate, type CaptureInstant, type Gps, type MediaWarning, type Photo, type PhotoCounts, type PhotoMetadata, type PhotoSortKey } from '../../contract/index.ts';
 import type { z } from 'zod';
 import type { Db } from './database.ts';
-import { PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
+import { PHOTO_ANALYSIS_GAPS_SQL, PHOTO_DUPLICATES_SQL, PHOTO_STAGE_SQL } from './photo-stage.ts';
 import { COUNT_SQL, ROWS_BY_IDS_SQL, STAGE_COUNTS_SQL, filterParams, idsSql, pageIdsSql, type FilterParams } from './photo-list-sql.ts';
 import { captureColumns, captureInstantColumns, errorColumns, gpsColumns, metadataJson, toPhoto, warningsJson, type PhotoRow } from './photo-row.ts';
 
@@ -32,7 +32,7 @@ export type PhotoMedia = {
   warnings: MediaWarning[];
 };
 
-const SELECT_PHOTO = `SELECT p.*, ${PHOTO_STAGE_SQL} AS stage, ${PHOTO_DUPLICATES_SQL} AS duplicates FROM photos p`;
+const SELECT_PHOTO = `SELECT p.*, ${PHOTO_STAGE_SQL} AS stage, ${PHOTO_DUPLICATES_SQL} AS duplicates, ${PHOTO_ANALYSIS_GAPS_SQL} AS analysis_gaps FROM photos p`;
 
 type PageParams = FilterParams & { limit: number; offset: number };
 type Statement<P, R> = { all(params: P): R[] };

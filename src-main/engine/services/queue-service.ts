@@ -1,4 +1,4 @@
-import { ApiError, type DeadLetter, type QueueStats } from '../../contract/index.ts';
+import { ApiError, type DeadLetter, type FailureGroupKey, type FailureGroupsOutput, type QueueStats } from '../../contract/index.ts';
 import type { JobQueue } from '../jobs/index.ts';
 import type { JobsRepo } from '../library/index.ts';
 
@@ -36,5 +36,20 @@ export class QueueService {
   /** A batch action's photos go ahead of the backlog (behind the open photo) until the next batch. */
   select(photoIds: number[]): void {
     this.#queue.focus('selection', photoIds.map(String));
+  }
+
+  /** The failed-jobs page: dead letters by kind and cause, largest group first. */
+  failures(limit: number): FailureGroupsOutput {
+    const groups = this.#repo.failureGroups(limit);
+    return { groups, total: groups.reduce((sum, g) => sum + g.count, 0) };
+  }
+
+  /** A group already emptied (by another window, or a retry that succeeded) is an answer of 0, not an error. */
+  retryGroup({ kind, code }: FailureGroupKey): { count: number } {
+    return { count: this.#queue.retryGroup(kind, code) };
+  }
+
+  discardGroup({ kind, code }: FailureGroupKey): { count: number } {
+    return { count: this.#queue.discardGroup(kind, code) };
   }
 }

@@ -7,6 +7,7 @@ import type { Transport } from '../transport/index.ts';
 import { useUi } from '../ui-state.ts';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
+import { ModelsBanner } from './ModelsBanner.tsx';
 import { PresetsDialog } from '../presets/PresetsDialog.tsx';
 import { followApplyProgress } from '../presets/preset-store.ts';
 
@@ -54,6 +55,7 @@ export function App({ transport, loader }: { transport: Transport; loader: GridL
   return (
     <div className="app">
       <Header />
+      <ModelsBanner transport={transport} />
       <main className="content">
         {view === 'library' && <LibraryView transport={transport} loader={loader} />}
         <Suspense fallback={<p className="empty muted">Loading…</p>}>

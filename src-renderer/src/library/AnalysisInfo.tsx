@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ApiError, type PhotoAnalysis } from '../contract.ts';
 import { useEditor } from '../editor/editor-store.ts';
+import { gapText } from '../model-fetch.ts';
 import type { Transport } from '../transport/index.ts';
 
 type QualityFlag = NonNullable<PhotoAnalysis['quality']>['flags'][number];
@@ -38,7 +39,9 @@ export function AnalysisInfo({ transport, photoId }: { transport: Transport; pho
 function Findings({ analysis }: { analysis: PhotoAnalysis }) {
   const { quality, faces, keywords, semantic, moderation, nearDuplicates } = analysis;
   const tags = semantic?.status === 'completed' ? semantic.tags.map((t) => t.label) : [];
-  const failed = analysis.runs.filter((r) => r.status === 'failed');
+  // A model that is missing or damaged leaves the analysis incomplete; it is not a failure of the photo.
+  const gaps = analysis.runs.filter((r) => r.status === 'failed' && (r.error?.code === 'model-missing' || r.error?.code === 'model-damaged'));
+  const failed = analysis.runs.filter((r) => r.status === 'failed' && !gaps.includes(r));
   return (
     <dl>
       {quality && (
@@ -92,6 +95,14 @@ function Findings({ analysis }: { analysis: PhotoAnalysis }) {
           <dd>
             {nearDuplicates.photoIds.length - 1} similar photo{nearDuplicates.photoIds.length > 2 ? 's' : ''}
             {nearDuplicates.bestPhotoId === analysis.photoId ? ' · the sharpest of the group' : ''}
+          </dd>
+        </>
+      )}
+      {gaps.length > 0 && (
+        <>
+          <dt>Incomplete</dt>
+          <dd className="warn" title={gaps.map((r) => r.error?.message).join('\n')}>
+            Analysis incomplete: {gapText(gaps.map((r) => ({ task: r.task, model: r.model, code: r.error!.code as 'model-missing' | 'model-damaged', message: r.error!.message })))}. It runs again by itself when the model is fetched (Settings › Models).
           </dd>
         </>
       )}

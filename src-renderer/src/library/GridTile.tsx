@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import { mediaUrl, type Photo } from '../contract.ts';
 import { STAGE_TEXT, duplicateBadge } from '../format.ts';
 import { useLibrary } from './library-store.ts';
+import { gapText } from '../model-fetch.ts';
 
 function Thumbnail({ photo, src, show }: { photo: Photo; src: string; show: boolean }) {
   // Which src (at which stage) failed to load: a new mediaRev or stage asks again. Not a React key,
@@ -63,6 +64,8 @@ export const GridTile = memo(function GridTile({
   }
   const src = mediaUrl(mediaBase, photo.id, 'thumb', photo.mediaRev);
   const duplicate = duplicateBadge(photo.duplicates);
+  // Not failed: analysed without a model that is missing, and analysed again when it arrives.
+  const incomplete = photo.analysisGaps?.length ? `Analysis incomplete: ${gapText(photo.analysisGaps)}` : null;
   return (
     <div
       role="gridcell"
@@ -84,6 +87,11 @@ export const GridTile = memo(function GridTile({
         {duplicate && (
           <span className="duplicate-badge" aria-label={duplicate.label} title={duplicate.label}>
             {duplicate.text}
+          </span>
+        )}
+        {incomplete && (
+          <span className="incomplete-badge" title={incomplete}>
+            {incomplete}
           </span>
         )}
       </div>

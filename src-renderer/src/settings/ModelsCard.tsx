@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { BundledModel, ModelInfo, ModelsProgress, ModelVerification } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { DownloadableModel } from './DownloadableModel.tsx';
+import { BundledFetchPanel } from './BundledFetchPanel.tsx';
 import { isLastChunk, Licence, TASK_TEXT } from './model-parts.tsx';
 import { errorText, formatSize, useEngineValue } from './use-engine.ts';
 
@@ -27,6 +28,7 @@ export function ModelsCard({ transport }: { transport: Transport }) {
       <h2 id="models-title">Models</h2>
       <p className="muted">Analysis runs on this machine. Each model keeps its licence beside its weights.</p>
       <h3 className="subhead">Bundled</h3>
+      <BundledFetchPanel transport={transport} onSettled={bundled.reload} />
       {bundled.error && <p className="form-error">{bundled.error}</p>}
       <ul className="model-list" aria-label="Bundled models">
         {bundled.value?.map((model) => (

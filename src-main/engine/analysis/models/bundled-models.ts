@@ -8,7 +8,7 @@ import { defaultModelsDir, loadManifest, verifyModel, type ModelEntry } from '..
  * Settings page lists as "bundled", beside the downloadable ones of the model manager.
  */
 
-const FIX = 'Run `npm run models` (or reinstall Lightbox) to fetch and check the weights again.';
+const FIX = 'Fetch it with "Fetch missing models" above or `npm run models` (a packaged app: reinstall Lightbox).';
 
 function files(model: ModelEntry): Array<{ name: string; bytes: number | null }> {
   return [{ name: model.file, bytes: model.bytes }, ...(model.companions ?? []).map((c) => ({ name: c.file, bytes: c.bytes }))];

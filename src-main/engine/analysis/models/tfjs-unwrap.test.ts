@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLiteral, unwrapModelJson, unwrapModule, unwrapShard } from './tfjs-unwrap.mjs';
+import { projectRoot } from '../../base/project-root.ts';
+import { parseLiteral, unwrapModelJson, unwrapModule, unwrapShard } from './tfjs-unwrap.ts';
 
 /** A bundler-style wrapper like the ones packages ship: a loader prelude, then one data module. */
 const wrap = (literal: string) =>
@@ -33,9 +34,9 @@ describe('tfjs-unwrap: wrapped tfjs model files back to plain ones', () => {
   });
 
   it('the fetched nsfwjs model.json matches its weight file byte for byte', async () => {
-    // Written by `npm run models` (CI runs it first): the recovered manifest must describe exactly
-    // the recovered bytes (uint8-quantised weights: one byte per value).
-    const dir = path.resolve(import.meta.dirname, '..', 'models', 'weights');
+    // Written by the bundled-model fetch (`npm test` runs it first, as `npm start` does): the recovered
+    // manifest must describe exactly the recovered bytes (uint8-quantised weights: one byte per value).
+    const dir = path.join(projectRoot, 'models', 'weights');
     const json = JSON.parse(await readFile(path.join(dir, 'nsfwjs-mobilenet-v2-mid.json'), 'utf8'));
     const bin = await readFile(path.join(dir, 'nsfwjs-mobilenet-v2-mid.bin'));
     const bytesPer = (w: { dtype: string; quantization?: { dtype: string } }) => (w.quantization ? (w.quantization.dtype === 'uint8' ? 1 : 2) : 4);
