@@ -74,9 +74,13 @@ if (values.focus) {
   });
 }
 
-/** What the loupe does when a photo is opened: reads the photo, asks for its preview, watches its analysis. */
+/**
+ * What the loupe does when a photo is opened: tells the queue (queue.focus), reads the photo, asks
+ * for its preview, watches its analysis.
+ */
 async function openPhoto(f: Focus): Promise<void> {
   const at = performance.now();
+  await engine.api.call('queue.focus', { photoId: f.photoId });
   const analysed = new Promise<void>((resolve) => {
     const off = engine.api.on('analysis.changed', (e) => {
       if (e.photoId !== f.photoId || e.status !== 'completed') return;
@@ -86,9 +90,11 @@ async function openPhoto(f: Focus): Promise<void> {
     });
   });
   await engine.api.call('photos.get', { id: f.photoId });
-  const preview = engine.resolveMedia('preview', f.photoId).then(() => {
+  // The loupe asks again until the preview exists: none can be made before the photo is derived.
+  const preview = (async () => {
+    while (!(await engine.resolveMedia('preview', f.photoId))) await new Promise((resolve) => setTimeout(resolve, 50));
     f.previewMs = performance.now() - at;
-  });
+  })();
   await Promise.all([analysed, preview]);
 }
 

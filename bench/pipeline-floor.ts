@@ -42,7 +42,6 @@ sharp.cache(false);
 const files = (await readdir(inbox)).filter((n) => /\.jpe?g$/i.test(n)).sort().map((n) => path.join(inbox, n));
 const sha256 = new Map<string, string>();
 const sha1 = new Map<string, string>();
-const decoded = new Map<string, Buffer>();
 
 async function pool<T>(items: T[], slots: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -95,9 +94,8 @@ const hash = await stage(Number(values.hash), async (file) => {
 
 // 2. One decode: oriented, at most 1024 px (JPEG shrink-on-load), raw RGB, as the models need it.
 const decode = await stage(Number(values.decode), async (file) => {
-  decoded.set(file, await sharp(file).autoOrient().resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).removeAlpha().raw().toBuffer());
+  await sharp(file).autoOrient().resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).removeAlpha().raw().toBuffer();
 });
-decoded.clear();
 
 // 3. The model inferences, one photo at a time: BlazeFace (onnxruntime, one thread), NanoDet and the
 // NSFW classifier (tfjs-wasm, one thread), each on a ready input tensor.

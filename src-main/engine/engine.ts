@@ -132,6 +132,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploadLimit: () => ({ limit: uploads.service.concurrency.limit, max: uploads.service.concurrency.max }),
     tuning: config.tuning?.concurrency,
     modelsDir: config.tuning?.models?.dir,
+    subjectEnabled,
   });
   // Models no npm package carries (CLIP): downloaded on request, used once installed.
   const semantic = new SemanticService({
@@ -374,6 +375,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();
+      settingsFeature.performance.close();
       await queue.stop();
       await pool.close();
       await previews.cache.close();

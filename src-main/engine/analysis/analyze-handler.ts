@@ -10,7 +10,7 @@ import { openImage } from '../media/decode.ts';
 import { MediaError } from '../media/media-error.ts';
 import { AnalysisError } from './analysis-error.ts';
 import { analyzerFor, cropsFor, decodeForAnalysis, pixelTaskList, pixelTasks } from './analyze-image.ts';
-import type { OnnxPool } from './onnx-pool.ts';
+import { inferencePriority, type OnnxPool } from './onnx-pool.ts';
 import type { RgbImage } from './rgb-image.ts';
 
 export type AnalyzeDeps = {
@@ -75,7 +75,7 @@ export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'
  */
 export function createAnalyzeHandler(deps: AnalyzeDeps) {
   const { library } = deps;
-  return async (job: JobData<'analyze'>, _ctx: JobContext): Promise<void> => {
+  const handler = async (job: JobData<'analyze'>): Promise<void> => {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath || !photo.sha256 || photo.error) return;
     const sha256 = photo.sha256;
@@ -107,18 +107,23 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     const failures: Array<{ task: AnalysisTask; error: { code: ErrorCode; message: string }; permanent: boolean }> = [];
     let rgb: RgbImage | null = null;
     try {
-      const image = await openImage(deps.layout.absolute(photo.originalPath), { maxPixels: deps.maxPixels });
-      rgb = await decodeForAnalysis(image);
-      for (const task of todo) {
+      // verify: false: derive decoded every pixel of this original under the same failOn rule (a
+      // photo that failed there has an error and never gets here), and decodeForAnalysis decodes again.
+      const image = await openImage(deps.layout.absolute(photo.originalPath), { maxPixels: deps.maxPixels, verify: false });
+      const pixels = await decodeForAnalysis(image);
+      rgb = pixels;
+      // Side by side: each model has its own worker thread (faces on onnxruntime while objects and
+      // moderation run on tfjs), so the photo takes as long as its slowest model, not their sum.
+      await Promise.all(todo.map(async (task) => {
         try {
-          put(task, 'completed', await pixelTasks[task]({ rgb, pool: deps.pool }));
+          put(task, 'completed', await pixelTasks[task]({ rgb: pixels, pool: deps.pool }));
         } catch (error) {
           const e = errorOf(error);
           put(task, 'failed', null, e);
           if (isModelGap(e)) deps.modelGap?.(analyzerFor(task).model);
           else failures.push({ task, error: e, permanent: false });
         }
-      }
+      }));
       const faces = row('faces');
       if (faces?.status !== 'completed' && !isModelGap(faces?.error)) throw new AnalysisError('job-failed', 'Crop proposals need the faces analysis, which did not complete.');
       const subjectRow = deps.subjectEnabled() ? row('subject') : null;
@@ -149,4 +154,6 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     await deps.completed?.(photo.id, { incomplete: tasks.some((t) => isModelGap(row(t)?.error)) });
     deps.changed(photo.id, 'completed');
   };
+  // The open photo's inferences go ahead of the backlog's in each model's worker (onnx-pool.ts).
+  return (job: JobData<'analyze'>, ctx: JobContext): Promise<void> => inferencePriority.run(ctx.priority, () => handler(job));
 }

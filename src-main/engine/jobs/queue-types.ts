@@ -11,6 +11,8 @@ export type JobContext = {
   attempt: number;
   /** Aborted when the queue stops with `{ abort: true }` or the job's lease was lost. */
   signal: AbortSignal;
+  /** Its priority when claimed: the open photo's jobs are at URGENT_PRIORITY or above (focus.ts). */
+  priority: number;
 };
 
 export type JobHandler<K extends JobKind> = (data: JobData<K>, ctx: JobContext) => Promise<void> | void;

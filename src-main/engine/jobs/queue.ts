@@ -288,7 +288,7 @@ export class JobQueue {
     this.#emitJob(kind, row, 'started');
     try {
       const handler = this.#handlers[kind] as (data: unknown, ctx: JobContext) => Promise<void> | void;
-      await handler(parsed.data, { jobId: row.id, attempt: row.attempts, signal: controller.signal });
+      await handler(parsed.data, { jobId: row.id, attempt: row.attempts, signal: controller.signal, priority: row.priority });
       this.#repo.markDone(row.id, this.#now());
       this.#emitJob(kind, row, 'done');
     } catch (error) {
