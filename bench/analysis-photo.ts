@@ -1,5 +1,5 @@
 // Whole-photo analysis benchmark (not a test): what the analyze job does per photo (one decode, faces,
-// quality, hash, straighten + crop proposals; ISNet off), on generated 12 and 24 MP JPEGs, next to
+// quality, hash, straighten + crop proposals, auto-enhance next to a sharp stats() pass; ISNet off), on generated 12 and 24 MP JPEGs, next to
 // the bare onnxruntime session.run on the very same face tensors in this process (overhead ratio).
 // Run: npm run bench -- analysis-photo   (or: node bench/analysis-photo.ts [--rounds 5])
 import path from 'node:path';
@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { corpusPath, corpusSkipReason, hasCorpus } from '../test-support/corpus.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
-import { cropsFor, decodeForAnalysis, pixelTasks } from '../src-main/engine/analysis/analyze-image.ts';
+import { cropsFor, decodeForAnalysis, enhanceFor, pixelTasks } from '../src-main/engine/analysis/analyze-image.ts';
 import { FACE_MODEL_ID } from '../src-main/engine/analysis/faces.ts';
 import { getModel, verifyModel, weightPath } from '../src-main/engine/analysis/model-manifest.ts';
 import { OnnxPool, type TensorData } from '../src-main/engine/analysis/onnx-pool.ts';
@@ -64,7 +64,7 @@ try {
   for (const source of SOURCES) {
     const file = path.join(work.path, `${source.width}x${source.height}.jpg`);
     await sharp(corpusPath(source.from)).resize(source.width, source.height, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(file);
-    const m: Record<string, number[]> = { open: [], decode: [], faces: [], quality: [], hash: [], crops: [], total: [], poolRun: [], bareRun: [], objects: [] };
+    const m: Record<string, number[]> = { open: [], decode: [], faces: [], quality: [], hash: [], crops: [], enhance: [], stats: [], total: [], poolRun: [], bareRun: [], objects: [] };
     let faces = 0;
     let passes = 0;
     for (let r = 0; r <= rounds; r++) {
@@ -81,8 +81,16 @@ try {
       await pixelTasks.hash({ rgb, pool });
       const t5 = performance.now();
       await cropsFor(rgb, image.width, image.height, found, null);
+      const t5c = performance.now();
+      // Auto-enhance on the same decoded pixels (no model of its own): the issue's budget is 30 ms.
+      enhanceFor(rgb, found, null);
       const t6 = performance.now();
+      // Raw reference for it: one libvips pass over the same pixels (channel stats), the floor of any histogram work.
+      const s0 = performance.now();
+      await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).stats();
+      const statsMs = performance.now() - s0;
       // Objects (NanoDet on tfjs-wasm, its own worker) are timed apart from the faces+quality+crops target.
+      const o0 = performance.now();
       await pixelTasks.objects({ rgb, pool });
       const t7 = performance.now();
       let bareMs = 0;
@@ -100,9 +108,11 @@ try {
       m.faces!.push(t3 - t2);
       m.quality!.push(t4 - t3);
       m.hash!.push(t5 - t4);
-      m.crops!.push(t6 - t5);
+      m.crops!.push(t5c - t5);
+      m.enhance!.push(t6 - t5c);
+      m.stats!.push(statsMs);
       m.total!.push(t6 - t0);
-      m.objects!.push(t7 - t6);
+      m.objects!.push(t7 - o0);
       m.poolRun!.push(rec.wall());
       m.bareRun!.push(bareMs);
     }
@@ -115,6 +125,8 @@ try {
       'quality ms': median(m.quality!),
       'hash ms': median(m.hash!),
       'crops ms': median(m.crops!),
+      'enhance ms': median(m.enhance!),
+      'sharp stats() ms': median(m.stats!),
       'total ms': median(m.total!),
       'objects ms': median(m.objects!),
       [`pool.run ms (${passes} passes)`]: median(m.poolRun!),

@@ -17,7 +17,7 @@ const USAGE = `Usage:
                  [--immich-url URL [--album NAME] [--upload original|processed|both] [--cover processed|original]]
   lightbox doctor [--library DIR] [--json] [--immich-url URL]
   lightbox analyze FILE... [--json] [--no-subject]
-  lightbox render FILE --recipe R.json --out O [--target ID[:extend[:#rrggbb]]] [--metadata all|no-location|copyright] [--json]
+  lightbox render FILE [--recipe R.json] [--auto-enhance] --out O [--target ID[:extend[:#rrggbb]]] [--metadata all|no-location|copyright] [--json]
   lightbox presets list [--library DIR] [--json]
   lightbox presets apply NAME PHOTO... [--library DIR] [--json]
   lightbox presets import FILE [--library DIR]

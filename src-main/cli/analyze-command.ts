@@ -29,6 +29,7 @@ async function analyseFile(file: string, pool: OnnxPool, subject: boolean): Prom
       objects: a.objects.objects,
       quality: { score: a.quality.score, sharpness: a.quality.sharpness, exposure: a.quality.exposure, flags: a.quality.flags },
       crops: a.crops.proposals,
+      enhance: { steps: a.enhance.steps, confidence: a.enhance.confidence, reasons: a.enhance.reasons },
       ...(a.moderation ? { moderation: a.moderation } : {}),
     });
   } catch (error) {
@@ -47,11 +48,12 @@ function describe(r: AnalyzeFileResult): string {
     `, quality ${q.score.toFixed(2)}${q.flags.length ? ` (${q.flags.join(', ')})` : ''}`,
     r.moderation ? `, moderation ${r.moderation.flag}` : '',
     best ? `; best crop ${best.aspect}: ${best.reason} (${Math.round(best.confidence * 100)}%)` : '',
+    r.enhance ? `; enhance: ${r.enhance.steps.length ? r.enhance.steps.map((s) => `${s.op} (${s.reason})`).join(', ') : r.enhance.reasons[0] ?? 'nothing to do'}` : '',
   ].join('');
 }
 
 /**
- * `lightbox analyze FILE... [--json] [--no-subject]`: faces, subject, quality and crop proposals per
+ * `lightbox analyze FILE... [--json] [--no-subject]`: faces, subject, quality, crop and auto-enhance proposals per
  * file, without a library. A file that cannot be read gets `error` and the others still print;
  * the exit code is 1 if any file failed.
  */

@@ -12,6 +12,8 @@ import { recipeForFile } from '../engine/render/recipe-file.ts';
 import { renderMetadata } from '../engine/render/metadata/embed.ts';
 import { recipeSha256 } from '../engine/render/metadata/provenance.ts';
 import { UsageError } from './usage-error.ts';
+import { autoEnhanceSteps } from './auto-enhance-steps.ts';
+import { MediaError } from '../engine/media/index.ts';
 
 /** A run that cannot produce the file: printed as `lightbox: <code>: <message>`, exit 1. */
 class ImpossibleRun extends Error {
@@ -23,8 +25,9 @@ class ImpossibleRun extends Error {
 }
 
 /**
- * `lightbox render FILE --recipe R.json --out O [--target ID[:extend]] [--metadata all|no-location|copyright] [--json]`:
- * renders any image file with a recipe, no library involved. The output keeps the input's metadata
+ * `lightbox render FILE [--recipe R.json] [--auto-enhance] --out O [--target ID[:extend]] [--metadata all|no-location|copyright] [--json]`:
+ * renders any image file with a recipe, and/or the tone and colour steps auto-enhance proposes for
+ * it (appended after the recipe's steps; never a crop), no library involved. The output keeps the input's metadata
  * as --metadata says (else as the recipe's output step says, else all of it). Problems that still allow a render (a recipe made for
  * another original, an odd extension) are warnings on stderr; exit 1 only when nothing can be written.
  */
@@ -32,10 +35,17 @@ export async function renderCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { recipe: { type: 'string' }, out: { type: 'string' }, target: { type: 'string' }, metadata: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      recipe: { type: 'string' },
+      'auto-enhance': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      target: { type: 'string' },
+      metadata: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('lightbox render needs exactly one image file.');
-  if (!values.recipe) throw new UsageError('lightbox render needs --recipe R.json.');
+  if (!values.recipe && !values['auto-enhance']) throw new UsageError('lightbox render needs --recipe R.json, --auto-enhance, or both.');
   if (!values.out) throw new UsageError('lightbox render needs --out FILE.');
   const target = values.target === undefined ? undefined : parseTarget(values.target);
   const override = values.metadata === undefined ? null : parseExportMetadata(values.metadata);
@@ -46,12 +56,15 @@ export async function renderCommand(argv: string[]): Promise<number> {
     const info = await stat(input).catch(() => null);
     if (!info?.isFile()) throw new ImpossibleRun('not-found', `${input} is not a file.`);
     const bytes = await readFile(input);
-    const recipeText = await readFile(values.recipe, 'utf8').catch((error: Error) => {
-      throw new ImpossibleRun('not-found', `The recipe ${values.recipe} cannot be read: ${error.message}`);
-    });
+    const recipeText = values.recipe
+      ? await readFile(values.recipe, 'utf8').catch((error: Error) => {
+          throw new ImpossibleRun('not-found', `The recipe ${values.recipe} cannot be read: ${error.message}`);
+        })
+      : '{"steps": []}';
     const inputSha256 = sha256(bytes);
-    const { recipe, warnings } = recipeForFile(recipeText, { sha256: inputSha256 }, out);
-    for (const warning of warnings) console.error(`lightbox: warning: ${warning}`);
+    const given = recipeForFile(recipeText, { sha256: inputSha256 }, out);
+    for (const warning of given.warnings) console.error(`lightbox: warning: ${warning}`);
+    const recipe = values['auto-enhance'] ? await autoEnhanceSteps(input, given.recipe) : given.recipe;
     const provenance = { originalSha256: inputSha256, originalFileName: path.basename(input), recipeSha256: recipeSha256(recipe) };
     // Loose files: what the file (and a sidecar beside it) says stands for what a library would hold.
     const read = await readMetadata(input);
@@ -67,7 +80,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
     else console.log(`${out}: ${summary.width}x${summary.height} ${summary.format.toUpperCase()}, ${summary.bytes} bytes`);
     return 0;
   } catch (error) {
-    if (error instanceof ImpossibleRun || error instanceof RecipeError || error instanceof RenderError) {
+    if (error instanceof ImpossibleRun || error instanceof RecipeError || error instanceof RenderError || error instanceof MediaError) {
       console.error(`lightbox: ${error.code}: ${error.message}`);
       return 1;
     }

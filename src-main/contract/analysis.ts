@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { SemanticAnalysis } from './models.ts';
+import { EnhanceResult } from './enhance.ts';
 
 /**
  * Local AI analysis of a photo: faces, salient subject, technical quality, a perceptual hash for
@@ -97,7 +98,7 @@ export const ModerationResult = z.object({
 });
 export type ModerationResult = z.infer<typeof ModerationResult>;
 
-export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops', 'objects', 'moderation', 'aesthetic']);
+export const AnalysisTask = z.enum(['faces', 'subject', 'quality', 'hash', 'crops', 'objects', 'moderation', 'aesthetic', 'enhance']);
 export type AnalysisTask = z.infer<typeof AnalysisTask>;
 export const AnalysisStatus = z.enum(['pending', 'processing', 'completed', 'failed']);
 export type AnalysisStatus = z.infer<typeof AnalysisStatus>;
@@ -140,6 +141,8 @@ export const PhotoAnalysis = z.object({
   semantic: SemanticAnalysis.optional(),
   /** Moderation flag and class probabilities; null until done, absent when the weights are not installed. */
   moderation: ModerationResult.nullable().optional(),
+  /** Auto-enhance's tone and colour proposals and what it measured; null until done. */
+  enhance: EnhanceResult.nullable().optional(),
 });
 export type PhotoAnalysis = z.infer<typeof PhotoAnalysis>;
 
@@ -160,6 +163,8 @@ export const AnalyzeFileResult = z.object({
   crops: z.array(CropProposal),
   /** Only when the moderation weights are installed (`npm run models`). */
   moderation: ModerationResult.optional(),
+  /** Auto-enhance's proposed tone and colour steps (empty when the photo needs nothing). */
+  enhance: EnhanceResult.pick({ steps: true, confidence: true, reasons: true }).optional(),
   error: AppError.optional(),
 });
 export type AnalyzeFileResult = z.infer<typeof AnalyzeFileResult>;

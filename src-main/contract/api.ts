@@ -6,6 +6,7 @@ import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, CropSettings, CropSettingsUpdate, PhotoAnalysis } from './analysis.ts';
 import { recipeCommands, recipeEvents } from './recipes-api.ts';
+import { enhanceCommands } from './enhance.ts';
 import {
   FolderUploadSettingsGetInput,
   FolderUploadSettingsOutput,
@@ -95,6 +96,7 @@ export const commands = {
   'export.defaults.set': { input: ExportDefaultsUpdate, output: ExportDefaults },
   // Library care: the scheduled check, backup targets, the preview cache's cap (care.ts).
   ...careCommands,
+  ...enhanceCommands,
 } as const;
 
 export const events = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FolderEnhance } from './enhance.ts';
 import { ExportMetadata } from './export-metadata.ts';
 
 export const AfterIngest = z.enum(['keep', 'move-to-done', 'delete']);
@@ -25,6 +26,9 @@ export const FolderPolicy = z.object({
   cropReview: CropReview.default('library'),
   /** Used when cropReview is 'threshold'; kept when another mode is chosen, so switching back restores it. */
   cropThreshold: z.number().min(0).max(1).default(0.8),
+  /** Auto-enhance for the folder's photos: as the library says, off, proposed, or applied at enhanceThreshold. */
+  enhance: FolderEnhance.default('library'),
+  enhanceThreshold: z.number().min(0).max(1).default(0.8),
 });
 export type FolderPolicy = z.infer<typeof FolderPolicy>;
 

@@ -19,3 +19,4 @@ export * from './api-tokens.ts';
 export * from './rest-api.ts';
 export * from './export-metadata.ts';
 export * from './progress-text.ts';
+export * from './enhance.ts';

@@ -37,6 +37,8 @@ export const RecipeStep = z
      * disabled until its model runs again on this photo (Lightroom's adaptive presets).
      */
     recompute: z.boolean().optional(),
+    /** Why an `ai:` step proposes what it does, in words ("faces at L* 38, underexposed by about 0.8 EV"). */
+    reason: z.string().max(300).optional(),
   })
   .strict();
 export type RecipeStep = z.infer<typeof RecipeStep>;

@@ -34,6 +34,7 @@ import { createModelsFeature } from './wiring/models-feature.ts';
 import { defaultModelsDir } from './analysis/model-manifest.ts';
 import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
 import { createRestFeature } from './wiring/rest-feature.ts';
+import { createEnhanceFeature } from './wiring/enhance-feature.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -119,6 +120,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const recipesFeature = createRecipesFeature({
     library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
   });
+  const enhance = createEnhanceFeature({ library, recipes: recipesFeature.recipes, queue: () => queue });
   // Processed files come from the renders of the current recipe; approval from its review state.
   const requestRender = (photoId: number) => {
     recipesFeature.requestRender(photoId).catch((error: unknown) => console.error(`[lightbox] render for upload of photo ${photoId}:`, error));
@@ -172,8 +174,12 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
         photoChanged(photoId);
       },
       // The best proposal becomes the recipe's crop, waiting for review (ai-crop-to-recipe.ts); one
-      // made without a model (faces not looked for) always waits for the photographer's eye.
-      completed: (photoId, { incomplete }) => proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals, { review: incomplete }),
+      // made without a model (faces not looked for) always waits for the photographer's eye. Then
+      // auto-enhance's steps.
+      completed: async (photoId, outcome) => {
+        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals, { review: outcome.incomplete });
+        await enhance.afterAnalysis(photoId, outcome);
+      },
       modelArriving: models.arriving,
       modelGap: models.suspect,
     }),
@@ -297,6 +303,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       ...rest.commands,
       'presets.apply': selected(recipesFeature.commands['presets.apply']),
       'immich.upload': selected(uploads.commands['immich.upload']),
+      ...enhance.commands,
+      'enhance.auto': selected(enhance.commands['enhance.auto']),
+      'enhance.match': selected(enhance.commands['enhance.match']),
     },
     bus,
   );

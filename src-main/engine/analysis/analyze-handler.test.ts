@@ -46,11 +46,12 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
   it('stores every result, then redoes only what a model version change makes stale', async () => {
     pool = new OnnxPool();
     markPending({ library, subjectEnabled: () => false }, photoId);
-    expect(Object.fromEntries(Object.entries(rows()).map(([t, r]) => [t, r.status]))).toEqual({ crops: 'pending', faces: 'pending', hash: 'pending', moderation: 'pending', objects: 'pending', quality: 'pending' });
+    expect(Object.fromEntries(Object.entries(rows()).map(([t, r]) => [t, r.status]))).toEqual({ crops: 'pending', enhance: 'pending', faces: 'pending', hash: 'pending', moderation: 'pending', objects: 'pending', quality: 'pending' });
     await handler(pool)({ photoId, force: false }, ctx);
     const first = rows();
-    expect(Object.keys(first).sort()).toEqual(['crops', 'faces', 'hash', 'moderation', 'objects', 'quality']);
-    expect(Object.values(first).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(Object.keys(first).sort()).toEqual(['crops', 'enhance', 'faces', 'hash', 'moderation', 'objects', 'quality']);
+    expect(Object.values(first).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(first.enhance).toMatchObject({ model: 'auto-enhance', version: '1', result: { steps: expect.any(Array), measures: { faceL: expect.any(Number) } } });
     expect(first.moderation).toMatchObject({ model: 'nsfwjs-mobilenet-v2-mid', version: '4.4.0', result: { flag: 'safe' } });
     expect((first.faces!.result as unknown[]).length).toBe(2);
     expect((first.objects!.result as { keywords: string[] }).keywords).toContain('person');
@@ -81,7 +82,7 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
 
     // Queued again with everything current: nothing turns pending.
     markPending({ library, subjectEnabled: () => false }, photoId);
-    expect(Object.values(rows()).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
+    expect(Object.values(rows()).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
 
     // force redoes everything.
     await handler(pool)({ photoId, force: true }, ctx);
@@ -142,7 +143,7 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     expect(crops.proposals.length).toBeGreaterThan(3);
     expect(crops.proposals.every((p) => p.reason.endsWith('(faces not checked: the face model is missing)') && p.confidence <= 0.5)).toBe(true);
     expect(gaps).toEqual(['blazeface-back-256']);
-    expect(outcomes).toEqual([{ incomplete: true }]);
+    expect(outcomes).toEqual([{ incomplete: true, autoEnhance: false }]);
     expect(changes).toEqual([`${photoId}:analysing`, `${photoId}:completed`]);
     // The photo is not failed: it reads "analysis incomplete", and is found to analyse again.
     expect(library.photos.get(photoId)!.analysisGaps).toEqual([{ task: 'faces', model: 'blazeface-back-256', code: 'model-damaged', message: r.faces!.error!.message }]);

@@ -9,7 +9,7 @@ import type { LibraryLayout } from '../library/library-layout.ts';
 import { openImage } from '../media/decode.ts';
 import { MediaError } from '../media/media-error.ts';
 import { AnalysisError } from './analysis-error.ts';
-import { analyzerFor, cropsFor, decodeForAnalysis, pixelTaskList, pixelTasks } from './analyze-image.ts';
+import { analyzerFor, cropsFor, decodeForAnalysis, enhanceFor, pixelTaskList, pixelTasks } from './analyze-image.ts';
 import { inferencePriority, type OnnxPool } from './onnx-pool.ts';
 import type { RgbImage } from './rgb-image.ts';
 
@@ -23,9 +23,10 @@ export type AnalyzeDeps = {
   changed: (photoId: number, status: 'analysing' | 'completed' | 'failed') => void;
   /**
    * After the analysis, inside the job (so a drained queue means its effects are stored too).
-   * `incomplete`: some task had no model (its crops were made without it).
+   * `incomplete`: some task had no model (its crops were made without it). `autoEnhance`: the job was
+   * queued by enhance.auto, so its proposals are wanted whatever the policy.
    */
-  completed?: (photoId: number, outcome: { incomplete: boolean }) => Promise<void>;
+  completed?: (photoId: number, outcome: { incomplete: boolean; autoEnhance: boolean }) => Promise<void>;
   /** A fetch of this model is under way: the job waits for it rather than analyse without it. */
   modelArriving?: (modelId: string) => Promise<void> | null;
   /** A model turned out missing or damaged while a photo needed it (the UI is told, the fetcher looks again). */
@@ -42,6 +43,15 @@ export function isModelGap(error: { code: string } | null | undefined): boolean 
   return error?.code === 'model-missing' || error?.code === 'model-damaged';
 }
 
+const StoredTags = z.object({ tags: z.array(z.object({ label: z.string(), probability: z.number() })) }).loose();
+
+/** The CLIP zero-shot tags stored for the photo (any CLIP model), or none when CLIP is not installed. */
+function clipTags(library: Library, sha256: string): Array<{ label: string; probability: number }> {
+  const row = library.analysis.forPhoto(sha256).find((r) => r.task === 'embedding' && r.status === 'completed');
+  const parsed = StoredTags.safeParse(row?.result);
+  return parsed.success ? parsed.data.tags : [];
+}
+
 function errorOf(error: unknown): { code: ErrorCode; message: string } {
   if (error instanceof AnalysisError || error instanceof MediaError) return { code: error.code, message: error.message };
   return { code: 'job-failed', message: `Analysis failed: ${(error as Error).message ?? String(error)}` };
@@ -54,7 +64,7 @@ function errorOf(error: unknown): { code: ErrorCode; message: string } {
 export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'>, photoId: number): void {
   const photo = deps.library.photos.get(photoId);
   if (!photo?.sha256 || photo.error) return;
-  const tasks: AnalysisTask[] = [...pixelTaskList(deps.subjectEnabled()), 'crops'];
+  const tasks: AnalysisTask[] = [...pixelTaskList(deps.subjectEnabled()), 'crops', 'enhance'];
   for (const task of tasks) {
     const a = analyzerFor(task);
     const row = deps.library.analysis.get(photo.sha256, a.model);
@@ -93,12 +103,16 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     const todo = tasks.filter((t) => !current(t));
     const extras = [];
     for (const extra of deps.extras ?? []) if (job.force || (await extra.needed(sha256))) extras.push(extra);
-    if (todo.length === 0 && current('crops') && extras.length === 0) return;
+    const autoEnhance = job.autoEnhance === true;
+    if (todo.length === 0 && current('crops') && current('enhance') && extras.length === 0) {
+      if (autoEnhance) await deps.completed?.(photo.id, { incomplete: tasks.some((t) => isModelGap(row(t)?.error)), autoEnhance });
+      return;
+    }
 
     const put = (task: AnalysisTask, status: 'processing' | 'completed' | 'failed', result: unknown = null, error: { code: string; message: string } | null = null) =>
       library.analysis.put({ sha256, task, ...analyzerFor(task), status, result, error });
     // A row that has a result keeps it while it is redone (only its status changes).
-    for (const task of [...todo, 'crops' as const]) {
+    for (const task of [...todo, 'crops' as const, 'enhance' as const]) {
       if (row(task)?.result != null) library.analysis.setStatus(sha256, analyzerFor(task).model, 'processing');
       else put(task, 'processing');
     }
@@ -139,10 +153,18 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       // A model installed while this job ran (CLIP) queued this photo, and that job was folded into
       // this running one by its dedupe key: what became due meanwhile runs now, on these pixels.
       for (const extra of deps.extras ?? []) if (!extras.includes(extra) && (await extra.needed(sha256))) await extra.run({ sha256, rgb });
+      // Auto-enhance last: it reads the CLIP tags the extras just stored (a sunset stays warm).
+      try {
+        put('enhance', 'completed', enhanceFor(rgb, faceList ?? [], subject, objects, clipTags(library, sha256)));
+      } catch (error) {
+        const e = errorOf(error);
+        put('enhance', 'failed', null, e);
+        failures.push({ task: 'enhance', error: e, permanent: false });
+      }
     } catch (error) {
       const e = errorOf(error);
       // An unreadable original fails every task that was waiting for its pixels.
-      for (const task of rgb ? (['crops'] as const) : [...todo, 'crops' as const]) put(task, 'failed', null, e);
+      for (const task of rgb ? (['crops', 'enhance'] as const) : [...todo, 'crops' as const, 'enhance' as const]) put(task, 'failed', null, e);
       if (!rgb || failures.length === 0) failures.push({ task: 'crops', error: e, permanent: error instanceof MediaError });
     }
     if (failures.length > 0) {
@@ -151,7 +173,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       if (failures.some((f) => f.permanent)) throw new PermanentJobError(message, { code: failures.find((f) => f.permanent)!.error.code });
       throw new AnalysisError(failures[0]!.error.code, message);
     }
-    await deps.completed?.(photo.id, { incomplete: tasks.some((t) => isModelGap(row(t)?.error)) });
+    await deps.completed?.(photo.id, { incomplete: tasks.some((t) => isModelGap(row(t)?.error)), autoEnhance });
     deps.changed(photo.id, 'completed');
   };
   // The open photo's inferences go ahead of the backlog's in each model's worker (onnx-pool.ts).

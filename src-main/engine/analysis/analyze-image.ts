@@ -1,3 +1,4 @@
+import type { EnhanceResult } from '../../contract/enhance.ts';
 import type { AnalysisTask, CropProposal, DetectedFace, ModerationResult, ObjectDetection, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
 import type { OpenedImage } from '../media/decode.ts';
 import { facesResult, objectsResult, qualityResult, subjectResult, type CropsResult, type HashResult } from './analysis-results.ts';
@@ -14,6 +15,7 @@ import { assessQualityRgb } from './quality.ts';
 import type { RgbImage } from './rgb-image.ts';
 import { estimateStraighten } from './straighten.ts';
 import { detectSubject, SUBJECT_MODEL_ID } from './subject.ts';
+import { ENHANCE_MODEL_ID, ENHANCE_MODEL_VERSION, proposeEnhance } from './enhance/propose-enhance.ts';
 
 /**
  * Long side of the one decode every analysis shares. BlazeFace's tiles are cut from it (faces.ts),
@@ -38,6 +40,8 @@ export function analyzerFor(task: AnalysisTask): { model: string; version: strin
       return { model: OBJECT_MODEL_ID, version: getModel(OBJECT_MODEL_ID).version, provider: 'local' };
     case 'moderation':
       return { model: MODERATION_MODEL_ID, version: getModel(MODERATION_MODEL_ID).version, provider: 'local' };
+    case 'enhance':
+      return { model: ENHANCE_MODEL_ID, version: ENHANCE_MODEL_VERSION, provider: 'local' };
     case 'aesthetic':
       // Not a pixel task: the semantic service scores the CLIP embedding and names its own model.
       throw new Error('the aesthetic score is stored by the semantic service, not the analyze job');
@@ -101,6 +105,14 @@ export async function cropsFor(rgb: RgbImage, width: number, height: number, fac
   return { straighten: { angle: straighten.angle, confidence: Math.round(straighten.confidence * 1000) / 1000 }, proposals: unchecked };
 }
 
+/**
+ * Auto-enhance's proposals from the faces, subject, objects and CLIP tags found, on the same decoded
+ * pixels (a few milliseconds: no model of its own).
+ */
+export function enhanceFor(rgb: RgbImage, faces: DetectedFace[], subject: SubjectResult | null, objects: ObjectDetection[] = [], tags: ReadonlyArray<{ label: string; probability: number }> = []): EnhanceResult {
+  return proposeEnhance(rgb, { faces, subject: subject?.box ?? null, objects, tags });
+}
+
 export type ImageAnalysis = {
   width: number;
   height: number;
@@ -110,6 +122,7 @@ export type ImageAnalysis = {
   hash: string;
   objects: ObjectsResult;
   crops: CropsResult;
+  enhance: EnhanceResult;
   /** Absent when the moderation weights are not installed. */
   moderation?: ModerationResult;
 };
@@ -123,6 +136,7 @@ export async function analyzeOpenedImage(image: OpenedImage, options: { pool: On
   const objects = await pixelTasks.objects(ctx);
   const [quality, hash] = await Promise.all([pixelTasks.quality(ctx), pixelTasks.hash(ctx)]);
   const crops = await cropsFor(rgb, image.width, image.height, faces, subject, objects.objects);
+  const enhance = enhanceFor(rgb, faces, subject, objects.objects);
   const moderation = moderationInstalled() ? await pixelTasks.moderation(ctx) : undefined;
-  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops, ...(moderation ? { moderation } : {}) };
+  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops, enhance, ...(moderation ? { moderation } : {}) };
 }

@@ -64,6 +64,7 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
     const runs = analysis.people!.runs.map((r) => [r.task, r.model, r.version, r.provider, r.status, r.error]);
     expect(runs).toEqual([
       ['crops', 'crop-proposals', '1', 'local', 'completed', null],
+      ['enhance', 'auto-enhance', '1', 'local', 'completed', null],
       ['faces', 'blazeface-back-256', '1.2.0', 'local', 'completed', null],
       ['hash', 'gradient-hash', '1', 'local', 'completed', null],
       ['moderation', 'nsfwjs-mobilenet-v2-mid', '4.4.0', 'local', 'completed', null],

@@ -22,6 +22,8 @@ export const jobDataSchemas = {
     photoId: z.number().int().positive(),
     /** Redo every analysis even where a result for the same model version is stored (analysis.rerun). */
     force: z.boolean().default(false),
+    /** The photographer asked for auto-enhance (enhance.auto): its proposals go in whatever the policy. */
+    autoEnhance: z.boolean().optional(),
   }),
   // `revision` is the one that asked; the handler renders whatever is current when it runs.
   render: z.object({

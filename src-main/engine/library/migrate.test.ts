@@ -103,6 +103,10 @@ const seeds: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO jobs (kind, subject, data, state, attempts, run_after, last_error, last_error_code, created_at, updated_at)
       VALUES ('ingest', '/hot/c.jpg', '{}', 'dead', 5, 0, 'The disk went away.', 'read-failed', '2024-01-04T00:00:00.000Z', '2024-01-04T00:00:00.000Z')`).run();
   },
+  // Folder auto-enhance policy (015-enhance-policy.ts).
+  15: (db) => {
+    db.prepare(`UPDATE folders SET enhance_review = 'apply', enhance_threshold = 0.7 WHERE id = 1`).run();
+  },
 };
 
 const NOTICE = { role: 'processed', assetId: 'proc-9', message: 'left with photo 9' };
@@ -127,6 +131,8 @@ const UPLOADS_VERSION = migrations.find((m) => m.name === 'uploads')!.version;
 
 /** The migration that added the REST API's tables (renumbered at merge time). */
 const REST_VERSION = migrations.find((m) => m.name === 'rest-api')!.version;
+/** The migration that added the folder auto-enhance policy (renumbered at merge time). */
+const ENHANCE_VERSION = migrations.find((m) => m.name === 'enhance-policy')!.version;
 
 /** The migration that added the folder processing policy (may be renumbered at merge time). */
 const POLICY_VERSION = migrations.find((m) => m.name === 'folder-policy')!.version;
@@ -242,6 +248,8 @@ describe('migrations', () => {
           expect(tokens.list()).toEqual([]);
           expect(submissions.latestFor(7)).toBeNull();
         }
+        // Folders from before the enhance policy follow the library's auto-enhance setting.
+        expect(library.folders.get(1)).toMatchObject(version >= ENHANCE_VERSION ? { enhance: 'apply', enhanceThreshold: 0.7 } : { enhance: 'library', enhanceThreshold: 0.8 });
         const uploads = new UploadsRepo(library.db);
         if (version >= UPLOADS_VERSION) {
           expect(uploads.get(7)).toMatchObject({ state: 'uploaded', pair: { originalAssetId: 'orig-7', stackId: 'stack-7', albumDone: true, replacedAssetIds: ['old-7'] }, originalOutcome: 'created' });

@@ -64,7 +64,7 @@ const XN = 0.4124 + 0.3576 + 0.1805;
 const ZN = 0.0193 + 0.1192 + 0.9505;
 const XYZ_TO_RGB = invert3(RGB_TO_XYZ);
 
-function invert3(m: readonly (readonly number[])[]): number[][] {
+export function invert3(m: readonly (readonly number[])[]): number[][] {
   const [a, b, c] = m[0]!, [d, e, f] = m[1]!, [g, h, i] = m[2]!;
   const A = e! * i! - f! * h!, B = -(d! * i! - f! * g!), C = d! * h! - e! * g!;
   const det = a! * A + b! * B + c! * C;
@@ -133,3 +133,18 @@ export function scaleLabChroma(px: Uint16Array, k: number): void {
     px[i + 2] = E[lb <= 0 ? 0 : lb >= 1 ? S : (Math.sqrt(lb) * S + 0.5) | 0]!;
   }
 }
+
+/**
+ * CIE L*a*b* (D65) of one linear-light RGB triple, with the same primaries and white as the chroma
+ * pass above, so what analysis measures and what the tone ops change are the same quantities.
+ */
+export function linearToLab(r: number, g: number, b: number): [number, number, number] {
+  const [m0, m1, m2] = RGB_TO_XYZ;
+  const fx = labF((m0[0] * r + m0[1] * g + m0[2] * b) / XN);
+  const fy = labF(m1[0] * r + m1[1] * g + m1[2] * b);
+  const fz = labF((m2[0] * r + m2[1] * g + m2[2] * b) / ZN);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+
+/** Relative luminance (Rec. 709 / sRGB primaries) of linear RGB: what exposure is measured on. */
+export const luminance = (r: number, g: number, b: number): number => 0.2126 * r + 0.7152 * g + 0.0722 * b;

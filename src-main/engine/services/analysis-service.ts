@@ -4,6 +4,7 @@ import {
   ApiError,
   CropProposal,
   DetectedFace,
+  EnhanceResult,
   ModerationResult,
   ObjectsResult,
   QualityResult,
@@ -73,6 +74,7 @@ export class AnalysisService {
       nearDuplicates: completed.has('hash') ? this.groupOf(photoId) : null,
       objects: objects?.objects ?? null,
       keywords: objects?.keywords ?? [],
+      enhance: parse(EnhanceResult, completed.get('enhance')),
       ...moderation,
     };
   }

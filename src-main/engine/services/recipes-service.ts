@@ -2,6 +2,7 @@ import { ApiError, type Photo, type PhotoRecipe, type Preset, type Recipe, type 
 import type { PhotosRepo, RecipesRepo, RendersRepo } from '../library/index.ts';
 import { approveAll, rejectAll, withAiCrop } from '../recipes/ai-review.ts';
 import { applyPreset } from '../recipes/apply-preset.ts';
+import { decideStep, resolveRecompute, withAiTone } from '../recipes/ai-tone.ts';
 import { newRecipe } from '../recipes/create.ts';
 import { canRedo, canUndo, redo, undo } from '../recipes/history.ts';
 import { RecipeError } from '../recipes/recipe-error.ts';
@@ -18,6 +19,11 @@ export type RecipesServiceDeps = {
   renders: RendersRepo;
   /** After every stored change: portable copy, event, render job (wired by the engine). */
   changed(change: RecipeChange): Promise<void> | void;
+  /**
+   * This photo's own AI tone steps (auto-enhance), to resolve a preset's adaptive steps as it is
+   * applied; null when the photo has not been analysed for them yet (they then wait, disabled).
+   */
+  adaptive?: (photoId: number) => RecipeStep[] | null;
 };
 
 /** A recipe the photographer can see: its code (invalid-recipe / recipe-too-new) and every problem. */
@@ -81,7 +87,9 @@ export class RecipesService {
     if (once?.applied()) return this.#view(photoId, recipe, revision);
     let next: Recipe;
     try {
-      next = parseRecipe(applyPreset(recipe, preset));
+      const applied = applyPreset(recipe, preset);
+      const own = this.#deps.adaptive?.(photoId);
+      next = parseRecipe((own && resolveRecompute(applied, own)) || applied);
     } catch (error) {
       recipeApiError(error);
     }
@@ -97,6 +105,40 @@ export class RecipesService {
     const { recipe, revision } = this.#load(photo);
     const next = withAiCrop(recipe, step);
     return next ? this.#save(photo, parseRecipe(next), revision) : null;
+  }
+
+  /**
+   * AI tone and colour steps (auto-enhance, a series match) into the recipe, replacing earlier ones
+   * of the ops in `scope`; an op the photographer set stays theirs (recipes/ai-tone.ts). Null when the
+   * recipe was left as it was.
+   */
+  async proposeAiTone(photoId: number, steps: RecipeStep[], scope?: ReadonlySet<string>): Promise<PhotoRecipe | null> {
+    const photo = this.#photo(photoId);
+    const { recipe, revision } = this.#load(photo);
+    const next = withAiTone(recipe, steps, scope);
+    return next ? this.#save(photo, parseRecipe(next), revision) : null;
+  }
+
+  /** A preset's adaptive (AI tone) steps resolved with this photo's own proposals; null when none waited. */
+  async resolveAiTone(photoId: number, steps: RecipeStep[]): Promise<PhotoRecipe | null> {
+    const photo = this.#photo(photoId);
+    const { recipe, revision } = this.#load(photo);
+    const next = resolveRecompute(recipe, steps);
+    return next ? this.#save(photo, parseRecipe(next), revision) : null;
+  }
+
+  /** One AI chip approved or rejected (the recipe panel): one edit, undoable. */
+  async decideStep(photoId: number, index: number, decision: 'approve' | 'reject'): Promise<PhotoRecipe> {
+    const photo = this.#photo(photoId);
+    const { recipe, revision } = this.#load(photo);
+    let next: Recipe;
+    try {
+      next = decideStep(recipe, index, decision);
+    } catch (error) {
+      if (error instanceof RangeError) throw new ApiError('bad-request', `Photo ${photoId}: ${error.message}. Reload the recipe and try again.`);
+      throw error;
+    }
+    return this.#save(photo, next, revision);
   }
 
   /** The photographer accepts what the AI proposed (Enter in the review window): one edit, undoable. */

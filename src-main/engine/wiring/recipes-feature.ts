@@ -16,6 +16,7 @@ import { targetKey } from '../render/target-key.ts';
 import { applyFolderPreset, queueFolderPresets } from '../services/folder-policy.ts';
 import { PolicyPresetsRepo } from '../library/policy-presets-repo.ts';
 import { PresetsService } from '../services/presets-service.ts';
+import { adaptiveSteps } from '../services/enhance-service.ts';
 import { RecipesService } from '../services/recipes-service.ts';
 import type { CommandHandlers } from '../services/engine-api.ts';
 
@@ -68,6 +69,8 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
       await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       photoChanged(photo.id);
     },
+    // A preset's auto-enhance steps are computed for each photo it is applied to (adaptive presets).
+    adaptive: (photoId) => adaptiveSteps(library, photoId),
   });
 
   const presets = new PresetsService({

@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import type { RecipeStep, RecipeStepInput } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
-import { editSteps, undoRedo } from './editor-actions.ts';
+import { AiChip } from './AiChip.tsx';
+import { autoEnhance, decideStep, editSteps, undoRedo } from './editor-actions.ts';
 import { activeSteps, useEditor } from './editor-store.ts';
 import { ADDABLE, isEditable, newUserStep, opLabel, opSpec, sourceKind } from './op-table.ts';
 import { StepControls } from './StepControls.tsx';
@@ -23,9 +25,13 @@ function StepRow({ transport, index, step }: { transport: Transport; index: numb
           onChange={(e) => change(editSteps.current().map((s, i) => (i === index ? { ...s, enabled: e.target.checked } : s)))}
         />
         <span className="step-name">{opLabel(step.op)}</span>
-        <span className={`badge source-${kind}`} title={step.source}>
-          {BADGE[kind]}
-        </span>
+        {kind === 'ai' ? (
+          <AiChip step={step} />
+        ) : (
+          <span className={`badge source-${kind}`} title={step.source}>
+            {BADGE[kind]}
+          </span>
+        )}
         {step.needsReview && <span className="badge review">Review</span>}
         <span className="step-buttons">
           {spec && step.op !== 'crop' && (
@@ -38,10 +44,27 @@ function StepRow({ transport, index, step }: { transport: Transport; index: numb
           </button>
         </span>
       </div>
+      {kind === 'ai' && step.reason && <p className="muted step-note step-reason">{step.reason}</p>}
+      {step.needsReview && step.enabled && <ReviewButtons transport={transport} index={index} label={opLabel(step.op)} />}
       {editable && <StepControls transport={transport} index={index} step={step} />}
       {step.op === 'crop' && <p className="muted step-note">Press C to edit the crop.</p>}
       {!spec && <p className="muted step-note">Set by a preset; remove it here or change the preset.</p>}
     </li>
+  );
+}
+
+/** Accept or turn down one AI step (the others keep waiting); disabled while an edit is on its way. */
+function ReviewButtons({ transport, index, label }: { transport: Transport; index: number; label: string }) {
+  const drafting = useEditor((s) => s.draft !== null);
+  return (
+    <div className="step-review">
+      <button type="button" className="button small" disabled={drafting} aria-label={`Accept AI ${label}`} onClick={() => void decideStep(transport, index, 'approve')}>
+        Accept
+      </button>
+      <button type="button" className="button small quiet" disabled={drafting} aria-label={`Reject AI ${label}`} onClick={() => void decideStep(transport, index, 'reject')}>
+        Reject
+      </button>
+    </div>
   );
 }
 
@@ -50,6 +73,7 @@ export function RecipePanel({ transport, onSavePreset }: { transport: Transport;
   const state = useEditor();
   const steps = activeSteps(state);
   const { stored, error, busy, preview } = state;
+  const [note, setNote] = useState<string | null>(null);
   return (
     <aside className="recipe-panel" aria-label="Recipe">
       <div className="recipe-head">
@@ -91,9 +115,19 @@ export function RecipePanel({ transport, onSavePreset }: { transport: Transport;
           ))}
         </select>
       </label>
-      <button type="button" className="button" disabled={steps.length === 0} onClick={onSavePreset}>
-        Save as preset…
-      </button>
+      <div className="recipe-actions">
+        <button type="button" className="button" disabled={!stored} title="Propose exposure, contrast, white balance and colour for this photo" onClick={() => void autoEnhance(transport).then(setNote)}>
+          Auto-enhance
+        </button>
+        <button type="button" className="button" disabled={steps.length === 0} onClick={onSavePreset}>
+          Save as preset…
+        </button>
+      </div>
+      {note && (
+        <p className="muted step-note" role="status">
+          {note}
+        </p>
+      )}
     </aside>
   );
 }

@@ -207,6 +207,33 @@ export async function rejectAiCrop(transport: Transport): Promise<void> {
   await store(transport, steps);
 }
 
+/** One AI chip accepted or turned down in the recipe panel: one undoable edit on the engine's side. */
+export async function decideStep(transport: Transport, index: number, decision: 'approve' | 'reject'): Promise<void> {
+  const { photoId } = useEditor.getState();
+  if (photoId === null) return;
+  try {
+    applyStored(await transport.call('recipe.decideStep', { photoId, index, decision }));
+  } catch (error) {
+    say(error, `The step was not ${decision === 'approve' ? 'accepted' : 'turned down'}. Check the connection and try again.`);
+  }
+}
+
+/** "Auto-enhance" for the open photo: its tone and colour proposals go into the recipe (or it is analysed first). */
+export async function autoEnhance(transport: Transport): Promise<string | null> {
+  const { photoId } = useEditor.getState();
+  if (photoId === null) return null;
+  try {
+    const { proposed, queued, unchanged, skipped } = await transport.call('enhance.auto', { photoIds: [photoId] });
+    if (skipped.length) return `Not enhanced: ${skipped[0]!.reason}.`;
+    if (queued) return 'Analysing the photo first; its proposals follow.';
+    if (proposed) return null;
+    return unchanged ? 'Auto-enhance has nothing to change on this photo.' : null;
+  } catch (error) {
+    say(error, 'Auto-enhance did not run. Check the connection and try again.');
+    return null;
+  }
+}
+
 export async function toggleCropMode(transport: Transport): Promise<void> {
   const state = useEditor.getState();
   if (state.cropMode) {

@@ -30,6 +30,21 @@ export function AnalysisInfo({ transport, photoId }: { transport: Transport; pho
         <button type="button" className="link" onClick={() => void again()}>
           Analyse again
         </button>
+        {analysis?.nearDuplicates && (
+          <button
+            type="button"
+            className="link"
+            title="Give the similar photos this photo's exposure and white balance (proposed as AI steps)"
+            onClick={() =>
+              void transport.call('enhance.match', { photoIds: analysis.nearDuplicates!.photoIds, referencePhotoId: photoId }).then(
+                ({ proposed }) => setRerun(`Matched ${proposed} similar photo${proposed === 1 ? '' : 's'} to this one.`),
+                (error: unknown) => setRerun(error instanceof ApiError ? error.message : 'The similar photos were not matched. Try again.'),
+              )
+            }
+          >
+            Match similar photos to this one
+          </button>
+        )}
         {rerun && <span className="muted" role="status">{rerun}</span>}
       </p>
     </section>

@@ -3,6 +3,7 @@ import { ApiError } from '../contract.ts';
 import { useLibrary } from '../library/library-store.ts';
 import type { Transport } from '../transport/index.ts';
 import { ApplyProgress } from './ApplyProgress.tsx';
+import { EnhanceBatch } from '../enhance/EnhanceBatch.tsx';
 import { usePresets } from './preset-store.ts';
 
 /** Actions on the grid selection: apply a preset, approve or reject the AI crops, rate, re-analyse, upload. */
@@ -50,6 +51,7 @@ export function BatchBar({ transport }: { transport: Transport }) {
           <button type="button" className="button" onClick={() => void run(rejectAll, 'Rejecting failed.')}>
             Reject AI crops
           </button>
+          <EnhanceBatch transport={transport} ids={ids} run={run} />
           <select
             aria-label="Rate selection"
             value=""

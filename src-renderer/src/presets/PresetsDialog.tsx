@@ -51,7 +51,7 @@ function SaveForm({ transport }: { transport: Transport }) {
                 setChosen(next);
               }}
             />
-            {opLabel(step.op)} <span className="muted">({step.source})</span>
+            {opLabel(step.op)} <span className="muted">({step.source.startsWith('ai:') ? 'auto: computed again for each photo' : step.source})</span>
           </label>
         ))}
       </fieldset>
@@ -89,7 +89,7 @@ function PresetRow({ transport, preset }: { transport: Transport; preset: Preset
     <li className="preset-row" aria-label={`Preset ${preset.name}`}>
       {renaming === null ? (
         <span className="preset-name">
-          {preset.name} <span className="muted">{preset.steps.map((s) => opLabel(s.op)).join(', ')}</span>
+          {preset.name} <span className="muted">{preset.steps.map((s) => (s.source.startsWith('ai:') ? `auto ${opLabel(s.op).toLowerCase()}` : opLabel(s.op))).join(', ')}</span>
         </span>
       ) : (
         <input value={renaming} aria-label={`New name for ${preset.name}`} onChange={(e) => setRenaming(e.target.value)} autoFocus />

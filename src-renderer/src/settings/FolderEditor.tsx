@@ -58,6 +58,8 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
           cropReview: draft.cropReview,
           cropThreshold: draft.cropThreshold,
           exportMetadata: draft.exportMetadata,
+          enhance: draft.enhance,
+          enhanceThreshold: draft.enhanceThreshold,
         });
         if (upload && upload.draft !== upload.stored) {
           const { folderId: _, ...stored } = await transport.call('folders.uploadSettings.set', { folderId: folder.id, ...upload.draft });
@@ -105,7 +107,7 @@ export function FolderEditor({ folder, transport }: { folder: HotFolder; transpo
       </label>
       <FolderPolicyFields
         folderId={folder.id}
-        policy={{ presets: draft.presets, cropReview: draft.cropReview, cropThreshold: draft.cropThreshold }}
+        policy={{ presets: draft.presets, cropReview: draft.cropReview, cropThreshold: draft.cropThreshold, enhance: draft.enhance, enhanceThreshold: draft.enhanceThreshold }}
         transport={transport}
         onChange={(patch) => setDraft({ ...draft, ...patch })}
       />

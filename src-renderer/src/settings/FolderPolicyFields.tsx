@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { CropReview, type FolderPolicy } from '../contract.ts';
 import { loadPresets, usePresets } from '../presets/preset-store.ts';
 import type { Transport } from '../transport/index.ts';
+import { EnhanceReviewChoice, ThresholdInput } from './EnhanceReviewChoice.tsx';
 
 const REVIEW_TEXT: Record<CropReview, string> = {
   library: 'Follow the library setting',
@@ -23,6 +24,7 @@ export function FolderPolicyFields({ folderId, policy, transport, onChange }: Pr
     <div className="policy">
       <PresetPicker folderId={folderId} chosen={policy.presets} transport={transport} onChange={(presets) => onChange({ presets })} />
       <CropReviewChoice folderId={folderId} mode={policy.cropReview} threshold={policy.cropThreshold} onChange={onChange} />
+      <EnhanceReviewChoice folderId={folderId} mode={policy.enhance} threshold={policy.enhanceThreshold} onChange={onChange} />
     </div>
   );
 }
@@ -105,9 +107,6 @@ function PresetPicker({ folderId, chosen, transport, onChange }: { folderId: num
 
 function CropReviewChoice({ folderId, mode, threshold, onChange }: { folderId: number; mode: CropReview; threshold: number; onChange(patch: Partial<FolderPolicy>): void }) {
   const percent = Math.round(threshold * 100);
-  const setPercent = (value: number) => {
-    if (Number.isFinite(value)) onChange({ cropThreshold: Math.min(100, Math.max(0, Math.round(value))) / 100 });
-  };
   return (
     <fieldset className="policy-group">
       <legend>AI crop review</legend>
@@ -119,13 +118,7 @@ function CropReviewChoice({ folderId, mode, threshold, onChange }: { folderId: n
           </label>
         ))}
       </div>
-      {mode === 'threshold' && (
-        <div className="policy-threshold">
-          <input type="range" min={0} max={100} step={1} value={percent} aria-label="Approval threshold" aria-valuetext={`${percent} %`} onChange={(e) => setPercent(Number(e.target.value))} />
-          <input type="number" min={0} max={100} step={1} value={percent} aria-label="Approval threshold in percent" onChange={(e) => setPercent(Number(e.target.value))} />
-          <span className="muted">%</span>
-        </div>
-      )}
+      {mode === 'threshold' && <ThresholdInput percent={percent} label="Approval threshold" onChange={(cropThreshold) => onChange({ cropThreshold })} />}
       <p className="muted policy-hint">
         {mode === 'threshold'
           ? `Crops proposed with ${percent} % confidence or more are approved and rendered at once; the others wait in "Needs review".`

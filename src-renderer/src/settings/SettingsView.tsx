@@ -6,6 +6,7 @@ import { FolderEditor } from './FolderEditor.tsx';
 import { CaptionsCard } from './CaptionsCard.tsx';
 import { CropSettingsCard } from './CropSettingsCard.tsx';
 import { ExportMetadataCard } from './ExportMetadataCard.tsx';
+import { EnhanceSettingsCard } from './EnhanceSettingsCard.tsx';
 import { ImmichCard } from './ImmichCard.tsx';
 import { ModelsCard } from './ModelsCard.tsx';
 import { PerformanceCard } from './PerformanceCard.tsx';
@@ -74,6 +75,7 @@ export function SettingsView({ transport }: { transport: Transport }) {
       )}
       <CropSettingsCard transport={transport} />
       <ExportMetadataCard transport={transport} />
+      <EnhanceSettingsCard transport={transport} />
       <ImmichCard transport={transport} />
       <ModelsCard transport={transport} />
       <CaptionsCard transport={transport} />

@@ -13,8 +13,9 @@ import { migration011 } from './011-rest-api.ts';
 import { migration012 } from './012-capture-instant.ts';
 import { migration013 } from './013-upload-notices.ts';
 import { migration014 } from './014-job-error-codes.ts';
+import { migration015 } from './015-enhance-policy.ts';
 
 /** Every schema step, in order. Append only: a shipped migration is never edited. */
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010, migration011, migration012, migration013, migration014, migration015];
 
 export type { Migration };

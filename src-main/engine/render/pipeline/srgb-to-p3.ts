@@ -13,6 +13,9 @@ const M = [
   [0.0170827, 0.0723974, 0.9105199],
 ] as const;
 
+/** Linear sRGB -> linear Display P3 (analysis simulates the tone ops in the renderer's working space). */
+export const SRGB_TO_P3: readonly (readonly number[])[] = M;
+
 /** In place on 16-bit sRGB samples. */
 export function srgbToP3InPlace(px: Uint16Array): void {
   convert(px, px, linearTable());

@@ -49,13 +49,31 @@ export function applyTables(tables: Uint16Array[], px: Uint16Array): void {
 }
 
 /**
+ * A run of curves evaluated on each sample instead of through tables: the same arithmetic as the
+ * table entry for that sample's level (curves in order, each clipped, one rounding at the end), so the
+ * same result; cheaper when there are fewer samples than table entries (analysis' small grids).
+ */
+export function applyCurvesDirect(steps: Array<{ curve: ChannelCurve; perChannel: boolean }>, px: Uint16Array): void {
+  for (let i = 0; i < px.length; i++) {
+    const channel = (i % 3) as 0 | 1 | 2;
+    let v = px[i]! / MAX_VALUE;
+    for (const s of steps) v = clip(s.curve(v, s.perChannel ? channel : 0));
+    px[i] = Math.round(v * MAX_VALUE);
+  }
+}
+
+/**
  * All tone steps in recipe order over one in-memory buffer: no sharp round trip between them.
- * Consecutive curves cost one lookup per sample; per-pixel steps run their own loop.
+ * Consecutive curves cost one lookup per sample (or, for buffers smaller than a table, one
+ * evaluation); per-pixel steps run their own loop.
  */
 export function runTone(steps: ToneStep[], px: Uint16Array, size: PassSize): void {
   let pending: Array<{ curve: ChannelCurve; perChannel: boolean }> = [];
   const flush = () => {
-    if (pending.length > 0) applyTables(curveTables(pending), px);
+    if (pending.length > 0) {
+      if (px.length < MAX_VALUE + 1) applyCurvesDirect(pending, px);
+      else applyTables(curveTables(pending), px);
+    }
     pending = [];
   };
   for (const step of steps) {
