@@ -35,6 +35,7 @@ import { defaultModelsDir } from './analysis/model-manifest.ts';
 import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
 import { createRestFeature } from './wiring/rest-feature.ts';
 import { createEnhanceFeature } from './wiring/enhance-feature.ts';
+import { resumeOnStart } from './wiring/resume-on-start.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -194,7 +195,6 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     ...(config.tuning?.diskCheckMs === undefined ? {} : { diskCheckMs: config.tuning.diskCheckMs }),
   });
   settingsFeature.performance.attach(queue);
-  recipesFeature.resume();
   queue.on('stats', (stats) => {
     bus.emit('queue.stats', stats);
     care.onStats(stats);
@@ -211,6 +211,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // Uploads follow analysis when it runs (its AI crop decides what the processed file shows), else derive.
     const readyForUpload = analysing ? event.kind === 'analyze' && (event.state === 'done' || event.state === 'dead') : event.kind === 'derive' && event.state === 'done';
     if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
+    if (event.kind === 'upload' && event.subject) uploads.service.jobEvent(Number(event.subject), event.state);
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
     if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
     rest.onJob(event);
@@ -329,10 +330,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   async function start(): Promise<void> {
     if (started) return;
     started = true;
-    // We hold the library lock, so a job still marked running was abandoned by a crash: no need
-    // to wait for its lease to run out.
-    library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
-    uploads.service.catchUp();
+    // Jobs a crash left running, and every wait whose event a crash may have swallowed.
+    resumeOnStart({ library, enqueueAnalyze: analysing ? (photoId) => void enqueueAnalyze(photoId, false) : null, renders: recipesFeature, uploads: uploads.service });
     // Before the queue: a first start's analysis jobs must find the fetch under way and wait for it.
     await models.start();
     await rest.resume();
