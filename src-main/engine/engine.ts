@@ -21,6 +21,7 @@ import { listSourceFiles, summarise, type ProcessSummary } from './services/proc
 import { APP_VERSION } from './base/app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
+import { PixelMathPool } from './analysis/pixel-math-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 import { proposeCropIntoRecipe } from './wiring/ai-crop-to-recipe.ts';
 import { readCropSettings, writeCropSettings } from './services/crop-settings.ts';
@@ -101,6 +102,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   let queue: JobQueue;
   // One ONNX worker per model for this engine; closed with it.
   const pool = new OnnxPool();
+  // The plain-JS analysis steps, off the event loop.
+  const math = new PixelMathPool();
   const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
   const enqueueAnalyze = (photoId: number, force: boolean) => {
     const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 });
@@ -168,6 +171,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       library,
       layout,
       pool,
+      math,
       subjectEnabled,
       extras: [semantic.analyzeExtra],
       changed: (photoId, status) => {
@@ -386,6 +390,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       settingsFeature.performance.close();
       await queue.stop();
       await pool.close();
+      await math.close();
       await previews.cache.close();
       library.close();
       await lock.release();

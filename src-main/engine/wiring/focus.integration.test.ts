@@ -24,8 +24,10 @@ describe.skipIf(!hasCorpus)('queue.focus through the engine', () => {
     await mkdir(inbox);
     const names = (await readdir(corpusPath('jpeg/camera'))).filter((n) => n.endsWith('.jpg')).sort().slice(0, 10);
     for (const name of names) await copyFile(corpusPath(`jpeg/camera/${name}`), path.join(inbox, name));
-    // One analysis at a time: without the focus, photos are analysed strictly oldest first.
-    const engine = await createEngine({ libraryDir: path.join(dir.path, 'library'), watchFolders: false, tuning: { concurrency: { analyze: 1 } } });
+    // One analysis at a time: without the focus, photos are analysed strictly oldest first. One
+    // ingest and one derive at a time too: analyses are queued as derives end, and two side by side
+    // can end out of photo order.
+    const engine = await createEngine({ libraryDir: path.join(dir.path, 'library'), watchFolders: false, tuning: { concurrency: { ingest: 1, derive: 1, analyze: 1 } } });
     try {
       const completed: number[] = [];
       let focused: number | null = null;
