@@ -183,9 +183,7 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
     if (!tagged) {
       const { data, info } = await held.open().raw().toBuffer({ resolveWithObject: true });
       if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: info.width, height: info.height } };
-      const srgb8 = new Uint8Array(new SharedArrayBuffer(data.length));
-      srgb8.set(data);
-      return { px: { data: new Uint16Array(new SharedArrayBuffer(data.length * 2)), width: info.width, height: info.height }, srgb8 };
+      return { px: { data: new Uint16Array(data.length), width: info.width, height: info.height }, srgb8: data };
     }
     // keepIccProfile() made sharp skip the input conversion and carry the profile along; the
     // uncompressed TIFF hands pixels and profile to this 16-bit read, which applies it.

@@ -68,7 +68,6 @@ describe('tone: one pass over the pixels', () => {
     const alone = original.slice();
     runTone(toneSteps(plan.passes), alone, { width, height });
     const split = await runToneSplit({ data: original.slice(), width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length });
-    expect(split.data.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(Buffer.from(split.data.buffer, split.data.byteOffset, split.data.byteLength).equals(Buffer.from(alone.buffer))).toBe(true);
     // And the work was done: the input changed.
     expect(Buffer.from(alone.buffer).equals(Buffer.from(original.buffer))).toBe(false);
@@ -78,12 +77,12 @@ describe('tone: one pass over the pixels', () => {
     const recipe = recipeOf([newStep('exposure', { ev: -0.4 }), newStep('saturation', { amount: -30 }), newStep('vibrance', { amount: 50 })]);
     const plan = planRender(recipe, false);
     const [width, height] = [640, 481];
-    const bytes = new Uint8Array(new SharedArrayBuffer(width * height * 3));
+    const bytes = new Uint8Array(width * height * 3);
     noise(width, height).forEach((v, i) => (bytes[i] = v >> 8));
     await warmToneWorker();
     const alone = srgb8ToP3(bytes);
     runTone(toneSteps(plan.passes), alone, { width, height });
-    const px = { data: new Uint16Array(new SharedArrayBuffer(bytes.length * 2)), width, height };
+    const px = { data: new Uint16Array(bytes.length), width, height };
     const split = await runToneSplit(px, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length }, bytes);
     expect(Buffer.from(split.data.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
   });
