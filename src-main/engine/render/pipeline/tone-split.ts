@@ -29,14 +29,12 @@ export type ToneJob = {
 export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
- * Tone work is plain JavaScript, so on the main thread it runs on one core while the machine has
- * two (sharp's own stages use both). Every tone step is per pixel, so the image splits by rows and
- * the result is the same to the bit. Two helper threads: a render hands its rows to both when both
- * are free (the main thread stays free for the event loop and for a second render's sharp work),
- * shares them between one helper and the main thread when only one is free, and does it all on the
- * main thread when none is. Never a queue: overlapping renders already fill the cores. Small images
- * are not worth the hand-off, and neither is a helper still loading its modules (the first render
- * starts the helpers and does not wait for them).
+ * Tone work is plain JavaScript: on the main thread a 24 MP photo's tone pass held the event loop
+ * for ~250 ms (bench/pipeline's profile), and it ran on one core of two. Every tone step is per
+ * pixel, so the image splits by rows and the result is the same to the bit. Two helper threads: a
+ * big image's rows all go to the helpers that are free (both when both are), and a render waits
+ * for one when none is. Small images are not worth the hand-off and stay on the main thread, as
+ * does everything when the helpers cannot start at all.
  */
 const MIN_SPLIT_PIXELS = 250_000;
 const HELPERS = 2;
@@ -46,13 +44,39 @@ type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: nu
 
 const helpers: Helper[] = [];
 let readyWaiters: Array<() => void> = [];
+/** Renders waiting for a helper to be ready and free. */
+let freeWaiters: Array<() => void> = [];
+/** Helpers that died before they were ready, in a row: after a few, tone runs on the main thread. */
+let startFailures = 0;
+const MAX_START_FAILURES = 3;
 let nextId = 1;
 let idleTimer: NodeJS.Timeout | null = null;
 
 function wakeWaiters(): void {
+  wakeFree();
   if (helpers.some((h) => !h.ready)) return;
   for (const wake of readyWaiters) wake();
   readyWaiters = [];
+}
+
+function wakeFree(): void {
+  const waiting = freeWaiters;
+  freeWaiters = [];
+  for (const wake of waiting) wake();
+}
+
+/** The free helpers, marked busy (at most HELPERS); waits while none is. [] when they cannot start. */
+async function acquire(): Promise<Helper[]> {
+  for (;;) {
+    if (startFailures >= MAX_START_FAILURES) return [];
+    startHelpers();
+    const free = helpers.filter((h) => h.ready && !h.busy).slice(0, HELPERS);
+    if (free.length > 0) {
+      for (const h of free) h.busy = true;
+      return free;
+    }
+    await new Promise<void>((resolve) => freeWaiters.push(resolve));
+  }
 }
 
 function startHelper(): Helper {
@@ -61,6 +85,7 @@ function startHelper(): Helper {
   worker.on('message', (reply: ToneReply) => {
     if ('ready' in reply) {
       helper.ready = true;
+      startFailures = 0;
       wakeWaiters();
       return;
     }
@@ -75,6 +100,7 @@ function startHelper(): Helper {
     const at = helpers.indexOf(helper);
     if (at === -1) return;
     helpers.splice(at, 1);
+    if (!helper.ready) startFailures += 1;
     // Whoever waits for readiness goes on without this helper.
     wakeWaiters();
     const job = helper.pending;
@@ -115,8 +141,7 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
   const big = px.width * px.height >= MIN_SPLIT_PIXELS && px.height >= HELPERS;
-  if (big) startHelpers();
-  const free = big ? helpers.filter((h) => h.ready && !h.busy) : [];
+  const free = big ? await acquire() : [];
   if (free.length === 0) {
     convertAndTone(steps, px.data, srgb8, px);
     return px;
@@ -125,16 +150,19 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
   // Each helper's rows are copied out and moved to it, then moved back and copied in: never shared
   // memory, which a helper's heap kept alive until its own rare garbage collection (bench/pipeline
   // measured 1.3 GB of array buffers and 2.9 GB RSS after 120 renders with shared bands).
-  const bands = free.length >= HELPERS ? HELPERS : 2;
+  const bands = free.length;
   const rowsPer = Math.ceil(px.height / bands);
   const jobs: Array<Promise<void>> = [];
-  for (const [k, helper] of free.slice(0, bands).entries()) {
+  for (const [k, helper] of free.entries()) {
     const firstRow = px.height - (k + 1) * rowsPer;
     const start = Math.max(0, firstRow) * px.width * 3;
     const end = (px.height - k * rowsPer) * px.width * 3;
-    if (end <= start) continue;
+    if (end <= start) {
+      helper.busy = false;
+      wakeFree();
+      continue;
+    }
     const id = nextId++;
-    helper.busy = true;
     // Copies made explicitly: a Buffer's slice() is a view, and moving its memory would take it from the other bands.
     const samples = srgb8 ? null : copyOf(px.data.subarray(start, end), Uint16Array);
     const band8 = srgb8 ? copyOf(srgb8.subarray(start, end), Uint8Array) : undefined;
@@ -149,6 +177,7 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
         .then((toned) => data.set(new Uint16Array(toned), start))
         .finally(() => {
           helper.busy = false;
+          wakeFree();
         }),
     );
   }
