@@ -17,24 +17,26 @@ export type ToneJob = {
   /** The tone passes are plan.passes[from, to). */
   from: number;
   to: number;
-  /** The band's 16-bit samples (moved, not shared); null when `srgb8` fills them. */
+  /** The 16-bit samples (moved); null when `srgb8` fills them. */
   samples: ArrayBuffer | null;
-  /** The band's 8-bit sRGB samples to convert first, if any (moved). */
+  /** 8-bit sRGB samples to convert first, if any (moved). */
   srgb8: ArrayBuffer | undefined;
-  /** In samples; a whole number of rows. */
+  /** In samples. */
   length: number;
   width: number;
 };
-/** `samples`: the band's toned samples, moved back. */
+/** `samples`: the toned samples, moved back. */
 export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
  * Tone work is plain JavaScript: on the main thread a 24 MP photo's tone pass held the event loop
- * for ~250 ms (bench/pipeline's profile), and it ran on one core of two. Every tone step is per
- * pixel, so the image splits by rows and the result is the same to the bit. Two helper threads: a
- * big image's rows all go to the helpers that are free (both when both are), and a render waits
- * for one when none is. Small images are not worth the hand-off and stay on the main thread, as
- * does everything when the helpers cannot start at all.
+ * for ~250 ms (bench/pipeline's profile). A big image's pass goes whole to a helper thread, its
+ * samples MOVED there and back (transferred: no copy, no shared memory). Shared memory was tried:
+ * a helper's heap kept every render's buffers alive until its own rare garbage collection (1.3 GB
+ * of array buffers after 120 renders); copying bands in and out cost the event loop 100-200 ms per
+ * photo. Two helpers, so two renders side by side each have one; a render waits when both are
+ * busy. Small images are not worth the hand-off and stay on the main thread, as does everything
+ * when the helpers cannot start at all.
  */
 const MIN_SPLIT_PIXELS = 250_000;
 const HELPERS = 2;
@@ -65,14 +67,14 @@ function wakeFree(): void {
   for (const wake of waiting) wake();
 }
 
-/** The free helpers, marked busy (at most HELPERS); waits while none is. [] when they cannot start. */
-async function acquire(): Promise<Helper[]> {
+/** A free helper, marked busy; waits while none is. Null when the helpers cannot start. */
+async function acquire(): Promise<Helper | null> {
   for (;;) {
-    if (startFailures >= MAX_START_FAILURES) return [];
+    if (startFailures >= MAX_START_FAILURES) return null;
     startHelpers();
-    const free = helpers.filter((h) => h.ready && !h.busy).slice(0, HELPERS);
-    if (free.length > 0) {
-      for (const h of free) h.busy = true;
+    const free = helpers.find((h) => h.ready && !h.busy);
+    if (free) {
+      free.busy = true;
       return free;
     }
     await new Promise<void>((resolve) => freeWaiters.push(resolve));
@@ -120,10 +122,25 @@ function startHelpers(): void {
   keepAlive();
 }
 
-function copyOf<T extends Uint8Array | Uint16Array>(view: T, Kind: { new (length: number): T }): ArrayBuffer {
-  const copy = new Kind(view.length);
-  copy.set(view);
-  return copy.buffer as ArrayBuffer;
+/** The view's own buffer when it spans all of it, else a copy of its part. */
+function bufferOf(view: Uint8Array | Uint16Array): ArrayBuffer {
+  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+  return whole ? (view.buffer as ArrayBuffer) : (view.slice().buffer as ArrayBuffer);
+}
+
+/**
+ * Posts the job, moving its pixels. Memory a native module owns (sharp's output buffers) cannot be
+ * moved: then a copy of it is.
+ */
+function postMoving(worker: Worker, job: ToneJob): void {
+  const moving = job.samples ?? job.srgb8!;
+  try {
+    worker.postMessage(job, [moving]);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
+    const copy = moving.slice(0);
+    worker.postMessage(job.samples ? { ...job, samples: copy } : { ...job, srgb8: copy }, [copy]);
+  }
 }
 
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
@@ -140,52 +157,29 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
  */
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
-  const big = px.width * px.height >= MIN_SPLIT_PIXELS && px.height >= HELPERS;
-  const free = big ? await acquire() : [];
-  if (free.length === 0) {
+  const big = px.width * px.height >= MIN_SPLIT_PIXELS;
+  const helper = big ? await acquire() : null;
+  if (!helper) {
     convertAndTone(steps, px.data, srgb8, px);
     return px;
   }
   keepAlive();
-  // Each helper's rows are copied out and moved to it, then moved back and copied in: never shared
-  // memory, which a helper's heap kept alive until its own rare garbage collection (bench/pipeline
-  // measured 1.3 GB of array buffers and 2.9 GB RSS after 120 renders with shared bands).
-  const bands = free.length;
-  const rowsPer = Math.ceil(px.height / bands);
-  const jobs: Array<Promise<void>> = [];
-  for (const [k, helper] of free.entries()) {
-    const firstRow = px.height - (k + 1) * rowsPer;
-    const start = Math.max(0, firstRow) * px.width * 3;
-    const end = (px.height - k * rowsPer) * px.width * 3;
-    if (end <= start) {
-      helper.busy = false;
-      wakeFree();
-      continue;
-    }
-    const id = nextId++;
-    // Copies made explicitly: a Buffer's slice() is a view, and moving its memory would take it from the other bands.
-    const samples = srgb8 ? null : copyOf(px.data.subarray(start, end), Uint16Array);
-    const band8 = srgb8 ? copyOf(srgb8.subarray(start, end), Uint8Array) : undefined;
-    const data = px.data;
-    jobs.push(
-      new Promise<ArrayBuffer>((resolve, reject) => {
-        helper.pending = { id, resolve, reject };
-        const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, samples, srgb8: band8, length: end - start, width: px.width };
-        helper.worker.ref();
-        helper.worker.postMessage(job, [samples ?? band8!]);
-      })
-        .then((toned) => data.set(new Uint16Array(toned), start))
-        .finally(() => {
-          helper.busy = false;
-          wakeFree();
-        }),
-    );
+  const id = nextId++;
+  const length = px.data.length;
+  const samples = srgb8 ? null : bufferOf(px.data);
+  const source = srgb8 ? bufferOf(srgb8) : undefined;
+  try {
+    const toned = await new Promise<ArrayBuffer>((resolve, reject) => {
+      helper.pending = { id, resolve, reject };
+      const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, samples, srgb8: source, length, width: px.width };
+      helper.worker.ref();
+      postMoving(helper.worker, job);
+    });
+    return { data: new Uint16Array(toned), width: px.width, height: px.height };
+  } finally {
+    helper.busy = false;
+    wakeFree();
   }
-  const helperRows = Math.min(px.height, jobs.length * rowsPer);
-  const mainEnd = (px.height - helperRows) * px.width * 3;
-  if (mainEnd > 0) convertAndTone(steps, px.data.subarray(0, mainEnd), srgb8?.subarray(0, mainEnd), { width: px.width, height: px.height - helperRows });
-  await Promise.all(jobs);
-  return px;
 }
 
 /** The helpers are ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */
