@@ -182,7 +182,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       // made without a model (faces not looked for) always waits for the photographer's eye. Then
       // auto-enhance's steps.
       completed: async (photoId, outcome) => {
-        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals, { review: outcome.incomplete });
+        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.proposals(photoId), { review: outcome.incomplete });
         await enhance.afterAnalysis(photoId, outcome);
       },
       modelArriving: models.arriving,
