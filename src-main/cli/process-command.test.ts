@@ -23,7 +23,7 @@ describe.skipIf(!hasCorpus)('lightbox process', () => {
     await library.cleanup();
   });
 
-  it('prints progress on stderr, one JSON summary on stdout, and exits as soon as it is done', async () => {
+  it('prints one line per photo on stderr without a terminal, one JSON summary on stdout, and exits as soon as it is done', async () => {
     const child = spawn(node, [cli, 'process', inbox.path, '--library', library.path, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -38,9 +38,11 @@ describe.skipIf(!hasCorpus)('lightbox process', () => {
 
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ files: 3, ingested: 2, failed: [{ code: 'empty-file' }] });
-    expect(stderr).toMatch(/^Nikon_D70\.jpg: ingested$/m);
-    expect(stderr).toMatch(/^Stonehenge_NikonD5300\.heic: ingested$/m);
+    // Where each photo ended: its AI crop waits for review (nothing else is queued without Immich).
+    expect(stderr).toMatch(/^Nikon_D70\.jpg: needs-review$/m);
+    expect(stderr).toMatch(/^Stonehenge_NikonD5300\.heic: needs-review$/m);
     expect(stderr).toMatch(/^zero-byte\.jpg: failed - empty-file$/m);
+    expect(stderr.trim().split('\n')).toHaveLength(3);
     // Worker threads (hashing, HEIC) must not hold a finished run open: their idle timers are 15 s.
     expect(lingered, `exited ${lingered} ms after printing its summary`).toBeLessThan(5000);
   }, 60_000);

@@ -7,6 +7,7 @@ import { libraryLayout } from './library/library-layout.ts';
 import { openLibrary, type Library } from './library/index.ts';
 import { lockLibrary } from './library/library-lock.ts';
 import { JobQueue } from './jobs/index.ts';
+import type { StageReport } from './jobs/index.ts';
 import { HotFolders } from './ingest/hot-folders.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { sweepTempFiles } from './ingest/originals-store.ts';
@@ -20,6 +21,7 @@ import { listSourceFiles, summarise, type ProcessSummary } from './services/proc
 import { APP_VERSION } from './base/app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
+import { PixelMathPool } from './analysis/pixel-math-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 import { proposeCropIntoRecipe } from './wiring/ai-crop-to-recipe.ts';
 import { readCropSettings, writeCropSettings } from './services/crop-settings.ts';
@@ -70,6 +72,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploadAfterRender(photoId: number): void;
     /** `lightbox verify` and `lightbox backup` (the UI's care commands are in `api`). */
     care: CareTools;
+    /** Time and CPU per kind of job so far (bench/pipeline.ts). */
+    stages(): StageReport;
   }
 > {
   const layout = libraryLayout(config.libraryDir);
@@ -98,6 +102,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   let queue: JobQueue;
   // One ONNX worker per model for this engine; closed with it.
   const pool = new OnnxPool();
+  // The plain-JS analysis steps, off the event loop.
+  const math = new PixelMathPool();
   const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
   const enqueueAnalyze = (photoId: number, force: boolean) => {
     const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 });
@@ -132,6 +138,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploadLimit: () => ({ limit: uploads.service.concurrency.limit, max: uploads.service.concurrency.max }),
     tuning: config.tuning?.concurrency,
     modelsDir: config.tuning?.models?.dir,
+    subjectEnabled,
   });
   // Models no npm package carries (CLIP): downloaded on request, used once installed.
   const semantic = new SemanticService({
@@ -164,6 +171,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       library,
       layout,
       pool,
+      math,
       subjectEnabled,
       extras: [semantic.analyzeExtra],
       changed: (photoId, status) => {
@@ -174,7 +182,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       // made without a model (faces not looked for) always waits for the photographer's eye. Then
       // auto-enhance's steps.
       completed: async (photoId, outcome) => {
-        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals, { review: outcome.incomplete });
+        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.proposals(photoId), { review: outcome.incomplete });
         await enhance.afterAnalysis(photoId, outcome);
       },
       modelArriving: models.arriving,
@@ -254,6 +262,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   });
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
+  // A batch action's photos go ahead of the backlog in every stage (jobs/focus.ts), from its first job on.
+  const selected = <I extends { photoIds: number[] }, O>(run: (input: I) => O) => (input: I): O => {
+    queueService.select(input.photoIds);
+    return run(input);
+  };
   const api = createEngineApi(
     {
       'app.info': () => ({ name: 'Lightbox', version: APP_VERSION, libraryDir: layout.root, mode: config.mode ?? 'headless' }),
@@ -269,8 +282,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      'queue.focus': ({ photoId }) => (queueService.focus(photoId), { ok: true as const }),
       'analysis.get': async ({ photoId }) => ({ ...analysis.get(photoId), semantic: await semantic.status(photoId) }),
-      'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
+      'analysis.rerun': selected(({ photoIds }) => analysis.rerun(photoIds)),
       'crop.settings.get': () => readCropSettings(library),
       'crop.settings.set': (update) => writeCropSettings(library, update),
       ...recipesFeature.commands,
@@ -292,7 +306,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.discardGroup': (key) => queueService.discardGroup(key),
       ...care.commands,
       ...rest.commands,
+      'presets.apply': selected(recipesFeature.commands['presets.apply']),
+      'immich.upload': selected(uploads.commands['immich.upload']),
       ...enhance.commands,
+      'enhance.auto': selected(enhance.commands['enhance.auto']),
+      'enhance.match': selected(enhance.commands['enhance.match']),
     },
     bus,
   );
@@ -335,6 +353,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
     care: care.tools,
+    stages: () => queue.meter.report(),
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -368,8 +387,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();
+      settingsFeature.performance.close();
       await queue.stop();
       await pool.close();
+      await math.close();
       await previews.cache.close();
       library.close();
       await lock.release();

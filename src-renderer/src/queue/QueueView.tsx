@@ -1,7 +1,8 @@
 import type { KindStats } from '../contract.ts';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
-import { formatRate, useJobRates } from './job-rates.ts';
+import { paceText } from '../contract.ts';
+import { BatchProgressCard } from './BatchProgressCard.tsx';
 import { kindText } from './kind-text.ts';
 import { FailureGroups } from './FailureGroups.tsx';
 import { QueueCare } from '../care/QueueCare.tsx';
@@ -27,9 +28,11 @@ function KindRow({ kind, stats, rate }: { kind: string; stats: KindStats; rate: 
 export function QueueView({ transport }: { transport: Transport }) {
   const queue = useLightbox((s) => s.queue);
   const kinds = queue ? Object.entries(queue.kinds) : [];
-  const rates = useJobRates(queue);
+  // A kind's pace is the engine's, measured over the current batch (jobs/batch-progress.ts).
+  const pace = (kind: string) => paceText(queue?.progress?.stages.find((s) => s.kind === kind)?.perMinute ?? null);
   return (
     <div className="page">
+      {queue?.progress && <BatchProgressCard progress={queue.progress} />}
       <section className="card" aria-labelledby="queue-title">
         <h2 id="queue-title">
           Background work <span className="muted queue-state">{queue ? (queue.idle ? 'idle' : 'working') : ''}</span>
@@ -39,7 +42,7 @@ export function QueueView({ transport }: { transport: Transport }) {
         ) : (
           <ul className="kinds">
             {kinds.map(([kind, stats]) => (
-              <KindRow key={kind} kind={kind} stats={stats} rate={formatRate(rates[kind])} />
+              <KindRow key={kind} kind={kind} stats={stats} rate={pace(kind)} />
             ))}
           </ul>
         )}
