@@ -10,7 +10,9 @@ import { QueueCare } from '../care/QueueCare.tsx';
 function KindRow({ kind, stats, rate }: { kind: string; stats: KindStats; rate: string | null }) {
   const total = stats.queued + stats.running + stats.done + stats.failed + stats.dead;
   const finished = stats.done + stats.dead;
-  const percent = total === 0 ? 100 : Math.round((finished / total) * 100);
+  // A kind that has had nothing to do shows an empty bar: a full one read as finished work while the
+  // earlier stages were still on their way to it.
+  const percent = total === 0 ? 0 : Math.round((finished / total) * 100);
   const parts = [`${stats.done} done`, rate, stats.running && `${stats.running} running`, stats.queued && `${stats.queued} waiting`, stats.failed && `${stats.failed} retrying`, stats.dead && `${stats.dead} dead`].filter(Boolean);
   return (
     <li className="kind">
