@@ -6,7 +6,7 @@ import { defaultLibraryDir } from './default-library.ts';
 import { parseExportMetadata } from './render-command.ts';
 import { UsageError } from './usage-error.ts';
 import { onPauses } from './care-output.ts';
-import { liveBar, photoLines } from './process-progress.ts';
+import { eventLines, liveBar, photoLines } from './process-progress.ts';
 
 /**
  * `lightbox process DIR... [--immich-url URL]`. `extra` is for tests and the crash harness: it can
@@ -20,6 +20,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       library: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       'immich-url': { type: 'string' },
       album: { type: 'string' },
       // Original + processed (the render of the current recipe) as one stack, as the photographer expects.
@@ -30,6 +31,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
     },
   });
   if (positionals.length === 0) throw new UsageError('lightbox process needs at least one folder.');
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose cannot go together.');
   for (const dir of positionals) {
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder.`);
@@ -53,9 +55,15 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
   }
   const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}), ...(exportMetadata ? { exportMetadata } : {}) });
   // Progress goes to stderr so stdout stays one JSON document with --json: a live bar on a terminal,
-  // one line per photo otherwise (process-progress.ts).
+  // one line per photo otherwise, every event with --verbose (process-progress.ts).
   const line = (text: string) => process.stderr.write(`${text}\n`);
-  const progress = values.quiet ? null : process.stderr.isTTY ? liveBar(engine.api, process.stderr) : photoLines(engine.api, line, immich !== undefined);
+  const progress = values.quiet
+    ? null
+    : values.verbose
+      ? eventLines(engine.api, line)
+      : process.stderr.isTTY
+        ? liveBar(engine.api, process.stderr)
+        : photoLines(engine.api, line, immich !== undefined);
   // A full disk pauses the run rather than failing it: said even with --quiet (it is why nothing moves).
   const stops = [onPauses(engine.api, progress ? (text) => progress.log(text) : line)];
   try {

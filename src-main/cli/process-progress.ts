@@ -85,3 +85,29 @@ export function photoLines(api: Api, write: (text: string) => void, uploading: b
     },
   };
 }
+
+/**
+ * `--verbose`: a line for every stage a photo enters and every upload state and step, as they
+ * happen (what the chaos test times its kills by, and what to read when a run does something odd).
+ */
+export function eventLines(api: Api, write: (text: string) => void): ProcessProgress {
+  const names = new Map<number, string>();
+  const offs = [
+    api.on('photo.changed', (photo) => {
+      names.set(photo.id, photo.fileName);
+      write(`${photo.fileName}: ${photo.stage}${photo.error ? ` - ${photo.error.code}` : ''}`);
+    }),
+    // Byte progress is left to the bar and the UI.
+    api.on('upload.progress', (p) => {
+      if (p.state === 'uploading' && p.step === null && p.bytesSent > 0) return;
+      const name = names.get(p.photoId) ?? `photo ${p.photoId}`;
+      write(`${name}: upload ${p.state}${p.step ? ` ${p.step}` : ''}${p.error ? ` - ${p.error.code}: ${p.error.message}` : ''}`);
+    }),
+  ];
+  return {
+    log: write,
+    stop() {
+      for (const off of offs.splice(0)) off();
+    },
+  };
+}

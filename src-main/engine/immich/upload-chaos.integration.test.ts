@@ -131,7 +131,8 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
 
   it(`survives ${KILLS} SIGKILLs in every phase with faults injected; then every photo is one stack of its own two files`, async () => {
     const started = Date.now();
-    const args = ['process', inbox.path, '--library', library.path, '--json', '--immich-url', server.url, '--album', 'Chaos', '--upload', 'both', '--cover', 'original'];
+    // --verbose: a line per stage and upload step, the moments the kills are aimed at.
+    const args = ['process', inbox.path, '--library', library.path, '--json', '--verbose', '--immich-url', server.url, '--album', 'Chaos', '--upload', 'both', '--cover', 'original'];
     const photos = DISTINCT * 2;
     let killed = 0;
     let runs = 0;
