@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const all = ['ingest', 'analysis', 'analysis-photo', 'enhance', 'render', 'upload', 'ui', 'search', 'photo-list', 'rest-upload', 'verify'];
+const all = ['ingest', 'analysis', 'analysis-photo', 'enhance', 'render', 'upload', 'ui', 'search', 'photo-list', 'rest-upload', 'verify', 'pipeline'];
 // Known benchmark names select; everything else (`--seconds 30`) is passed to each benchmark.
 const wanted = process.argv.slice(2).filter((a) => all.includes(a));
 const flags = process.argv.slice(2).filter((a) => !all.includes(a));

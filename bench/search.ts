@@ -40,7 +40,7 @@ function seed(lib: Library, count: number, withEmbeddings: boolean): number {
     for (let n = 0; n < count; n += 1) {
       const id = lib.photos.insert({ folderId: null, sha256: sha(n), sha1: null, fileName: `IMG_${String(n).padStart(5, '0')}.jpg`, sourcePath: `/hot/${n}.jpg`, bytes: 1, originalPath: null, error: null, captureDate: null });
       lib.photos.setMedia(id, {
-        format: 'jpeg', width: 6000, height: 4000, orientation: 1, captureDate: null, gps: null, warnings: [],
+        format: 'jpeg', width: 6000, height: 4000, orientation: 1, captureDate: null, captureInstant: null, gps: null, warnings: [],
         metadata: { make: 'FUJIFILM', model: 'X-T4', lens: 'XF35mmF1.4 R', iso: 200, exposureTime: 0.004, fNumber: 2, focalLength: 35, rating: null, title: `Day ${n % 365} in ${PLACES[n % PLACES.length]}`, description: null, keywords: [PLACES[n % PLACES.length]!, `trip ${n % 40}`], iccProfile: null },
       });
       const seen = [OBJECTS[n % OBJECTS.length]!, OBJECTS[(n * 7) % OBJECTS.length]!];

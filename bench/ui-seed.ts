@@ -37,7 +37,7 @@ export async function seedLibrary(options: SeedOptions): Promise<void> {
           captureDate: { local: day, offset: '+01:00', source: 'exif' },
         });
         lib.photos.setMedia(id, {
-          format: 'jpeg', width: 6000, height: 4000, orientation: 1, captureDate: { local: day, offset: '+01:00', source: 'exif' }, gps: null,
+          format: 'jpeg', width: 6000, height: 4000, orientation: 1, captureDate: { local: day, offset: '+01:00', source: 'exif' }, captureInstant: null, gps: null,
           metadata: { make, model, lens, iso: 100 * (1 + (n % 8)), exposureTime: 1 / 250, fNumber: 2.8, focalLength: 50, rating: null, title: null, description: null, keywords: [], iccProfile: null },
           warnings: [],
         });

@@ -4,17 +4,16 @@
 // uploaded through the streaming path. The double runs in a child process storing to disk, so the
 // RSS measured here is the uploader's alone.
 // Run: npm run bench -- upload   (or: node bench/upload.ts [--photos 60] [--file-mb 4] [--total-mb 1024] [--rounds 3])
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { uploadAsset } from '@immich/sdk';
-import { corpusPath, corpusSkipReason, hasCorpus, projectRoot } from '../test-support/corpus.ts';
+import { corpusPath, corpusSkipReason, hasCorpus } from '../test-support/corpus.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { AdaptiveConcurrency, AlbumCache, createImmichClient, uploadPair, type PairFile } from '../src-main/engine/immich/index.ts';
 import { printTable, trackPeakRss } from './bench-utils.ts';
+import { startDouble } from './double-process.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,27 +32,7 @@ const FILE_MB = Number(values['file-mb']);
 const TOTAL_MB = Number(values['total-mb']);
 const ROUNDS = Number(values.rounds);
 const KEY = 'bench-key';
-const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
 const DATES = { fileCreatedAt: '2024-05-01T10:00:00.000Z', fileModifiedAt: '2024-05-01T10:00:00.000Z' };
-
-/** A fresh double in a child process (disk storage), so each arm starts empty: no duplicates. */
-async function startDouble(storage: string): Promise<{ url: string; stop(): Promise<void> }> {
-  await rm(storage, { recursive: true, force: true });
-  await mkdir(storage, { recursive: true });
-  const child = spawn(node, [path.join(projectRoot, 'e2e/immich-double/cli.ts'), '--port', '0', '--key', KEY, '--storage', storage], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the double exited (${code})`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** Real JPEG bytes padded with random bytes to the wanted size: every file is new to the server. */
 async function makeFiles(dir: string, count: number, sizeMb: number): Promise<PairFile[]> {
@@ -105,7 +84,7 @@ const lightbox = (inFlight: number, adaptive = false): Arm => ({
 });
 
 async function measure(arm: Arm, files: PairFile[], storage: string) {
-  const double = await startDouble(storage);
+  const double = await startDouble(storage, KEY);
   try {
     const rss = trackPeakRss();
     const before = process.memoryUsage.rss() / 1024 / 1024;

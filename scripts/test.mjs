@@ -33,6 +33,8 @@ const count = (label, ok) => (ok ? passed++ : (failed++, failures.push(label)));
 count('model weights', await run('model weights', bin('node'), ['src-main/cli.ts', 'models', 'fetch']));
 count('layer rules (eslint)', await run('layer rules (eslint)', bin('eslint'), ['.', '--max-warnings=0']));
 count('types (tsc -b)', await run('types (tsc -b)', bin('tsc'), ['-b']));
+// The benchmarks are no project of the build (they emit nothing), so they are checked on their own.
+count('types (bench)', await run('types (bench)', bin('tsc'), ['-p', 'bench']));
 count('renderer build (vite)', await run('renderer build (vite)', bin('vite'), ['build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']));
 
 const report = path.join(os.tmpdir(), `lightbox-vitest-${process.pid}.json`);

@@ -6,6 +6,7 @@ import { defaultLibraryDir } from './default-library.ts';
 import { parseExportMetadata } from './render-command.ts';
 import { UsageError } from './usage-error.ts';
 import { onPauses } from './care-output.ts';
+import { eventLines, liveBar, photoLines } from './process-progress.ts';
 
 /**
  * `lightbox process DIR... [--immich-url URL]`. `extra` is for tests and the crash harness: it can
@@ -19,6 +20,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
       library: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
       'immich-url': { type: 'string' },
       album: { type: 'string' },
       // Original + processed (the render of the current recipe) as one stack, as the photographer expects.
@@ -29,6 +31,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
     },
   });
   if (positionals.length === 0) throw new UsageError('lightbox process needs at least one folder.');
+  if (values.quiet && values.verbose) throw new UsageError('--quiet and --verbose cannot go together.');
   for (const dir of positionals) {
     const info = await stat(dir).catch(() => null);
     if (!info?.isDirectory()) throw new UsageError(`${dir} is not a folder.`);
@@ -51,28 +54,22 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
     };
   }
   const engine = await createEngine({ libraryDir: values.library ?? defaultLibraryDir(), watchFolders: false, ...(immich ? { immich } : {}), ...(exportMetadata ? { exportMetadata } : {}) });
-  // Progress goes to stderr so stdout stays one JSON document with --json.
-  const names = new Map<number, string>();
+  // Progress goes to stderr so stdout stays one JSON document with --json: a live bar on a terminal,
+  // one line per photo otherwise, every event with --verbose (process-progress.ts).
   const line = (text: string) => process.stderr.write(`${text}\n`);
-  const stops = values.quiet
-    ? []
-    : [
-        engine.api.on('photo.changed', (photo) => {
-          names.set(photo.id, photo.fileName);
-          const detail = photo.error ? ` - ${photo.error.code}` : '';
-          line(`${photo.fileName}: ${photo.stage}${detail}`);
-        }),
-        // One line per recorded step or state change; byte progress is left to the UI.
-        engine.api.on('upload.progress', (p) => {
-          if (p.state === 'uploading' && p.step === null && p.bytesSent > 0) return;
-          const name = names.get(p.photoId) ?? `photo ${p.photoId}`;
-          line(`${name}: upload ${p.state}${p.step ? ` ${p.step}` : ''}${p.error ? ` - ${p.error.code}: ${p.error.message}` : ''}`);
-        }),
-      ];
+  const progress = values.quiet
+    ? null
+    : values.verbose
+      ? eventLines(engine.api, line)
+      : process.stderr.isTTY
+        ? liveBar(engine.api, process.stderr)
+        : photoLines(engine.api, line, immich !== undefined);
   // A full disk pauses the run rather than failing it: said even with --quiet (it is why nothing moves).
-  stops.push(onPauses(engine.api, line));
+  const stops = [onPauses(engine.api, progress ? (text) => progress.log(text) : line)];
   try {
     const summary = await engine.processOnce(positionals);
+    // The last photo lines and the finished bar come before the summary.
+    progress?.stop();
     const paused = summary.immich && (await engine.api.call('immich.status', {})).paused;
     if (values.json) {
       process.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -90,6 +87,7 @@ export async function processCommand(argv: string[], extra: { immich?: Partial<I
     // A refused key stops the run; everything else that failed is listed in the summary.
     return paused ? 1 : 0;
   } finally {
+    progress?.stop();
     for (const stop of stops) stop();
     await engine.close();
   }

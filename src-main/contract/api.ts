@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AddFolderInput, FolderStatus, HotFolder, UpdateFolderInput } from './folder.ts';
 import { DuplicateFile, FlagPhotosInput, Photo, PhotoCounts, PhotoFilter, PhotoQuery, RatePhotosInput } from './photo.ts';
-import { DeadLetter, JobKind, QueueStats } from './queue.ts';
+import { DeadLetter, JobKind, QueueFocusInput, QueueStats } from './queue.ts';
 import { AppInfo } from './settings.ts';
 import { AppError } from './errors.ts';
 import { AnalysisChanged, AnalysisGetInput, AnalysisRerunInput, AnalysisRerunOutput, CropSettings, CropSettingsUpdate, PhotoAnalysis } from './analysis.ts';
@@ -52,6 +52,7 @@ export const commands = {
   'queue.deadLetters': { input: Empty, output: z.array(DeadLetter) },
   'queue.retry': { input: Id, output: Ok },
   'queue.discard': { input: Id, output: Ok },
+  'queue.focus': { input: QueueFocusInput, output: Ok },
   'analysis.get': { input: AnalysisGetInput, output: PhotoAnalysis },
   'analysis.rerun': { input: AnalysisRerunInput, output: AnalysisRerunOutput },
   'crop.settings.get': { input: Empty, output: CropSettings },

@@ -18,4 +18,5 @@ export * from './care.ts';
 export * from './api-tokens.ts';
 export * from './rest-api.ts';
 export * from './export-metadata.ts';
+export * from './progress-text.ts';
 export * from './enhance.ts';

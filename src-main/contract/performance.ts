@@ -21,6 +21,15 @@ export const PerformanceStatus = z.object({
   /** The adaptive Immich upload limit right now (read-only). */
   uploadLimit: z.number().int().nonnegative(),
   uploadMax: z.number().int().positive(),
+  /** Memory (MB): Lightbox's own, the machine's free and total, Lightbox's budget, and whether it is short now. */
+  memory: z.object({
+    rssMb: z.number().nonnegative(),
+    freeMb: z.number().nonnegative(),
+    totalMb: z.number().nonnegative(),
+    budgetMb: z.number().nonnegative(),
+    /** Short: renders, analyses and thumbnails run one at a time until memory is plentiful again. */
+    short: z.boolean(),
+  }),
 });
 export type PerformanceStatus = z.infer<typeof PerformanceStatus>;
 

@@ -7,6 +7,7 @@ import { libraryLayout } from './library/library-layout.ts';
 import { openLibrary, type Library } from './library/index.ts';
 import { lockLibrary } from './library/library-lock.ts';
 import { JobQueue } from './jobs/index.ts';
+import type { StageReport } from './jobs/index.ts';
 import { HotFolders } from './ingest/hot-folders.ts';
 import { createIngestHandler } from './ingest/ingest-handler.ts';
 import { sweepTempFiles } from './ingest/originals-store.ts';
@@ -20,6 +21,7 @@ import { listSourceFiles, summarise, type ProcessSummary } from './services/proc
 import { APP_VERSION } from './base/app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
+import { PixelMathPool } from './analysis/pixel-math-pool.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 import { proposeCropIntoRecipe } from './wiring/ai-crop-to-recipe.ts';
 import { readCropSettings, writeCropSettings } from './services/crop-settings.ts';
@@ -34,6 +36,7 @@ import { defaultModelsDir } from './analysis/model-manifest.ts';
 import { cacheCap, createCareFeature, type CareTools } from './wiring/care-feature.ts';
 import { createRestFeature } from './wiring/rest-feature.ts';
 import { createEnhanceFeature } from './wiring/enhance-feature.ts';
+import { resumeOnStart } from './wiring/resume-on-start.ts';
 
 export type { Engine, EngineConfig, ResolvedMedia, RestPort, Upload, Sender, ProcessedFile } from './engine-types.ts';
 export type { ProcessSummary } from './services/process-once.ts';
@@ -69,6 +72,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploadAfterRender(photoId: number): void;
     /** `lightbox verify` and `lightbox backup` (the UI's care commands are in `api`). */
     care: CareTools;
+    /** Time and CPU per kind of job so far (bench/pipeline.ts). */
+    stages(): StageReport;
   }
 > {
   const layout = libraryLayout(config.libraryDir);
@@ -97,6 +102,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   let queue: JobQueue;
   // One ONNX worker per model for this engine; closed with it.
   const pool = new OnnxPool();
+  // The plain-JS analysis steps, off the event loop.
+  const math = new PixelMathPool();
   const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
   const enqueueAnalyze = (photoId: number, force: boolean) => {
     const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 });
@@ -131,6 +138,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     uploadLimit: () => ({ limit: uploads.service.concurrency.limit, max: uploads.service.concurrency.max }),
     tuning: config.tuning?.concurrency,
     modelsDir: config.tuning?.models?.dir,
+    subjectEnabled,
   });
   // Models no npm package carries (CLIP): downloaded on request, used once installed.
   const semantic = new SemanticService({
@@ -163,6 +171,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       library,
       layout,
       pool,
+      math,
       subjectEnabled,
       extras: [semantic.analyzeExtra],
       changed: (photoId, status) => {
@@ -173,7 +182,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       // made without a model (faces not looked for) always waits for the photographer's eye. Then
       // auto-enhance's steps.
       completed: async (photoId, outcome) => {
-        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.get(photoId).proposals, { review: outcome.incomplete });
+        await proposeCropIntoRecipe({ library, recipes: recipesFeature.recipes }, photoId, analysis.proposals(photoId), { review: outcome.incomplete });
         await enhance.afterAnalysis(photoId, outcome);
       },
       modelArriving: models.arriving,
@@ -190,7 +199,6 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     ...(config.tuning?.diskCheckMs === undefined ? {} : { diskCheckMs: config.tuning.diskCheckMs }),
   });
   settingsFeature.performance.attach(queue);
-  recipesFeature.resume();
   queue.on('stats', (stats) => {
     bus.emit('queue.stats', stats);
     care.onStats(stats);
@@ -207,6 +215,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     // Uploads follow analysis when it runs (its AI crop decides what the processed file shows), else derive.
     const readyForUpload = analysing ? event.kind === 'analyze' && (event.state === 'done' || event.state === 'dead') : event.kind === 'derive' && event.state === 'done';
     if (readyForUpload && event.subject) uploads.service.afterDerive(Number(event.subject));
+    if (event.kind === 'upload' && event.subject) uploads.service.jobEvent(Number(event.subject), event.state);
     if (event.kind === 'upload' && event.subject && (event.state === 'dead' || event.state === 'done')) photoChanged(Number(event.subject));
     if (event.kind === 'render' && event.subject && event.state === 'done') uploads.service.uploadAfterRender(Number(event.subject));
     rest.onJob(event);
@@ -253,6 +262,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   });
   for (const dir of config.watch ?? []) await folders.add({ path: dir });
 
+  // A batch action's photos go ahead of the backlog in every stage (jobs/focus.ts), from its first job on.
+  const selected = <I extends { photoIds: number[] }, O>(run: (input: I) => O) => (input: I): O => {
+    queueService.select(input.photoIds);
+    return run(input);
+  };
   const api = createEngineApi(
     {
       'app.info': () => ({ name: 'Lightbox', version: APP_VERSION, libraryDir: layout.root, mode: config.mode ?? 'headless' }),
@@ -268,8 +282,9 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.deadLetters': () => queueService.deadLetters(),
       'queue.retry': ({ id }) => (queueService.retry(id), { ok: true as const }),
       'queue.discard': ({ id }) => (queueService.discard(id), { ok: true as const }),
+      'queue.focus': ({ photoId }) => (queueService.focus(photoId), { ok: true as const }),
       'analysis.get': async ({ photoId }) => ({ ...analysis.get(photoId), semantic: await semantic.status(photoId) }),
-      'analysis.rerun': ({ photoIds }) => analysis.rerun(photoIds),
+      'analysis.rerun': selected(({ photoIds }) => analysis.rerun(photoIds)),
       'crop.settings.get': () => readCropSettings(library),
       'crop.settings.set': (update) => writeCropSettings(library, update),
       ...recipesFeature.commands,
@@ -291,7 +306,11 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       'queue.discardGroup': (key) => queueService.discardGroup(key),
       ...care.commands,
       ...rest.commands,
+      'presets.apply': selected(recipesFeature.commands['presets.apply']),
+      'immich.upload': selected(uploads.commands['immich.upload']),
       ...enhance.commands,
+      'enhance.auto': selected(enhance.commands['enhance.auto']),
+      'enhance.match': selected(enhance.commands['enhance.match']),
     },
     bus,
   );
@@ -315,10 +334,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   async function start(): Promise<void> {
     if (started) return;
     started = true;
-    // We hold the library lock, so a job still marked running was abandoned by a crash: no need
-    // to wait for its lease to run out.
-    library.jobs.requeueExpired(Number.MAX_SAFE_INTEGER);
-    uploads.service.catchUp();
+    // Jobs a crash left running, and every wait whose event a crash may have swallowed.
+    resumeOnStart({ library, enqueueAnalyze: analysing ? (photoId) => void enqueueAnalyze(photoId, false) : null, renders: recipesFeature, uploads: uploads.service });
     // Before the queue: a first start's analysis jobs must find the fetch under way and wait for it.
     await models.start();
     await rest.resume();
@@ -336,6 +353,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     whenIdle: () => queue.onIdle(),
     uploadAfterRender: (photoId) => uploads.service.uploadAfterRender(photoId),
     care: care.tools,
+    stages: () => queue.meter.report(),
     async processOnce(dirs) {
       const sources = await listSourceFiles(dirs, layout.root);
       const handledBefore = new Set(sources.filter((s) => library.files.findByPathAndStat(s.path, s.size, s.mtimeMs)).map((s) => s.path));
@@ -369,8 +387,10 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       await care.close();
       // Releases upload jobs waiting for a key or for the server, so the queue can stop.
       uploads.service.close();
+      settingsFeature.performance.close();
       await queue.stop();
       await pool.close();
+      await math.close();
       await previews.cache.close();
       library.close();
       await lock.release();

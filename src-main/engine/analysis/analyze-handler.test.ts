@@ -9,7 +9,7 @@ import { createAnalyzeHandler, markPending } from './analyze-handler.ts';
 import { OnnxPool } from './onnx-pool.ts';
 import { requireWeights } from './test-weights.ts';
 
-const ctx = { jobId: 1, attempt: 1, signal: new AbortController().signal };
+const ctx = { jobId: 1, attempt: 1, signal: new AbortController().signal, priority: 0 };
 const SHA = 'c'.repeat(64);
 
 describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)', () => {

@@ -9,14 +9,17 @@ import type { LibraryLayout } from '../library/library-layout.ts';
 import { openImage } from '../media/decode.ts';
 import { MediaError } from '../media/media-error.ts';
 import { AnalysisError } from './analysis-error.ts';
-import { analyzerFor, cropsFor, decodeForAnalysis, enhanceFor, pixelTaskList, pixelTasks } from './analyze-image.ts';
-import type { OnnxPool } from './onnx-pool.ts';
+import { analyzerFor, decodeForAnalysis, pixelTaskList, pixelTasks } from './analyze-image.ts';
+import { inferencePriority, type OnnxPool } from './onnx-pool.ts';
+import { inProcessPixelMath, MATH_TASKS, type MathTask, type PixelMath } from './pixel-math.ts';
 import type { RgbImage } from './rgb-image.ts';
 
 export type AnalyzeDeps = {
   library: Library;
   layout: LibraryLayout;
   pool: OnnxPool;
+  /** Where the plain-JS steps run: the engine passes its worker threads (pixel-math-pool.ts); by default, in process. */
+  math?: PixelMath;
   /** ISNet peaks ~2 GB and takes seconds: settings, tests and the benchmark can turn it off. */
   subjectEnabled: () => boolean;
   /** Called when a photo's analysis starts and when it ends (for the analysis.changed event). */
@@ -85,7 +88,9 @@ export function markPending(deps: Pick<AnalyzeDeps, 'library' | 'subjectEnabled'
  */
 export function createAnalyzeHandler(deps: AnalyzeDeps) {
   const { library } = deps;
-  return async (job: JobData<'analyze'>, _ctx: JobContext): Promise<void> => {
+  const math = deps.math ?? inProcessPixelMath;
+  const isMath = (task: PixelTask): task is MathTask => (MATH_TASKS as readonly string[]).includes(task);
+  const handler = async (job: JobData<'analyze'>): Promise<void> => {
     const photo = library.photos.get(job.photoId);
     if (!photo?.originalPath || !photo.sha256 || photo.error) return;
     const sha256 = photo.sha256;
@@ -121,18 +126,23 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     const failures: Array<{ task: AnalysisTask; error: { code: ErrorCode; message: string }; permanent: boolean }> = [];
     let rgb: RgbImage | null = null;
     try {
-      const image = await openImage(deps.layout.absolute(photo.originalPath), { maxPixels: deps.maxPixels });
-      rgb = await decodeForAnalysis(image);
-      for (const task of todo) {
+      // verify: false: derive decoded every pixel of this original under the same failOn rule (a
+      // photo that failed there has an error and never gets here), and decodeForAnalysis decodes again.
+      const image = await openImage(deps.layout.absolute(photo.originalPath), { maxPixels: deps.maxPixels, verify: false });
+      const pixels = await decodeForAnalysis(image);
+      rgb = pixels;
+      // Side by side: each model has its own worker thread (faces on onnxruntime while objects and
+      // moderation run on tfjs), so the photo takes as long as its slowest model, not their sum.
+      await Promise.all(todo.map(async (task) => {
         try {
-          put(task, 'completed', await pixelTasks[task]({ rgb, pool: deps.pool }));
+          put(task, 'completed', await (isMath(task) ? math[task](pixels) : pixelTasks[task]({ rgb: pixels, pool: deps.pool })));
         } catch (error) {
           const e = errorOf(error);
           put(task, 'failed', null, e);
           if (isModelGap(e)) deps.modelGap?.(analyzerFor(task).model);
           else failures.push({ task, error: e, permanent: false });
         }
-      }
+      }));
       const faces = row('faces');
       if (faces?.status !== 'completed' && !isModelGap(faces?.error)) throw new AnalysisError('job-failed', 'Crop proposals need the faces analysis, which did not complete.');
       const subjectRow = deps.subjectEnabled() ? row('subject') : null;
@@ -142,7 +152,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       // Objects are optional for crops: without them (failed, weights missing) proposals still come.
       const objectsRow = row('objects');
       const objects = objectsRow?.status === 'completed' ? ObjectsSchema.parse(objectsRow.result).objects : [];
-      put('crops', 'completed', await cropsFor(rgb, image.width, image.height, faceList, subject, objects));
+      put('crops', 'completed', await math.crops({ rgb, width: image.width, height: image.height, faces: faceList, subject, objects }));
       // Extras record their own status and errors on their rows; they never fail the job.
       for (const extra of extras) await extra.run({ sha256, rgb });
       // A model installed while this job ran (CLIP) queued this photo, and that job was folded into
@@ -150,7 +160,7 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       for (const extra of deps.extras ?? []) if (!extras.includes(extra) && (await extra.needed(sha256))) await extra.run({ sha256, rgb });
       // Auto-enhance last: it reads the CLIP tags the extras just stored (a sunset stays warm).
       try {
-        put('enhance', 'completed', enhanceFor(rgb, faceList ?? [], subject, objects, clipTags(library, sha256)));
+        put('enhance', 'completed', await math.enhance({ rgb, faces: faceList ?? [], subject, objects, tags: clipTags(library, sha256) }));
       } catch (error) {
         const e = errorOf(error);
         put('enhance', 'failed', null, e);
@@ -171,4 +181,6 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
     await deps.completed?.(photo.id, { incomplete: tasks.some((t) => isModelGap(row(t)?.error)), autoEnhance });
     deps.changed(photo.id, 'completed');
   };
+  // The open photo's inferences go ahead of the backlog's in each model's worker (onnx-pool.ts).
+  return (job: JobData<'analyze'>, ctx: JobContext): Promise<void> => inferencePriority.run(ctx.priority, () => handler(job));
 }

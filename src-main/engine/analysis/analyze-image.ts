@@ -78,12 +78,17 @@ export async function decodeForAnalysis(image: OpenedImage): Promise<RgbImage> {
 
 export type TaskContext = { rgb: RgbImage; pool: OnnxPool };
 
+/** Technical quality: plain JS over the pixels (see pixel-math.ts). */
+export const qualityOf = async (rgb: RgbImage): Promise<QualityResult> => qualityResult(await assessQualityRgb(rgb));
+/** The perceptual hash: plain JS over the pixels (see pixel-math.ts). */
+export const hashOf = async (rgb: RgbImage): Promise<HashResult> => ({ hash: await gradientHash(rgb) });
+
 /** The model-backed and pixel tasks; crops are computed from their results (cropsFor). */
 export const pixelTasks = {
   faces: async ({ rgb, pool }: TaskContext): Promise<DetectedFace[]> => facesResult(await detectFaces(rgb, { pool, workingSize: ANALYSIS_SIZE })),
   subject: async ({ rgb, pool }: TaskContext): Promise<SubjectResult> => subjectResult(await detectSubject(rgb, { pool })),
-  quality: async ({ rgb }: TaskContext): Promise<QualityResult> => qualityResult(await assessQualityRgb(rgb)),
-  hash: async ({ rgb }: TaskContext): Promise<HashResult> => ({ hash: await gradientHash(rgb) }),
+  quality: ({ rgb }: TaskContext): Promise<QualityResult> => qualityOf(rgb),
+  hash: ({ rgb }: TaskContext): Promise<HashResult> => hashOf(rgb),
   objects: async ({ rgb, pool }: TaskContext): Promise<ObjectsResult> => objectsResult(await detectObjects(rgb, { pool })),
   moderation: async ({ rgb, pool }: TaskContext): Promise<ModerationResult> => moderate(rgb, { pool }),
 };

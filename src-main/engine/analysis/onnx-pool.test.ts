@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closePool, getPool, OnnxPool, runModel } from './onnx-pool.ts';
+import { closePool, getPool, inferencePriority, OnnxPool, runModel } from './onnx-pool.ts';
 import { requireWeights } from './test-weights.ts';
 
 const FACE = 'blazeface-back-256';
@@ -31,6 +31,20 @@ describe('onnx worker pool', () => {
     expect(Array.from(r1['Identity:0']!.data)).toEqual(Array.from(r2['Identity:0']!.data));
     expect(new Set(r1['Identity:0']!.data).size).toBeGreaterThan(100);
     expect(getPool().stats(FACE)?.runs).toBe(2);
+  });
+
+  it('runs an urgent request before the ones already waiting for the same model', async () => {
+    const pool = new OnnxPool();
+    try {
+      const order: string[] = [];
+      const run = (name: string, priority: number) =>
+        inferencePriority.run(priority, () => pool.run(FACE, feeds(), ['Identity:0'])).then(() => void order.push(name));
+      // The first goes to the worker at once; the others wait, and the urgent one overtakes them.
+      await Promise.all([run('first', 0), run('second', 0), run('third', 0), run('urgent', 2000)]);
+      expect(order).toEqual(['first', 'urgent', 'second', 'third']);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('closePool ends the worker, and the next request starts a fresh one', async () => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
@@ -32,6 +33,14 @@ function defaultThreads(modelBytes: number | null): number {
 }
 
 type Pending = { resolve: (outputs: ModelOutputs) => void; reject: (err: Error) => void };
+type Waiting = { req: RunRequest; transfer: ArrayBuffer[]; priority: number } & Pending;
+
+/**
+ * The priority of the inferences started inside `inferencePriority.run(p, ...)`: the analysis of
+ * the photo open in the loupe passes its job's priority, so its inferences go before those of the
+ * background backlog waiting for the same model (each model runs one inference at a time).
+ */
+export const inferencePriority = new AsyncLocalStorage<number>();
 
 /** Inference time inside the worker (session.run only), for benchmarks and `doctor`. */
 export type ModelStats = { runs: number; totalMs: number; lastMs: number };
@@ -39,6 +48,7 @@ export type ModelStats = { runs: number; totalMs: number; lastMs: number };
 class ModelWorker {
   readonly worker: Worker;
   readonly pending = new Map<number, Pending>();
+  private readonly waiting: Waiting[] = [];
   readonly stats: ModelStats = { runs: 0, totalMs: 0, lastMs: 0 };
   private readonly idleMs: number;
   private idleTimer: NodeJS.Timeout | null = null;
@@ -67,11 +77,26 @@ class ModelWorker {
     const id = this.nextId++;
     const req: RunRequest = { id, feeds, outputNames };
     const transfer = Object.values(feeds).map((t) => t.data.buffer as ArrayBuffer);
+    const priority = inferencePriority.getStore() ?? 0;
     return new Promise<ModelOutputs>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      // Highest priority first, then in order of arrival.
+      const at = this.waiting.findIndex((w) => w.priority < priority);
+      this.waiting.splice(at === -1 ? this.waiting.length : at, 0, { req, transfer, priority, resolve, reject });
       this.busy();
-      this.worker.postMessage(req, transfer);
+      this.sendNext();
     });
+  }
+
+  /**
+   * One request in the worker at a time (it runs them one by one anyway): the rest wait here, where
+   * a more urgent one can still go ahead of them.
+   */
+  private sendNext(): void {
+    if (this.pending.size > 0 || this.exited) return;
+    const next = this.waiting.shift();
+    if (!next) return;
+    this.pending.set(next.req.id, { resolve: next.resolve, reject: next.reject });
+    this.worker.postMessage(next.req, next.transfer);
   }
 
   private busy(): void {
@@ -92,6 +117,7 @@ class ModelWorker {
       p.resolve(reply.outputs);
     }
     else p.reject(new AnalysisError('job-failed', `Model inference failed: ${reply.message}`));
+    this.sendNext();
     if (this.pending.size === 0) {
       this.worker.unref();
       this.idleTimer = setTimeout(() => void this.worker.terminate(), this.idleMs);
@@ -100,8 +126,9 @@ class ModelWorker {
   }
 
   private fail(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
+    for (const p of [...this.pending.values(), ...this.waiting]) p.reject(err);
     this.pending.clear();
+    this.waiting.length = 0;
   }
 
   async close(): Promise<void> {

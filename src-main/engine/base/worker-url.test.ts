@@ -17,6 +17,7 @@ describe('siblingWorker', () => {
       ['tone-worker', '../render/pipeline/tone-split.ts'],
       ['onnx-worker', '../analysis/onnx-pool.ts'],
       ['objects/tfjs-worker', '../analysis/onnx-pool.ts'],
+      ['pixel-math-worker', '../analysis/pixel-math-pool.ts'],
     ] as const) {
       expect(existsSync(fileURLToPath(siblingWorker(name, new URL(from, import.meta.url).href))), name).toBe(true);
     }

@@ -1,14 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { appendFile, copyFile, readdir, readFile, stat } from 'node:fs/promises';
+import { appendFile, copyFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath, hasCorpus, projectRoot } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
-import { openLibrary } from '../library/index.ts';
-import { libraryLayout } from '../library/library-layout.ts';
-import { UploadsRepo } from '../library/uploads-repo.ts';
-import { METADATA_KEY } from './duplicate-owner.ts';
+import { expectEveryPhotoDone, expectServerConsistent } from './test-stack-checks.ts';
 import { onDouble, startTestServer, type DoubleLike, type TestServer } from './test-server.ts';
 
 /**
@@ -28,7 +24,6 @@ const KILLS = 24;
 const DISTINCT = 16;
 const node = path.join(projectRoot, 'node_modules', '.bin', 'node');
 const cli = path.join(projectRoot, 'src-main', 'cli.ts');
-const sha1 = (bytes: Buffer) => createHash('sha1').update(bytes).digest('hex');
 
 /** Where a kill is aimed: after the k-th progress line of that phase, plus a few milliseconds. */
 const PHASES: Array<[string, RegExp]> = [
@@ -43,19 +38,22 @@ const PHASES: Array<[string, RegExp]> = [
 ];
 
 type Kill = { phase: number; k: number; fallbackAfter: number; delayMs: number };
-type RunResult = { code: number | null; signal: string | null; stdout: string; aimed: boolean };
+/** `last`: the last progress line the run printed (where a kill landed). */
+type RunResult = { code: number | null; signal: string | null; stdout: string; aimed: boolean; last: string };
 
 function runProcess(args: string[], apiKey: string, kill: Kill | null): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(node, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, IMMICH_API_KEY: apiKey } });
     let stdout = '';
     let lines = 0;
+    let last = '';
     let matched = 0;
     let timer: NodeJS.Timeout | null = null;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n').filter(Boolean)) {
         lines += 1;
+        last = line;
         if (!kill || timer) continue;
         if (PHASES[kill.phase]![1].test(line)) matched += 1;
         // A phase already finished in earlier runs never shows: then any line will do.
@@ -65,7 +63,7 @@ function runProcess(args: string[], apiKey: string, kill: Kill | null): Promise<
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, aimed: kill !== null && matched >= kill.k });
+      resolve({ code, signal, stdout, aimed: kill !== null && matched >= kill.k, last });
     });
   });
 }
@@ -89,41 +87,6 @@ async function injectFault(double: DoubleLike, run: number): Promise<string> {
     default:
       double.faults.delayMs(30);
       return 'slow server';
-  }
-}
-
-/** SHA-1 -> the photo it belongs to: each original, and every render the library has written. */
-async function ownersBySha1(libraryDir: string): Promise<Map<string, number>> {
-  const layout = libraryLayout(libraryDir);
-  const lib = openLibrary(layout.database);
-  const owners = new Map<string, number>();
-  try {
-    for (const photo of lib.photos.list({ limit: 100 }).photos) {
-      if (photo.sha1) owners.set(photo.sha1, photo.id);
-      for (const render of lib.renders.forPhoto(photo.id)) {
-        const bytes = await readFile(layout.absolute(render.path)).catch(() => null);
-        if (bytes) owners.set(sha1(bytes), photo.id);
-      }
-    }
-  } finally {
-    lib.close();
-  }
-  return owners;
-}
-
-async function checkServer(double: DoubleLike, libraryDir: string): Promise<void> {
-  const assets = double.state.assets;
-  // No file twice on the server, and none ever created twice (a re-send must come back "duplicate").
-  expect(new Set(assets.map((a) => a.checksumHex)).size).toBe(assets.length);
-  const created = double.state.uploads.filter((u) => u.result === 'created').map((u) => u.receivedSha1);
-  expect(new Set(created).size).toBe(created.length);
-  const stacked = double.state.stacks.flatMap((s) => s.assetIds);
-  expect(new Set(stacked).size).toBe(stacked.length);
-  // No stack holds two photos' files.
-  const owners = await ownersBySha1(libraryDir);
-  for (const stack of double.state.stacks) {
-    const photos = new Set(stack.assetIds.map((id) => owners.get(assets.find((a) => a.id === id)?.checksumHex ?? '') ?? `unknown ${id}`));
-    expect(photos.size, `stack ${stack.id}`).toBeLessThanOrEqual(1);
   }
 }
 
@@ -168,29 +131,34 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
 
   it(`survives ${KILLS} SIGKILLs in every phase with faults injected; then every photo is one stack of its own two files`, async () => {
     const started = Date.now();
-    const args = ['process', inbox.path, '--library', library.path, '--json', '--immich-url', server.url, '--album', 'Chaos', '--upload', 'both', '--cover', 'original'];
+    // --verbose: a line per stage and upload step, the moments the kills are aimed at.
+    const args = ['process', inbox.path, '--library', library.path, '--json', '--verbose', '--immich-url', server.url, '--album', 'Chaos', '--upload', 'both', '--cover', 'original'];
     const photos = DISTINCT * 2;
     let killed = 0;
     let runs = 0;
     const faults = new Set<string>();
     const hits: Record<string, number> = {};
+    // Where each kill landed (the run's last progress line): what to look at when the end is wrong.
+    const landed: string[] = [];
     while (killed < KILLS && runs < KILLS * 3) {
       faults.add(await injectFault(double, runs));
       await arrive(1);
-      // Aimed at the first or second line of its phase; a phase with nothing left to do lets the
-      // kill land on a later line of any kind instead.
-      const kill: Kill = { phase: runs % PHASES.length, k: 1 + Math.floor(Math.random() * 2), fallbackAfter: 40 + Math.floor(Math.random() * 80), delayMs: Math.floor(Math.random() * 80) };
+      // Aimed at the first or second line of its phase (ingest: the first, as one file arrives per
+      // run); a phase with nothing left to do lets the kill land on a later line of any kind instead.
+      const phase = runs % PHASES.length;
+      const kill: Kill = { phase, k: phase === 0 ? 1 : 1 + Math.floor(Math.random() * 2), fallbackAfter: 40 + Math.floor(Math.random() * 80), delayMs: Math.floor(Math.random() * 80) };
       runs += 1;
       const result = await runProcess(args, server.apiKey, kill);
-      await checkServer(double, library.path);
+      await expectServerConsistent(double, library.path);
       if (result.signal !== 'SIGKILL') {
         // Finished before its kill: only fine while files are still to come.
         if (arrivals.length === 0) break;
         continue;
       }
       killed += 1;
-      const phase = result.aimed ? PHASES[kill.phase]![0] : 'any line (phase already done)';
-      hits[phase] = (hits[phase] ?? 0) + 1;
+      const aimedAt = result.aimed ? PHASES[kill.phase]![0] : 'any line (phase already done)';
+      hits[aimedAt] = (hits[aimedAt] ?? 0) + 1;
+      landed.push(`run ${runs} (${aimedAt}, +${kill.delayMs} ms): after "${result.last}"`);
     }
     console.log(`[upload chaos] ${killed} SIGKILLs in ${runs} runs, aimed at: ${JSON.stringify(hits)}; faults: ${[...faults].join(', ')}; ${double.state.assets.length} assets so far`);
     expect(killed).toBeGreaterThanOrEqual(KILLS);
@@ -198,53 +166,20 @@ describe.skipIf(!hasCorpus || !onDouble)('upload crash safety', () => {
     await double.faults.reset();
     await arrive(arrivals.length);
     const final = await runProcess(args, server.apiKey, null);
-    expect(final.code).toBe(0);
     console.log(`[upload chaos] final summary ${final.stdout.trim()}; ${Math.round((Date.now() - started) / 1000)} s in all`);
-    const summary = JSON.parse(final.stdout) as { files: number; failed: unknown[]; immich: { stacked: number; failed: unknown[]; waiting: number; notices: unknown[] } };
-    expect(summary.files).toBe(photos);
-    // Ingest's own crash safety is cli/process-crash.integration.test.ts; a failure here would hide a photo from the upload counts.
-    expect(summary.failed).toEqual([]);
-    expect(summary.immich).toMatchObject({ stacked: photos, failed: [], waiting: 0, notices: [] });
-    await checkServer(double, library.path);
-
-    const layout = libraryLayout(library.path);
-    const lib = openLibrary(layout.database);
     try {
-      const uploads = new UploadsRepo(lib.db);
-      const all = lib.photos.list({ limit: 100 }).photos;
-      expect(all).toHaveLength(photos);
-      const stacks = double.state.stacks;
-      expect(stacks).toHaveLength(photos);
-      for (const photo of all) {
-        const { pair } = uploads.get(photo.id)!;
-        const stack = stacks.find((s) => s.id === pair.stackId)!;
-        expect(stack.primaryAssetId, photo.fileName).toBe(pair.originalAssetId);
-        expect([...stack.assetIds].sort()).toEqual([pair.originalAssetId, pair.processedAssetId].sort());
-        const original = double.state.assets.find((a) => a.id === pair.originalAssetId)!;
-        const processed = double.state.assets.find((a) => a.id === pair.processedAssetId)!;
-        expect(original.checksumHex).toBe(photo.sha1);
-        // Its own render: the current revision's file, which names this original in its XMP.
-        const recipe = lib.recipes.get(photo.id)!;
-        const render = lib.renders.forPhoto(photo.id).find((r) => r.revision === recipe.revision && r.target === 'main')!;
-        const rendered = await readFile(layout.absolute(render.path));
-        expect(processed.checksumHex).toBe(sha1(rendered));
-        expect(rendered.toString('latin1')).toContain(photo.sha256!);
-        for (const asset of [original, processed]) {
-          expect(asset.metadata[METADATA_KEY], `${photo.fileName} ${asset.originalFileName}`).toMatchObject({ originalAssetId: original.id, processedAssetId: processed.id, originalSha256: photo.sha256 });
-        }
-      }
-      // Every live asset is one of the pairs; anything else is an earlier render of the same photo
-      // that a re-render replaced: in the trash, in no stack.
-      const recorded = new Set(all.flatMap((p) => [uploads.get(p.id)!.pair.originalAssetId, uploads.get(p.id)!.pair.processedAssetId]));
-      const replaced = double.state.assets.filter((a) => !recorded.has(a.id));
-      const owners = await ownersBySha1(library.path);
-      for (const asset of replaced) expect({ trashed: asset.isTrashed, stack: asset.stackId, photo: owners.has(asset.checksumHex) }, asset.originalFileName).toEqual({ trashed: true, stack: null, photo: true });
-      expect(double.state.assets.filter((a) => !a.isTrashed)).toHaveLength(photos * 2);
-      console.log(`[upload chaos] ${replaced.length} replaced renders in the trash`);
-      expect(double.state.albums.filter((a) => a.albumName === 'Chaos').map((a) => a.assetIds.length)).toEqual([photos * 2]);
-      expect(lib.jobs.stats().kinds['upload']).toMatchObject({ queued: 0, running: 0, failed: 0, dead: 0 });
-    } finally {
-      lib.close();
+      expect(final.code).toBe(0);
+      const summary = JSON.parse(final.stdout) as { files: number; failed: unknown[]; immich: { stacked: number; failed: unknown[]; waiting: number; notices: unknown[] } };
+      expect(summary.files).toBe(photos);
+      // Ingest's own crash safety is cli/process-crash.integration.test.ts; a failure here would hide a photo from the upload counts.
+      expect(summary.failed).toEqual([]);
+      // Per photo first: it names the photo that was left behind.
+      const replaced = await expectEveryPhotoDone(double, library.path, { photos, album: 'Chaos', cover: 'original' });
+      expect(summary.immich).toMatchObject({ stacked: photos, failed: [], waiting: 0, notices: [] });
+      console.log(`[upload chaos] ${replaced} replaced renders in the trash`);
+    } catch (error) {
+      console.log(`[upload chaos] where the kills landed:\n${landed.join('\n')}`);
+      throw error;
     }
   }, 900_000);
 });

@@ -52,7 +52,7 @@ describe.skipIf(!hasCorpus)('lightbox process --immich-url and doctor', () => {
     expect(summary.ingested).toBe(3);
     expect(summary.immich.uploaded + summary.immich.duplicates).toBe(3);
     expect(summary.immich).toMatchObject({ stacked: 3, failed: [] });
-    expect(result.stderr).toMatch(/Apple_iPhone_4\.jpg: upload uploaded/);
+    expect(result.stderr).toMatch(/^Apple_iPhone_4\.jpg: uploaded$/m);
     // The key is never printed.
     expect(result.stdout + result.stderr).not.toContain(server.apiKey);
     if (onDouble) {

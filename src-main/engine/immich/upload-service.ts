@@ -78,6 +78,9 @@ export class UploadService {
   #stopped = new AbortController();
   #pauseWaiters: Array<() => void> = [];
   #totalsTimer: NodeJS.Timeout | null = null;
+  /** Photos whose upload job is running, and those asked for again meanwhile (jobEvent). */
+  readonly #running = new Set<number>();
+  readonly #again = new Set<number>();
   /** SHA-1 -> the photo whose upload is sending those bytes right now. */
   readonly #claims = new Map<string, number>();
   #bytesSent = 0;
@@ -242,21 +245,45 @@ export class UploadService {
     if (what === 'both' || what === 'processed') this.#queue(photoId);
   }
 
-  /** Photos approved since they were looked at (the approval seam calls this too). */
+  /**
+   * After any change to the photo's recipe: an upload that waits for approval goes once nothing
+   * in the recipe waits for review any more, whichever way that came (approve, one step at a
+   * time, reject, an edit). Nothing else waits on approval.
+   */
   uploadAfterApproval(photoId: number): void {
-    this.afterDerive(photoId);
+    if (this.uploads.get(photoId)?.state !== 'waiting-approval') return;
+    const photo = this.#options.library.photos.get(photoId);
+    if (photo && this.approval(photo)) this.afterDerive(photoId);
   }
 
   /**
    * At start: photos derived while uploads were off or before a crash between derive and the
-   * enqueue, and uploads left mid-way, are queued (jobs are deduplicated, so this is cheap to repeat).
+   * enqueue, uploads left mid-way, and waits whose event a crash swallowed (a render that ended,
+   * an approval given) are queued; the job works out again what it waits for. Jobs are
+   * deduplicated, so this is cheap to repeat.
    */
   catchUp(): void {
     if (this.serverUrl() === null) return;
-    for (const photoId of this.uploads.photosToQueue()) this.afterDerive(photoId);
+    for (const photoId of this.uploads.photosToQueue()) {
+      const photo = this.#options.library.photos.get(photoId);
+      const waitsForApproval = photo && this.uploads.get(photoId)?.state === 'waiting-approval' && this.settingsFor(photo).approvalRequired && !this.approval(photo);
+      if (!waitsForApproval) this.afterDerive(photoId);
+    }
+  }
+
+  /**
+   * The queue's events for upload jobs. A photo asked for again while its job runs (a render that
+   * ended meanwhile) would be folded into that job by the dedupe key, after the job had already
+   * looked for its processed file: it goes again once the job has ended.
+   */
+  jobEvent(photoId: number, state: 'started' | 'done' | 'failed' | 'dead'): void {
+    if (state === 'started') return void this.#running.add(photoId);
+    this.#running.delete(photoId);
+    if (this.#again.delete(photoId)) this.#queue(photoId);
   }
 
   #queue(photoId: number): void {
+    if (this.#running.has(photoId)) return void this.#again.add(photoId);
     this.uploads.ensure(photoId);
     this.setState(photoId, 'queued');
     this.#options.enqueue(photoId);

@@ -15,7 +15,7 @@ export type IngestDeps = {
   library: Library;
   libraryDir: string;
   folder(id: number | null): HotFolder | null;
-  /** Queue the next step for a newly stored photo. */
+  /** Queue the next step for a newly stored photo; runs inside the transaction that records its original (synchronous writes only). */
   photoStored(photoId: number): void;
   /** Tell the UI a photo row changed (new, duplicate count, failure). */
   photoChanged(photoId: number): void;
@@ -91,8 +91,10 @@ export function createIngestHandler(deps: IngestDeps) {
         metadata: metadata.metadata,
         warnings: metadata.warnings,
       });
+      // In the same transaction: a crash after the original is recorded but before its derive job
+      // is queued would leave a photo that a re-run of this job (it finds the original stored) never derives.
+      deps.photoStored(photoId);
     })();
-    deps.photoStored(photoId);
   }
 
   async function hashes_(filePath: string, current: Stat) {

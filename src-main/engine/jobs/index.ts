@@ -5,3 +5,4 @@ export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts
 export { Emitter } from './emitter.ts';
 export { assertHandlerRegistry } from './registry.ts';
 export { SpacePauses } from './space-pauses.ts';
+export { StageMeter, type StageFigures, type StageReport } from './stage-meter.ts';

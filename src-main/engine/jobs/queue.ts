@@ -6,57 +6,16 @@ import { diskFullError, findDiskFull, isDiskFull, type DiskFullError } from '../
 import { Emitter } from './emitter.ts';
 import { PermanentJobError } from './errors.ts';
 import { SpacePauses } from './space-pauses.ts';
+import { StageMeter } from './stage-meter.ts';
+import { BatchTracker } from './batch-progress.ts';
+import { Throttle } from './throttle.ts';
+import { FocusLanes, URGENT_PRIORITY, type FocusLane } from './focus.ts';
 import { jobDataSchemas, subjectFor, type JobData } from './kinds.ts';
+import type { EnqueueOptions, JobContext, JobEvent, JobHandlers, JobQueueOptions, QueueEvents } from './queue-types.ts';
 import { assertHandlerRegistry, resolveConcurrency } from './registry.ts';
 import { parseStoredData } from './stored-data.ts';
 
-export type JobContext = {
-  jobId: number;
-  /** 1 on the first run. */
-  attempt: number;
-  /** Aborted when the queue stops with `{ abort: true }` or the job's lease was lost. */
-  signal: AbortSignal;
-};
-
-export type JobHandler<K extends JobKind> = (data: JobData<K>, ctx: JobContext) => Promise<void> | void;
-export type JobHandlers = { [K in JobKind]: JobHandler<K> };
-
-export type JobEvent = {
-  kind: JobKind;
-  subject: string | null;
-  state: 'started' | 'done' | 'failed' | 'dead';
-  jobId: number;
-  /** Set when state is 'failed' or 'dead'. */
-  error?: string;
-};
-
-export type QueueEvents = { stats: QueueStats; job: JobEvent };
-
-export type EnqueueOptions = {
-  /** Higher runs first. Default 0. */
-  priority?: number;
-  /** Defaults to the kind's subject (photo id or source path); see kinds.ts. */
-  subject?: string | null;
-  /** While a job with this key is unfinished, enqueueing the same key again adds nothing. */
-  dedupeKey?: string | null;
-};
-
-export type JobQueueOptions = {
-  repo: JobsRepo;
-  handlers: JobHandlers;
-  concurrency?: Partial<Record<JobKind, number>>;
-  /** How long a claimed job is ours without a heartbeat. Default 60 s; heartbeats every third of it. */
-  leaseMs?: number;
-  /** Attempts (runs) before a failing job is dead-lettered. Default 5. */
-  maxAttempts?: number;
-  backoff?: BackoffOptions;
-  now?: () => number;
-  random?: () => number;
-  /** At most one 'stats' event per this many ms. Default 100. */
-  statsIntervalMs?: number;
-  /** How often a kind paused by a full disk looks at the free space again. Default 5 s. */
-  diskCheckMs?: number;
-};
+export type { JobContext, JobHandler, JobHandlers, JobEvent, QueueEvents, EnqueueOptions, JobQueueOptions } from './queue-types.ts';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -83,8 +42,9 @@ export class JobQueue {
   #backoff: BackoffOptions;
   #now: () => number;
   #random: () => number;
-  #statsIntervalMs: number;
   #events = new Emitter<QueueEvents>();
+  readonly meter: StageMeter;
+  #lanes: FocusLanes;
 
   #started = false;
   #stopping = false;
@@ -94,8 +54,8 @@ export class JobQueue {
   #pumpQueued = false;
   #wakeTimer: NodeJS.Timeout | null = null;
   #idleWaiters: Array<() => void> = [];
-  #statsTimer: NodeJS.Timeout | null = null;
-  #lastStatsAt = 0;
+  #stats: Throttle;
+  #batch: BatchTracker;
   #pauses: SpacePauses<JobKind>;
   /** Kinds whose disk-full error is being measured (free space) before they are paused. */
   #pausing = new Set<JobKind>();
@@ -110,7 +70,10 @@ export class JobQueue {
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
-    this.#statsIntervalMs = options.statsIntervalMs ?? 100;
+    this.#stats = new Throttle(() => this.#events.emit('stats', this.stats()), options.statsIntervalMs ?? 100);
+    this.#batch = new BatchTracker(this.#now);
+    this.#lanes = new FocusLanes({ shift: (subjects, delta) => this.#repo.shiftPriority(subjects, delta, this.#now()), drop: (step) => this.#repo.dropBoosts(step) });
+    this.meter = options.meter ?? new StageMeter();
     this.#pauses = new SpacePauses<JobKind>({
       changed: () => {
         this.#statsChanged();
@@ -129,17 +92,19 @@ export class JobQueue {
     const parsed = jobDataSchemas[kind].safeParse(data);
     if (!parsed.success) throw new Error(`Invalid data for a ${kind} job: ${z.prettifyError(parsed.error)}`);
     const valid = parsed.data as JobData<K>;
+    const subject = options.subject === undefined ? subjectFor(kind, valid) : options.subject;
     const result = this.#repo.enqueue(
       {
         kind,
-        subject: options.subject === undefined ? subjectFor(kind, valid) : options.subject,
+        subject,
         data: valid,
-        priority: options.priority ?? 0,
+        priority: (options.priority ?? 0) + this.#lanes.boost(subject),
         dedupeKey: options.dedupeKey ?? null,
       },
       this.#now(),
     );
     if (result.created) {
+      if (!this.#batch.isOpen()) this.#batch.begin(this.#repo.stats());
       this.wake();
       this.#statsChanged();
     }
@@ -160,6 +125,15 @@ export class JobQueue {
     return this.#concurrency[kind];
   }
 
+  /**
+   * Puts these subjects' jobs (photo ids) ahead of the backlog in every stage, now and when queued
+   * later (jobs/focus.ts): `open` holds the photo in the loupe (none for []), `selection` a batch
+   * action's photos. Each call replaces the lane's previous subjects.
+   */
+  focus(lane: FocusLane, subjects: string[]): void {
+    if (this.#lanes.set(lane, subjects) > 0) this.wake();
+  }
+
   /** Look for work now (after a dead letter was retried, say). Cheap; calls coalesce. */
   wake(): void {
     if (!this.#started || this.#stopping || this.#pumpQueued) return;
@@ -175,6 +149,7 @@ export class JobQueue {
     this.#pauses.start();
     const now = this.#now();
     this.#repo.requeueExpired(now);
+    this.#lanes.restore();
     this.#repo.deadLetterUnknownKinds(
       JobKind.options,
       'invalid-job-data: No handler exists for this job kind in this version of Lightbox, so it was not run.',
@@ -192,7 +167,7 @@ export class JobQueue {
     if (options.abort) for (const controller of this.#controllers) controller.abort(new Error('The queue is stopping.'));
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     this.#started = false;
-    this.#flushStats();
+    this.#stats.flush();
   }
 
   /** Resolves once nothing is queued, running or waiting to retry. */
@@ -201,9 +176,12 @@ export class JobQueue {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /** Counts per kind and state, what is paused, and the current batch's progress (jobs/batch-progress.ts). */
   stats(): QueueStats {
     const paused = this.#pauses.reasons();
-    return Object.keys(paused).length > 0 ? { ...this.#repo.stats(), paused } : this.#repo.stats();
+    const stats = this.#repo.stats();
+    const progress = this.#batch.observe(stats);
+    return { ...stats, ...(Object.keys(paused).length > 0 ? { paused } : {}), ...(progress ? { progress } : {}) };
   }
 
   /** Whether `kind` is held back (a full disk) until its folder has room again. */
@@ -213,36 +191,35 @@ export class JobQueue {
 
   /** A dead letter back to the queue. False if `id` is not a dead job. */
   retry(id: number): boolean {
-    const retried = this.#repo.retry(id, this.#now());
-    if (retried) {
-      this.wake();
-      this.#statsChanged();
-    }
-    return retried;
+    return this.#requeued(this.#repo.retry(id, this.#now()) ? 1 : 0) > 0;
   }
 
   /** Drops a dead letter. False if `id` is not a dead job. */
   discard(id: number): boolean {
-    const discarded = this.#repo.discard(id);
-    if (discarded) this.#statsChanged();
-    return discarded;
+    return this.#dropped(this.#repo.discard(id) ? 1 : 0) > 0;
   }
 
   /** Every dead letter of one kind and error code back to the queue. Returns how many. */
   retryGroup(kind: string, code: ErrorCode): number {
-    const retried = this.#repo.retryGroup(kind, code, this.#now());
-    if (retried > 0) {
-      this.wake();
-      this.#statsChanged();
-    }
-    return retried;
+    return this.#requeued(this.#repo.retryGroup(kind, code, this.#now()));
   }
 
   /** Drops every dead letter of one kind and error code. Returns how many. */
   discardGroup(kind: string, code: ErrorCode): number {
-    const discarded = this.#repo.discardGroup(kind, code);
-    if (discarded > 0) this.#statsChanged();
-    return discarded;
+    return this.#dropped(this.#repo.discardGroup(kind, code));
+  }
+
+  #requeued(count: number): number {
+    if (count > 0) {
+      this.wake();
+      this.#statsChanged();
+    }
+    return count;
+  }
+
+  #dropped(count: number): number {
+    if (count > 0) this.#statsChanged();
+    return count;
   }
 
   #pump(): void {
@@ -251,10 +228,14 @@ export class JobQueue {
     // One instant for the claims and the timer: a retry falling due in between must be in one or the other.
     const now = this.#now();
     for (const kind of JobKind.options) {
-      while (!this.#pauses.isPaused(kind) && !this.#pausing.has(kind) && (this.#running.get(kind) ?? 0) < this.#concurrency[kind]) {
+      while (!this.#pauses.isPaused(kind) && !this.#pausing.has(kind)) {
+        const running = this.#running.get(kind) ?? 0;
+        // The open photo's job takes one slot beyond the limit rather than wait for a background job to end.
+        const urgentOnly = running >= this.#concurrency[kind];
+        if (urgentOnly && running > this.#concurrency[kind]) break;
         let row: JobRow | null;
         try {
-          row = this.#repo.claim(kind, now, this.#leaseMs);
+          row = urgentOnly ? this.#repo.claimUrgent(kind, now, this.#leaseMs, URGENT_PRIORITY) : this.#repo.claim(kind, now, this.#leaseMs);
         } catch (error) {
           // The database's own disk is full (a claim writes): this kind waits for space like a job would.
           if (!isDiskFull(error)) throw error;
@@ -276,9 +257,12 @@ export class JobQueue {
   #launch(kind: JobKind, row: JobRow): void {
     this.#running.set(kind, (this.#running.get(kind) ?? 0) + 1);
     this.#statsChanged();
+    const startedAt = performance.now();
+    this.meter.started(kind);
     const task: Promise<void> = this.#run(kind, row)
       .catch((error: unknown) => console.error(`[lightbox] job ${row.id} (${kind}) could not be recorded:`, error))
       .finally(() => {
+        this.meter.finished(kind, performance.now() - startedAt);
         this.#running.set(kind, (this.#running.get(kind) ?? 1) - 1);
         this.#inFlight.delete(task);
         this.#statsChanged();
@@ -304,7 +288,7 @@ export class JobQueue {
     this.#emitJob(kind, row, 'started');
     try {
       const handler = this.#handlers[kind] as (data: unknown, ctx: JobContext) => Promise<void> | void;
-      await handler(parsed.data, { jobId: row.id, attempt: row.attempts, signal: controller.signal });
+      await handler(parsed.data, { jobId: row.id, attempt: row.attempts, signal: controller.signal, priority: row.priority });
       this.#repo.markDone(row.id, this.#now());
       this.#emitJob(kind, row, 'done');
     } catch (error) {
@@ -378,16 +362,6 @@ export class JobQueue {
 
   /** Throttled: a burst of changes becomes at most one 'stats' event per interval, the last one current. */
   #statsChanged(): void {
-    if (this.#statsTimer || !this.#events.has('stats')) return;
-    const wait = Math.max(0, this.#lastStatsAt + this.#statsIntervalMs - Date.now());
-    this.#statsTimer = setTimeout(() => this.#flushStats(), wait);
-  }
-
-  #flushStats(): void {
-    if (!this.#statsTimer) return;
-    clearTimeout(this.#statsTimer);
-    this.#statsTimer = null;
-    this.#lastStatsAt = Date.now();
-    this.#events.emit('stats', this.stats());
+    if (this.#events.has('stats')) this.#stats.request();
   }
 }

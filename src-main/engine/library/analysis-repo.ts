@@ -58,6 +58,7 @@ export class AnalysisRepo {
   #withoutModel;
   #withGap;
   #neverRun;
+  #neverQueued;
   #modelGeneration;
 
   constructor(db: Db) {
@@ -103,6 +104,11 @@ export class AnalysisRepo {
       SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL
         AND EXISTS (SELECT 1 FROM analysis_results c WHERE c.sha256 = p.sha256 AND +c.task = 'crops' AND +c.status = 'completed')
         AND NOT EXISTS (SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ?) ORDER BY p.id`).pluck();
+    this.#neverQueued = db.prepare<[], number>(`
+      SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL
+        AND EXISTS (SELECT 1 FROM jobs j INDEXED BY jobs_subject WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
+        AND NOT EXISTS (SELECT 1 FROM jobs j INDEXED BY jobs_subject WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'analyze')
+        AND NOT EXISTS (SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256) ORDER BY p.id`).pluck();
     this.#withoutModel = db.prepare<[string], number>(`
       SELECT p.id FROM photos p WHERE p.sha256 IS NOT NULL AND p.error_code IS NULL AND NOT EXISTS (
         SELECT 1 FROM analysis_results r WHERE r.sha256 = p.sha256 AND r.model = ? AND r.status = 'completed') ORDER BY p.id`).pluck();
@@ -125,6 +131,15 @@ export class AnalysisRepo {
    */
   photosNeverRun(model: string): number[] {
     return this.#neverRun.all(model);
+  }
+
+  /**
+   * Derived photos whose analysis was never queued: no analyze job in any state and not one result
+   * row (queueing one marks its rows pending). A crash between the derive job's end and the analyze
+   * job it queues leaves such a photo; nothing else would ever analyse it.
+   */
+  photosNeverAnalysed(): number[] {
+    return this.#neverQueued.all();
   }
 
   /**

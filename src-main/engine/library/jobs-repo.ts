@@ -67,6 +67,10 @@ export class JobsRepo {
   #groupIds;
   #discardGroup;
   #release;
+  #claimUrgent;
+  #peekUrgent;
+  #shift;
+  #unboost;
 
   constructor(db: Db) {
     this.#db = db;
@@ -85,6 +89,25 @@ export class JobsRepo {
     this.#peek = db
       .prepare<[{ kind: string; now: number }], number>(`SELECT 1 FROM jobs INDEXED BY jobs_claim WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now LIMIT 1`)
       .pluck();
+    // The open photo's jobs may take a slot beyond the kind's limit (jobs/focus.ts): only those are looked for.
+    this.#claimUrgent = db.prepare<[{ kind: string; now: number; lease: number; iso: string; min: number }], JobRow>(`
+      UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = @lease, updated_at = @iso
+      WHERE id = (
+        SELECT id FROM jobs INDEXED BY jobs_claim WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now AND priority >= @min
+        ORDER BY priority DESC, id LIMIT 1)
+      RETURNING ${COLUMNS}`);
+    this.#peekUrgent = db
+      .prepare<[{ kind: string; now: number; min: number }], number>(
+        `SELECT 1 FROM jobs INDEXED BY jobs_claim WHERE kind = @kind AND state IN ('queued', 'failed') AND run_after <= @now AND priority >= @min LIMIT 1`,
+      )
+      .pluck();
+    this.#shift = db.prepare<[number, string, string]>(
+      `UPDATE jobs SET priority = priority + ?, updated_at = ? WHERE subject IN (SELECT value FROM json_each(?)) AND state IN ${UNFINISHED}`,
+    );
+    // Boosts are whole multiples of `step` and base priorities lie within ±step/2: the base is the remainder.
+    this.#unboost = db.prepare<[{ step: number }]>(
+      `UPDATE jobs SET priority = ((priority + @step / 2) % @step) - @step / 2 WHERE priority >= @step / 2 AND state IN ${UNFINISHED}`,
+    );
     this.#extend = db.prepare<[number, string, number]>(`UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`);
     this.#done = db.prepare<[string, number]>(`UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id = ?`);
     this.#failed = db.prepare<[number, string, string | null, string, number]>(
@@ -169,6 +192,31 @@ export class JobsRepo {
     if (this.#peek.get({ kind, now: ms(now) }) === undefined) return null;
     // One UPDATE ... RETURNING is atomic already; IMMEDIATE also keeps a second process from claiming in between.
     return this.#db.transaction(() => this.#claim.get({ kind, now: ms(now), lease: ms(now + leaseMs), iso: iso(now) }) ?? null).immediate();
+  }
+
+  /**
+   * Like claim, but only a job of at least `minPriority`: the open photo's job taking a slot beyond
+   * the kind's limit. The plain read first, as in claim: most of the time there is none.
+   */
+  claimUrgent(kind: string, now: number, leaseMs: number, minPriority: number): JobRow | null {
+    if (this.#peekUrgent.get({ kind, now: ms(now), min: minPriority }) === undefined) return null;
+    return this.#db
+      .transaction(() => this.#claimUrgent.get({ kind, now: ms(now), lease: ms(now + leaseMs), iso: iso(now), min: minPriority }) ?? null)
+      .immediate();
+  }
+
+  /** Adds `delta` to the priority of every unfinished job about these subjects. Returns how many moved. */
+  shiftPriority(subjects: string[], delta: number, now: number): number {
+    if (subjects.length === 0 || delta === 0) return 0;
+    return this.#shift.run(delta, iso(now), JSON.stringify(subjects)).changes;
+  }
+
+  /**
+   * Takes the lane boosts (jobs/focus.ts, whole multiples of `step`) off every unfinished job: at
+   * start no photo is open and nothing is selected, whatever the last run left behind.
+   */
+  dropBoosts(step: number): number {
+    return this.#unboost.run({ step }).changes;
   }
 
   /** False when the job is no longer running (its lease expired and it was requeued). */

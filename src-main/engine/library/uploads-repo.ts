@@ -108,7 +108,14 @@ export class UploadsRepo {
       .prepare<[], number>(`
         SELECT p.id FROM photos p
         WHERE EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'derive' AND j.state = 'done')
-          AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.photo_id = p.id AND u.state NOT IN ('queued', 'uploading', 'offline', 'paused'))
+          AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.photo_id = p.id AND (u.state = 'failed'
+            -- Uploaded, unless a newer revision's render is there to replace the one sent (its end
+            -- queues the upload again; a crash may have come between).
+            OR (u.state = 'uploaded' AND NOT (u.processed_revision IS NOT NULL AND EXISTS (
+              SELECT 1 FROM recipes r JOIN renders d ON d.photo_id = r.photo_id AND d.revision = r.revision AND d.target = 'main'
+              WHERE r.photo_id = p.id AND r.revision <> u.processed_revision)))
+            -- A render under way queues the upload when it is done; without one, nothing would.
+            OR (u.state = 'waiting-render' AND EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'render' AND j.state IN ('queued', 'running', 'failed')))))
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'upload' AND j.state IN ('queued', 'running', 'failed', 'dead'))
           -- Analysis decides what the processed file shows (its AI crop); its end queues the upload.
           AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.subject = CAST(p.id AS TEXT) AND j.kind = 'analyze' AND j.state IN ('queued', 'running', 'failed'))
@@ -196,9 +203,12 @@ export class UploadsRepo {
   }
 
   /**
-   * Derived photos with no upload yet, or one left unfinished with no job to finish it. A photo
-   * still being analysed waits: after a crash, uploading it at once rendered the recipe before its
-   * AI crop, then uploaded the render again when analysis added the crop.
+   * Derived photos with no upload yet, or one left unfinished with no job to finish it. That
+   * includes the waits whose event a crash can swallow: one waiting for a render with no render
+   * job, one uploaded while the render of a newer revision is there (a crash between a render's
+   * end and the upload it queues left either), and one waiting for approval (the caller asks
+   * whether it has come). A photo still being analysed waits: after a crash, uploading it at once
+   * rendered the recipe before its AI crop, then uploaded the render again when analysis added it.
    */
   photosToQueue(): number[] {
     return this.#toQueue.all();

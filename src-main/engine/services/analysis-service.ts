@@ -79,6 +79,17 @@ export class AnalysisService {
     };
   }
 
+  /**
+   * The stored crop proposals alone. After each analysis the engine needs only these: get() also
+   * walks the whole library for the near-duplicate group, which at 1,000 photos held the event loop
+   * for 100+ ms per photo (bench/pipeline).
+   */
+  proposals(photoId: number): CropProposal[] {
+    const sha256 = this.#photos.get(photoId)?.sha256;
+    const row = sha256 ? this.#analysis.forPhoto(sha256).find((r) => r.task === 'crops' && r.status === 'completed') : undefined;
+    return row ? CropsStored.parse(row.result).proposals : [];
+  }
+
   /** The near-duplicate group holding `photoId`, over every hashed photo in the library. */
   groupOf(photoId: number): NearDuplicateGroup | null {
     const items: HashedItem[] = [];

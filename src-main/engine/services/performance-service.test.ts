@@ -44,6 +44,12 @@ function blockingQueue(service: PerformanceService) {
   return { queue, running: () => running, peak: () => peak, releaseAll: () => releases.splice(0).forEach((r) => r()) };
 }
 
+/** A roomy machine with `cores` cores whose memory readings the test decides. */
+const plenty = { rssMb: 300, freeMb: 16_000, totalMb: 24_000 };
+function makeService(cores: number, memory: () => typeof plenty = () => plenty) {
+  return new PerformanceService({ settings: lib.settings, machine: { cores, freeMb: 16_000, totalMb: 24_000 }, memory: { read: memory, everyMs: 60_000 } });
+}
+
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (!check()) {
@@ -53,13 +59,36 @@ async function until(check: () => boolean, what: string): Promise<void> {
 }
 
 describe('PerformanceService', () => {
-  it('starts from the built-in counts, bounded by the cores', () => {
-    expect(new PerformanceService({ settings: lib.settings, cores: 2 }).workers()).toEqual({ ingest: 2, derive: 2, analyze: 1, render: 1 });
-    expect(new PerformanceService({ settings: lib.settings, cores: 1 }).workers()).toEqual({ ingest: 1, derive: 1, analyze: 1, render: 1 });
+  it('starts from the built-in counts, bounded by the cores and the free memory', () => {
+    expect(makeService(2).workers()).toEqual({ ingest: 2, derive: 2, analyze: 2, render: 1 });
+    expect(makeService(1).workers()).toEqual({ ingest: 1, derive: 1, analyze: 1, render: 1 });
+    expect(makeService(8).workers()).toEqual({ ingest: 2, derive: 2, analyze: 2, render: 4 });
+    // 8 cores but 1.6 GB free: after the reserve, room for two derives and two analyses, one render.
+    const tight = new PerformanceService({ settings: lib.settings, machine: { cores: 8, freeMb: 1_600, totalMb: 8_000 } });
+    expect(tight.workers()).toEqual({ ingest: 2, derive: 2, analyze: 2, render: 1 });
+    // ISNet on: one analysis at a time.
+    expect(new PerformanceService({ settings: lib.settings, machine: { cores: 2, freeMb: 16_000 }, subjectEnabled: () => true }).workers().analyze).toBe(1);
+  });
+
+  it('runs the memory-hungry kinds one at a time while memory is short, and goes back when it is plentiful', () => {
+    let reading = plenty;
+    const perf = makeService(2, () => reading);
+    const applied: Record<string, number> = {};
+    perf.attach({ setConcurrency: (kind, slots) => void (applied[kind] = slots) });
+    // Lightbox past its budget (40 % of 24 GB, at most 8 GB).
+    reading = { ...plenty, rssMb: 9_000 };
+    perf.checkMemory();
+    expect(applied).toEqual({ ingest: 2, derive: 1, analyze: 1, render: 1 });
+    expect(perf.status().memory).toMatchObject({ short: true, budgetMb: 8192, rssMb: 9_000 });
+    // Back under the budget: held until it stays calm for 10 s.
+    reading = plenty;
+    perf.checkMemory();
+    expect(perf.status().memory.short).toBe(true);
+    perf.close();
   });
 
   it('applies a changed derive count to the running queue without a restart', async () => {
-    const service = new PerformanceService({ settings: lib.settings, cores: 2 });
+    const service = makeService(2);
     service.set({ derive: 1 });
     const q = blockingQueue(service);
     for (let photoId = 1; photoId <= 4; photoId++) q.queue.enqueue('derive', { photoId });
@@ -82,16 +111,16 @@ describe('PerformanceService', () => {
   });
 
   it('stores the counts in the library, so a new engine on it starts with them', () => {
-    new PerformanceService({ settings: lib.settings, cores: 2 }).set({ analyze: 2, ingest: 1 });
+    makeService(2).set({ analyze: 2, ingest: 1 });
     expect(lib.settings.get(PERFORMANCE_KEY)).toEqual({ analyze: 2, ingest: 1 });
-    const again = new PerformanceService({ settings: lib.settings, cores: 2 });
+    const again = makeService(2);
     expect(again.workers()).toEqual({ ingest: 1, derive: 2, analyze: 2, render: 1 });
-    expect(again.set({ reset: true }).workers).toEqual({ ingest: 2, derive: 2, analyze: 1, render: 1 });
+    expect(again.set({ reset: true }).workers).toEqual({ ingest: 2, derive: 2, analyze: 2, render: 1 });
     expect(lib.settings.get(PERFORMANCE_KEY)).toBeUndefined();
   });
 
   it('refuses more workers than cores, with a sentence that says the range', () => {
-    const service = new PerformanceService({ settings: lib.settings, cores: 2 });
+    const service = makeService(2);
     let caught: unknown;
     try {
       service.set({ render: 3 });
@@ -106,6 +135,6 @@ describe('PerformanceService', () => {
 
   it('clamps counts stored on a bigger machine to this one', () => {
     lib.settings.set(PERFORMANCE_KEY, { derive: 8 });
-    expect(new PerformanceService({ settings: lib.settings, cores: 2 }).workers().derive).toBe(2);
+    expect(makeService(2).workers().derive).toBe(2);
   });
 });

@@ -12,7 +12,7 @@ export class QueueService {
   }
 
   stats(): QueueStats {
-    return this.#repo.stats();
+    return this.#queue.stats();
   }
 
   deadLetters(): DeadLetter[] {
@@ -26,6 +26,16 @@ export class QueueService {
 
   discard(id: number): void {
     if (!this.#repo.discard(id)) throw new ApiError('not-found', `Job ${id} is not in the dead-letter list.`);
+  }
+
+  /** The photo open in the loupe (null: none) goes ahead of the backlog in every stage. */
+  focus(photoId: number | null): void {
+    this.#queue.focus('open', photoId === null ? [] : [String(photoId)]);
+  }
+
+  /** A batch action's photos go ahead of the backlog (behind the open photo) until the next batch. */
+  select(photoIds: number[]): void {
+    this.#queue.focus('selection', photoIds.map(String));
   }
 
   /** The failed-jobs page: dead letters by kind and cause, largest group first. */

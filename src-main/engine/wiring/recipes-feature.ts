@@ -36,7 +36,7 @@ export type RecipesFeatureDeps = {
   previews: PreviewStore;
   /** The engine's one way of announcing a photo's new state (its stage derives from recipes too). */
   photoChanged(photoId: number): void;
-  /** The photographer approved the photo's recipe (uploads that wait for approval may go). */
+  /** A change left nothing in the photo's recipe waiting for review (uploads that wait for approval may go). */
   approved?: (photoId: number) => void;
   /** `lightbox process --metadata`: what this run's renders keep, over recipes and folders. */
   exportOverride?: ExportMetadata | null;
@@ -64,7 +64,11 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
       // The final render comes once nothing waits for review: an unreviewed AI crop is shown by the
       // preview path, not written to processed/. Queued in the same tick as the stored edit, before
       // anything is awaited, so a queue that reads idle right after an edit never misses its render.
-      if (!needsReview(recipe)) queueRender(photo.id, revision);
+      if (!needsReview(recipe)) {
+        queueRender(photo.id, revision);
+        // Approval is the recipe's state, however it came (approve, a step at a time, reject, an edit).
+        deps.approved?.(photo.id);
+      }
       // SQLite is the source of truth: a copy that cannot be written is logged, not a failed edit.
       await writeRecipeCopy(layout, photo, recipe).catch((error: unknown) => console.error(`[lightbox] recipe copy of photo ${photo.id}:`, error));
       photoChanged(photo.id);
@@ -115,11 +119,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     'recipe.update': ({ photoId, steps, end }) => recipes.update(photoId, steps, end),
     'recipe.undo': ({ photoId }) => recipes.undo(photoId),
     'recipe.redo': ({ photoId }) => recipes.redo(photoId),
-    'recipe.approve': async ({ photoId }) => {
-      const approved = await recipes.approve(photoId);
-      deps.approved?.(photoId);
-      return approved;
-    },
+    'recipe.approve': ({ photoId }) => recipes.approve(photoId),
     'recipe.reject': ({ photoId }) => recipes.reject(photoId),
     'presets.list': () => presets.list(),
     'presets.create': ({ photoId, name, steps }) => presets.create(photoId, name, steps),

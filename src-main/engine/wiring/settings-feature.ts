@@ -18,9 +18,15 @@ export function createSettingsFeature(deps: {
   uploadLimit: () => { limit: number; max: number };
   tuning?: Partial<WorkerCounts> | undefined;
   modelsDir?: string | undefined;
+  subjectEnabled?: () => boolean;
 }) {
   const modelsDir = deps.modelsDir ?? defaultModelsDir;
-  const performance = new PerformanceService({ settings: deps.library.settings, uploads: deps.uploadLimit, ...(deps.tuning ? { tuning: deps.tuning } : {}) });
+  const performance = new PerformanceService({
+    settings: deps.library.settings,
+    uploads: deps.uploadLimit,
+    ...(deps.tuning ? { tuning: deps.tuning } : {}),
+    ...(deps.subjectEnabled ? { subjectEnabled: deps.subjectEnabled } : {}),
+  });
 
   const photoUpload = (photoId: number): PhotoUpload | null => {
     const record = deps.uploads.get(photoId);

@@ -1,6 +1,7 @@
 import { deadCount, useLightbox } from '../store.ts';
 import type { ConnectionState } from '../transport/index.ts';
 import { useUi, type View } from '../ui-state.ts';
+import { QueueIndicator } from './QueueIndicator.tsx';
 
 const CONNECTION_TEXT: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
@@ -40,6 +41,7 @@ export function Header() {
         ))}
       </nav>
       <div className="header-right">
+        <QueueIndicator />
         {syncError && (
           <span className="sync-error" role="alert">
             {syncError}

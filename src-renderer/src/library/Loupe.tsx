@@ -62,6 +62,11 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
   const editor = useEditor();
   useEditorKeys(transport, loupeId !== null);
   useEffect(() => (loupeId === null ? undefined : followEditor(transport, loupeId)), [loupeId, transport]);
+  // The photo looked at goes ahead of the background backlog (its analysis, render, upload).
+  // Best effort: a lost connection only means it waits its turn.
+  useEffect(() => {
+    transport.call('queue.focus', { photoId: loupeId }).catch(() => {});
+  }, [loupeId, transport]);
 
   // After a reload the open photo may not be in a loaded page: fetch it on its own.
   useEffect(() => {

@@ -12,6 +12,9 @@ const KIND_TEXT: Record<WorkerKind, { label: string; hint: string }> = {
 };
 const KINDS = Object.keys(KIND_TEXT) as WorkerKind[];
 
+const mb = (n: number) => `${Math.round(n)} MB`;
+const gb = (n: number) => `${(n / 1024).toFixed(1)} GB`;
+
 /** Worker counts per kind of job; the engine applies a change to the running queue at once. */
 export function PerformanceCard({ transport }: { transport: Transport }) {
   const perf = useEngineSetting<PerformanceStatus>(transport, () => transport.call('performance.get', {}), 'The worker counts could not be read.');
@@ -52,7 +55,11 @@ export function PerformanceCard({ transport }: { transport: Transport }) {
             ))}
           </div>
           <p className="field-note">
-            This machine has {status.cores} CPU {status.cores === 1 ? 'core' : 'cores'}, the most any count can be. Immich uploads adjust themselves to the server: {status.uploadLimit} at once now, at most {status.uploadMax}.
+            This machine has {status.cores} CPU {status.cores === 1 ? 'core' : 'cores'}, the most any count can be, and {gb(status.memory.totalMb)} of memory; the defaults are chosen from both. Immich uploads adjust themselves to the server: {status.uploadLimit} at once now, at most {status.uploadMax}.
+          </p>
+          <p className="field-note" role="status" aria-label="Memory">
+            Memory: Lightbox uses {mb(status.memory.rssMb)} of its {gb(status.memory.budgetMb)} budget; {gb(status.memory.freeMb)} of the machine’s is free.
+            {status.memory.short && <span className="memory-short"> Memory is short: thumbnails, analyses and renders run one at a time until it frees up.</span>}
           </p>
           <div className="form-actions">
             <button type="button" className="button quiet" disabled={busy || KINDS.every((k) => status.workers[k] === status.defaults[k])} onClick={() => apply({ reset: true })}>

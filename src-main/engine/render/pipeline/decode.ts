@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
 import { MediaError } from '../../media/media-error.ts';
 import { openImage } from '../../media/decode.ts';
+import { iccDescription } from '../../media/icc.ts';
 import { straightenFrame } from './geometry.ts';
 import type { Rect, Size, StraightenBox } from './geometry.ts';
 import type { CropSpec } from '../../recipes/op-module.ts';
@@ -28,7 +29,17 @@ export type Straighten = { crop: CropSpec; box: StraightenBox; size?: Size | und
 export type ReadResult = { px: Pixels; srgb8?: Uint8Array };
 
 /** An original opened for rendering: oriented size, and a reader that returns working pixels. */
-export type RenderSource = Size & { read(request: ReadRequest): Promise<ReadResult> };
+export type RenderSource = Size & {
+  read(request: ReadRequest): Promise<ReadResult>;
+  /**
+   * The read as one streaming sharp pipeline in 8-bit sRGB, for a render with nothing left to do
+   * after the read (a crop, or no step at all) and sRGB output: no full-size buffer is ever held,
+   * and no 16-bit round trip through the working space. Null for an original that needs the
+   * 16-bit path (16-bit, CMYK, grey with a profile, a wide-gamut profile) or a read that straightens
+   * or resamples.
+   */
+  direct(request: ReadRequest): Sharp | null;
+};
 
 const isSwapped = (orientation: number | undefined) => (orientation ?? 1) >= 5;
 
@@ -54,7 +65,11 @@ export async function openSource(input: RenderInput, maxPixels = DEFAULT_MAX_PIX
       size = isSwapped(meta.orientation) ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
     }
     const meta = await pipeline().metadata();
-    return { ...size, read: (request) => read(pipeline, meta, unmirror(request, mirror, size), maxPixels) };
+    return {
+      ...size,
+      read: (request) => read(pipeline, meta, unmirror(request, mirror, size), maxPixels),
+      direct: (request) => direct(pipeline, meta, unmirror(request, mirror, size)),
+    };
   } catch (cause) {
     throw asRenderError(cause, maxPixels);
   }
@@ -125,20 +140,37 @@ async function straighten8(held: Held, s: Straighten, tagged: boolean): Promise<
   return hold(image, tagged);
 }
 
-async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest, maxPixels: number): Promise<ReadResult> {
+/** Tagged with a profile (CMYK's is applied on the straight path); needing the straight 16-bit path. */
+function kindOf(meta: Metadata): { tagged: boolean; straight: boolean } {
   const tagged = Boolean(meta.icc) && meta.space !== 'cmyk';
   const wide = meta.depth === 'ushort' || meta.space === 'rgb16' || meta.space === 'grey16';
-  const straight = wide || meta.space === 'cmyk' || (tagged && (meta.channels ?? 3) < 3);
-  const shape = (image: Sharp) => {
-    if (meta.hasAlpha) image = image.flatten({ background: '#ffffff' });
-    // Cut first, then resample: the output pixel grid starts at the crop's corner, as it does when
-    // a full-size render crops and later resizes (resampling first would shift it by up to half a pixel).
-    if (request.extract) image = image.extract(request.extract);
-    // fastShrinkOnLoad false: JPEG shrink-on-load (uncropped reads only) leaves Lanczos3 a factor of
-    // two, so the result stays within the golden tolerance of a full-size decode.
-    if (request.size) image = image.resize(request.size.width, request.size.height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: false });
-    return image;
-  };
+  return { tagged, straight: wide || meta.space === 'cmyk' || (tagged && (meta.channels ?? 3) < 3) };
+}
+
+function shapeRead(image: Sharp, meta: Metadata, request: ReadRequest): Sharp {
+  if (meta.hasAlpha) image = image.flatten({ background: '#ffffff' });
+  // Cut first, then resample: the output pixel grid starts at the crop's corner, as it does when
+  // a full-size render crops and later resizes (resampling first would shift it by up to half a pixel).
+  if (request.extract) image = image.extract(request.extract);
+  // fastShrinkOnLoad false: JPEG shrink-on-load (uncropped reads only) leaves Lanczos3 a factor of
+  // two, so the result stays within the golden tolerance of a full-size decode.
+  if (request.size) image = image.resize(request.size.width, request.size.height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: false });
+  return image;
+}
+
+function direct(pipeline: () => Sharp, meta: Metadata, request: ReadRequest): Sharp | null {
+  const { tagged, straight } = kindOf(meta);
+  if (straight || request.straighten || request.size) return null;
+  // A wide-gamut original (Adobe RGB, Display P3) keeps the 16-bit path: converted to sRGB at 8
+  // bits its saturated colours moved by up to 4.4 ΔE76 (p99, Canon_EOS_7D.jpg) against it.
+  if (tagged && !/^sRGB\b/i.test(iccDescription(meta.icc!) ?? '')) return null;
+  // sharp converts an sRGB-tagged original through its profile on the way; an untagged one is sRGB.
+  return shapeRead(pipeline(), meta, request).removeAlpha().toColourspace('srgb');
+}
+
+async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest, maxPixels: number): Promise<ReadResult> {
+  const { tagged, straight } = kindOf(meta);
+  const shape = (image: Sharp) => shapeRead(image, meta, request);
   try {
     if (straight) {
       let px = await toPixels(shape(tagged ? pipeline().pipelineColourspace('rgb16') : pipeline()));
@@ -151,9 +183,7 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
     if (!tagged) {
       const { data, info } = await held.open().raw().toBuffer({ resolveWithObject: true });
       if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: info.width, height: info.height } };
-      const srgb8 = new Uint8Array(new SharedArrayBuffer(data.length));
-      srgb8.set(data);
-      return { px: { data: new Uint16Array(new SharedArrayBuffer(data.length * 2)), width: info.width, height: info.height }, srgb8 };
+      return { px: { data: new Uint16Array(data.length), width: info.width, height: info.height }, srgb8: data };
     }
     // keepIccProfile() made sharp skip the input conversion and carry the profile along; the
     // uncompressed TIFF hands pixels and profile to this 16-bit read, which applies it.

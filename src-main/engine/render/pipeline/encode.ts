@@ -63,8 +63,20 @@ function withFormat(image: Sharp, spec: OutputSpec): Sharp {
 }
 
 export async function encode(px: Pixels, spec: OutputSpec, metadata: EmbeddedMetadata = {}): Promise<RenderedImage> {
-  let image = fromPixels(px).withIccProfile(profileFor(spec.colourSpace), { attach: true });
-  image = image.toColourspace(spec.format === 'tiff' && spec.tiffBitDepth === 16 ? 'rgb16' : 'srgb');
+  const image = fromPixels(px).withIccProfile(profileFor(spec.colourSpace), { attach: true });
+  return finish(image.toColourspace(spec.format === 'tiff' && spec.tiffBitDepth === 16 ? 'rgb16' : 'srgb'), spec, metadata);
+}
+
+/**
+ * The output of a one-pipeline render (RenderSource.direct): 8-bit sRGB pixels still streaming
+ * from the original, written as sRGB. Only for sRGB output in 8 bits.
+ */
+export function encodeDirect(image: Sharp, spec: OutputSpec, metadata: EmbeddedMetadata = {}): Promise<RenderedImage> {
+  if (spec.colourSpace !== 'srgb' || (spec.format === 'tiff' && spec.tiffBitDepth === 16)) throw new Error('encodeDirect writes 8-bit sRGB only');
+  return finish(image.withIccProfile('srgb', { attach: true }), spec, metadata);
+}
+
+async function finish(image: Sharp, spec: OutputSpec, metadata: EmbeddedMetadata): Promise<RenderedImage> {
   if (metadata.exif && Object.keys(metadata.exif).length > 0) image = image.withExif(metadata.exif);
   if (metadata.xmp) image = image.withXmp(metadata.xmp);
   if (metadata.density !== undefined) image = image.withDensity(metadata.density);

@@ -3,7 +3,7 @@ import type { OrientSpec } from '../../recipes/op-module.ts';
 import type { OutputSpec } from '../../recipes/op-module.ts';
 import { DEFAULT_MAX_PIXELS, openSource } from './decode.ts';
 import type { RenderInput } from './decode.ts';
-import { encode } from './encode.ts';
+import { encode, encodeDirect } from './encode.ts';
 import type { EmbeddedMetadata, RenderedImage } from './encode.ts';
 import { applyExportTarget, targetSize } from './export-targets.ts';
 import type { ExportTarget } from './export-targets.ts';
@@ -34,6 +34,8 @@ export type RenderOptions = {
    * replay is no longer byte for byte.
    */
   metadata?: (output: OutputFacts) => EmbeddedMetadata;
+  /** false: the 16-bit path even where one sharp pipeline would do (tests compare the two). */
+  oneChain?: boolean;
 };
 
 /** What the render decided about the output file, for the metadata written into it. */
@@ -88,6 +90,15 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   const source = await openSource(input, opts.maxPixels ?? DEFAULT_MAX_PIXELS);
   const layout = planLayout(plan.passes, { width: source.width, height: source.height }, opts.target);
   const passes = plan.passes.slice(layout.consumed);
+  // Nothing after the read (an AI crop, or no step) and sRGB out: one streaming sharp pipeline from
+  // the original to the file, without the 16-bit working space (see RenderSource.direct).
+  const oneChain = opts.oneChain !== false && passes.length === 0 && !opts.target && !forPreview && plan.output.colourSpace === 'srgb' && !(plan.output.format === 'tiff' && plan.output.tiffBitDepth === 16);
+  const chain = oneChain ? source.direct(layout.read) : null;
+  if (chain) {
+    const size = layout.read.extract ?? { width: source.width, height: source.height };
+    const metadata = opts.metadata?.({ ...plan.output, width: size.width, height: size.height }) ?? {};
+    return encodeDirect(chain, plan.output, metadata);
+  }
   // When tone comes straight after the read, an untagged original's sRGB -> P3 conversion joins the
   // tone pass (and its split across threads) instead of being a pass of its own.
   const first = passes[0];

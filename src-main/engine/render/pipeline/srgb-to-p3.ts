@@ -25,8 +25,7 @@ let linear8: Float32Array | undefined;
 
 /** 8-bit sRGB samples (3 per pixel, e.g. sharp's raw output) -> new 16-bit P3 working samples. */
 export function srgb8ToP3(src: Uint8Array): Uint16Array {
-  // Shared memory: the tone stage may hand half of these pixels to its helper thread (tone-split.ts).
-  const out = new Uint16Array(new SharedArrayBuffer(src.length * 2));
+  const out = new Uint16Array(src.length);
   srgb8ToP3Into(src, out);
   return out;
 }

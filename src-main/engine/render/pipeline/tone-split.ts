@@ -17,41 +17,68 @@ export type ToneJob = {
   /** The tone passes are plan.passes[from, to). */
   from: number;
   to: number;
-  samples: SharedArrayBuffer;
-  /** 8-bit sRGB samples to convert into `samples` first (same offsets), if any. */
-  srgb8: SharedArrayBuffer | undefined;
-  /** In samples; a whole number of rows. */
-  offset: number;
+  /** The 16-bit samples (moved); null when `srgb8` fills them. */
+  samples: ArrayBuffer | null;
+  /** 8-bit sRGB samples to convert first, if any (moved). */
+  srgb8: ArrayBuffer | undefined;
+  /** In samples. */
   length: number;
   width: number;
 };
-export type ToneReply = { id: number; ok: true } | { id: number; ok: false; message: string } | { ready: true };
+/** `samples`: the toned samples, moved back. */
+export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
- * Tone work is plain JavaScript, so on the main thread it runs on one core while the machine has
- * two (sharp's own stages use both). Every tone step is per pixel, so the image splits by rows and
- * the result is the same to the bit. Two helper threads: a render hands its rows to both when both
- * are free (the main thread stays free for the event loop and for a second render's sharp work),
- * shares them between one helper and the main thread when only one is free, and does it all on the
- * main thread when none is. Never a queue: overlapping renders already fill the cores. Small images
- * are not worth the hand-off, and neither is a helper still loading its modules (the first render
- * starts the helpers and does not wait for them).
+ * Tone work is plain JavaScript: on the main thread a 24 MP photo's tone pass held the event loop
+ * for ~250 ms (bench/pipeline's profile). A big image's pass goes whole to a helper thread, its
+ * samples MOVED there and back (transferred: no copy, no shared memory). Shared memory was tried:
+ * a helper's heap kept every render's buffers alive until its own rare garbage collection (1.3 GB
+ * of array buffers after 120 renders); copying bands in and out cost the event loop 100-200 ms per
+ * photo. Two helpers, so two renders side by side each have one; a render waits when both are
+ * busy. Small images are not worth the hand-off and stay on the main thread, as does everything
+ * when the helpers cannot start at all.
  */
 const MIN_SPLIT_PIXELS = 250_000;
 const HELPERS = 2;
 const IDLE_MS = 60_000;
 
-type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: () => void; reject: (e: Error) => void } | null };
+type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: (samples: ArrayBuffer) => void; reject: (e: Error) => void } | null };
 
 const helpers: Helper[] = [];
 let readyWaiters: Array<() => void> = [];
+/** Renders waiting for a helper to be ready and free. */
+let freeWaiters: Array<() => void> = [];
+/** Helpers that died before they were ready, in a row: after a few, tone runs on the main thread. */
+let startFailures = 0;
+const MAX_START_FAILURES = 3;
 let nextId = 1;
 let idleTimer: NodeJS.Timeout | null = null;
 
 function wakeWaiters(): void {
+  wakeFree();
   if (helpers.some((h) => !h.ready)) return;
   for (const wake of readyWaiters) wake();
   readyWaiters = [];
+}
+
+function wakeFree(): void {
+  const waiting = freeWaiters;
+  freeWaiters = [];
+  for (const wake of waiting) wake();
+}
+
+/** A free helper, marked busy; waits while none is. Null when the helpers cannot start. */
+async function acquire(): Promise<Helper | null> {
+  for (;;) {
+    if (startFailures >= MAX_START_FAILURES) return null;
+    startHelpers();
+    const free = helpers.find((h) => h.ready && !h.busy);
+    if (free) {
+      free.busy = true;
+      return free;
+    }
+    await new Promise<void>((resolve) => freeWaiters.push(resolve));
+  }
 }
 
 function startHelper(): Helper {
@@ -60,6 +87,7 @@ function startHelper(): Helper {
   worker.on('message', (reply: ToneReply) => {
     if ('ready' in reply) {
       helper.ready = true;
+      startFailures = 0;
       wakeWaiters();
       return;
     }
@@ -67,13 +95,14 @@ function startHelper(): Helper {
     if (!job || job.id !== reply.id) return;
     helper.pending = null;
     worker.unref();
-    if (reply.ok) job.resolve();
+    if (reply.ok) job.resolve(reply.samples);
     else job.reject(new RenderError('render-failed', `A tone step failed: ${reply.message}`));
   });
   const fail = (why: string) => {
     const at = helpers.indexOf(helper);
     if (at === -1) return;
     helpers.splice(at, 1);
+    if (!helper.ready) startFailures += 1;
     // Whoever waits for readiness goes on without this helper.
     wakeWaiters();
     const job = helper.pending;
@@ -93,17 +122,25 @@ function startHelpers(): void {
   keepAlive();
 }
 
-function sharedBytes(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  copy.set(bytes);
-  return copy;
+/** The view's own buffer when it spans all of it, else a copy of its part. */
+function bufferOf(view: Uint8Array | Uint16Array): ArrayBuffer {
+  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
+  return whole ? (view.buffer as ArrayBuffer) : (view.slice().buffer as ArrayBuffer);
 }
 
-function shared(px: Pixels): Pixels {
-  if (px.data.buffer instanceof SharedArrayBuffer) return px;
-  const data = new Uint16Array(new SharedArrayBuffer(px.data.byteLength));
-  data.set(px.data);
-  return { ...px, data };
+/**
+ * Posts the job, moving its pixels. Memory a native module owns (sharp's output buffers) cannot be
+ * moved: then a copy of it is.
+ */
+function postMoving(worker: Worker, job: ToneJob): void {
+  const moving = job.samples ?? job.srgb8!;
+  try {
+    worker.postMessage(job, [moving]);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
+    const copy = moving.slice(0);
+    worker.postMessage(job.samples ? { ...job, samples: copy } : { ...job, srgb8: copy }, [copy]);
+  }
 }
 
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
@@ -120,46 +157,29 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
  */
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
-  const big = px.width * px.height >= MIN_SPLIT_PIXELS && px.height >= HELPERS;
-  if (big) startHelpers();
-  const free = big ? helpers.filter((h) => h.ready && !h.busy) : [];
-  if (free.length === 0) {
+  const big = px.width * px.height >= MIN_SPLIT_PIXELS;
+  const helper = big ? await acquire() : null;
+  if (!helper) {
     convertAndTone(steps, px.data, srgb8, px);
     return px;
   }
   keepAlive();
-  px = shared(px);
-  const source = srgb8 && (srgb8.buffer instanceof SharedArrayBuffer ? srgb8 : sharedBytes(srgb8));
-  // Row bands: one per free helper, plus one for the main thread when only one helper is free.
-  const bands = free.length >= HELPERS ? HELPERS : 2;
-  const rowsPer = Math.ceil(px.height / bands);
-  const jobs: Array<Promise<void>> = [];
-  for (const [k, helper] of free.slice(0, bands).entries()) {
-    const firstRow = px.height - (k + 1) * rowsPer;
-    const start = Math.max(0, firstRow) * px.width * 3;
-    const end = (px.height - k * rowsPer) * px.width * 3;
-    if (end <= start) continue;
-    const id = nextId++;
-    helper.busy = true;
-    jobs.push(
-      new Promise<void>((resolve, reject) => {
-        helper.pending = { id, resolve, reject };
-        const job: ToneJob = {
-          id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to,
-          samples: px.data.buffer as SharedArrayBuffer, srgb8: source?.buffer as SharedArrayBuffer | undefined, offset: start, length: end - start, width: px.width,
-        };
-        helper.worker.ref();
-        helper.worker.postMessage(job);
-      }).finally(() => {
-        helper.busy = false;
-      }),
-    );
+  const id = nextId++;
+  const length = px.data.length;
+  const samples = srgb8 ? null : bufferOf(px.data);
+  const source = srgb8 ? bufferOf(srgb8) : undefined;
+  try {
+    const toned = await new Promise<ArrayBuffer>((resolve, reject) => {
+      helper.pending = { id, resolve, reject };
+      const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, samples, srgb8: source, length, width: px.width };
+      helper.worker.ref();
+      postMoving(helper.worker, job);
+    });
+    return { data: new Uint16Array(toned), width: px.width, height: px.height };
+  } finally {
+    helper.busy = false;
+    wakeFree();
   }
-  const helperRows = Math.min(px.height, jobs.length * rowsPer);
-  const mainEnd = (px.height - helperRows) * px.width * 3;
-  if (mainEnd > 0) convertAndTone(steps, px.data.subarray(0, mainEnd), source?.subarray(0, mainEnd), { width: px.width, height: px.height - helperRows });
-  await Promise.all(jobs);
-  return px;
 }
 
 /** The helpers are ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */

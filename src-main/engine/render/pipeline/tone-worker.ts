@@ -12,14 +12,17 @@ parentPort?.postMessage({ ready: true });
 
 parentPort?.on('message', (job: ToneJob) => {
   let reply: ToneReply;
+  let px: Uint16Array | null = null;
   try {
     const plan = planRender(job.recipe, job.forPreview, job.maxLongEdge);
-    const px = new Uint16Array(job.samples, job.offset * 2, job.length);
-    const srgb8 = job.srgb8 ? new Uint8Array(job.srgb8, job.offset, job.length) : undefined;
+    px = job.samples ? new Uint16Array(job.samples) : new Uint16Array(job.length);
+    const srgb8 = job.srgb8 ? new Uint8Array(job.srgb8) : undefined;
     convertAndTone(toneSteps(plan.passes.slice(job.from, job.to)), px, srgb8, { width: job.width, height: job.length / 3 / job.width });
-    reply = { id: job.id, ok: true };
+    reply = { id: job.id, ok: true, samples: px.buffer as ArrayBuffer };
   } catch (error) {
+    px = null;
     reply = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  parentPort?.postMessage(reply);
+  // The rows go back by move: this thread keeps nothing of them.
+  parentPort?.postMessage(reply, px ? [px.buffer as ArrayBuffer] : []);
 });
