@@ -137,7 +137,7 @@ for (const split of ['tune', 'report'] as const) {
     const label = FAULTS.find((f) => f.id === kind)?.label ?? 'none (no harm)';
     const reduction = kind === 'none' ? '' : `${Math.round((1 - after / before) * 100)}%`;
     const target = kind === 'none' ? (after <= 2 ? 'met (<= 2.0)' : 'MISSED (<= 2.0)') : 1 - after / before >= 0.6 && after < base ? 'met' : 'MISSED';
-    const oracle = values.oracle ? { 'ΔE00 oracle': mean(s.map((x) => x.oracle)), 'oracle reduction': kind === 'none' ? '' : `${Math.round((1 - mean(s.map((x) => x.oracle)) / before) * 100)}%` } : {};
+    const oracle: Record<string, string | number> = values.oracle ? { 'ΔE00 oracle': mean(s.map((x) => x.oracle)), 'oracle reduction': kind === 'none' ? '' : `${Math.round((1 - mean(s.map((x) => x.oracle)) / before) * 100)}%` } : {};
     rows.push({ fault: label, photos: s.length, 'ΔE00 before': before, 'ΔE00 auto-enhance': after, 'reduction': reduction, 'ΔE00 baseline': base, ...oracle, 'with steps': s.filter((x) => x.steps).length, target });
   }
   if (rows.length) printTable(`auto-enhance, ${split} half (mean CIEDE2000 to the reference; baseline = grey-world + sharp normalise())`, rows);
