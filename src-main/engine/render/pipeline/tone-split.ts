@@ -77,7 +77,14 @@ async function acquire(): Promise<Helper | null> {
       free.busy = true;
       return free;
     }
-    await new Promise<void>((resolve) => freeWaiters.push(resolve));
+    // Idle helpers never hold the process open, so a render waiting for one must: a one-off
+    // `lightbox render` otherwise exited mid-render, with nothing written.
+    const hold = setInterval(() => undefined, 60_000);
+    try {
+      await new Promise<void>((resolve) => freeWaiters.push(resolve));
+    } finally {
+      clearInterval(hold);
+    }
   }
 }
 
