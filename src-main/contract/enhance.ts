@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { PhotoRecipe } from './recipes-api.ts';
 
 /**
- * Auto-enhance: tone and colour proposals (exposure, contrast, highlights/shadows, white balance,
- * vibrance) that analysis makes per photo and that enter the recipe as `ai:` steps, reviewed like
+ * Auto-enhance: tone and colour proposals (white balance, black point, exposure, contrast,
+ * highlights/shadows, vibrance) that analysis makes per photo and that enter the recipe as `ai:` steps, reviewed like
  * AI crops; and "match a series", which brings a set of photos to one reference.
  */
 
 /** The recipe ops auto-enhance proposes, in the order they go into a recipe. */
-export const ENHANCE_OPS = ['white-balance', 'exposure', 'contrast', 'highlights-shadows', 'vibrance', 'saturation'] as const;
+export const ENHANCE_OPS = ['white-balance', 'black-point', 'exposure', 'contrast', 'highlights-shadows', 'vibrance', 'saturation'] as const;
 export const EnhanceOp = z.enum(ENHANCE_OPS);
 export type EnhanceOp = z.infer<typeof EnhanceOp>;
 

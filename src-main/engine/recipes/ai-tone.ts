@@ -7,7 +7,7 @@ import type { Recipe, RecipeStep } from '../../contract/recipe.ts';
  */
 
 /** The tone and colour ops an AI tone step may carry. */
-export const TONE_OPS: ReadonlySet<string> = new Set(['white-balance', 'exposure', 'contrast', 'highlights-shadows', 'vibrance', 'saturation']);
+export const TONE_OPS: ReadonlySet<string> = new Set(['white-balance', 'black-point', 'exposure', 'contrast', 'highlights-shadows', 'vibrance', 'saturation']);
 
 const isAi = (step: RecipeStep) => step.source.startsWith('ai:');
 /** Steps from auto-enhance or series match (any version): what a new proposal replaces. */

@@ -1,4 +1,5 @@
 import type { OpModule } from './op-module.ts';
+import { blackPointOp } from './ops/black-point.ts';
 import { contrastOp } from './ops/contrast.ts';
 import { cropOp } from './ops/crop.ts';
 import { exposureOp } from './ops/exposure.ts';
@@ -13,7 +14,7 @@ import { watermarkOp } from './ops/watermark.ts';
 import { whiteBalanceOp } from './ops/white-balance.ts';
 
 const modules = [
-  cropOp, rotateOp, exposureOp, contrastOp, highlightsShadowsOp, whiteBalanceOp,
+  cropOp, rotateOp, exposureOp, blackPointOp, contrastOp, highlightsShadowsOp, whiteBalanceOp,
   saturationOp, vibranceOp, sharpenOp, resizeOp, watermarkOp, outputOp,
 ] as unknown as OpModule[];
 

@@ -5,6 +5,8 @@ import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { applyFault, exposure, loadReference, toJpeg } from '../../../test-support/enhance-faults.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import type { PhotoRecipe, RecipeStep } from '../../contract/index.ts';
+import { ENHANCE_MODEL_VERSION } from '../analysis/enhance/propose-enhance.ts';
+import { ENHANCE_SOURCE } from '../analysis/enhance/to-enhance-steps.ts';
 import { createEngine } from '../engine.ts';
 
 const toneSteps = (r: PhotoRecipe) => r.recipe.steps.slice(0, r.recipe.end).filter((s) => s.op !== 'crop');
@@ -41,13 +43,13 @@ describe.skipIf(!hasCorpus)('auto-enhance review through the engine', () => {
   it('proposes an exposure for the dark photo as an AI step waiting for review, and nothing for the finished portrait', async () => {
     const dark = await engine.api.call('recipe.get', { photoId: ids.dark! });
     const exposureStep = toneSteps(dark).find((s) => s.op === 'exposure')!;
-    expect(exposureStep).toMatchObject({ source: 'ai:auto-enhance@1', needsReview: true, enabled: true });
+    expect(exposureStep).toMatchObject({ source: ENHANCE_SOURCE, needsReview: true, enabled: true });
     expect((exposureStep.params as { ev: number }).ev).toBeGreaterThan(0.8);
     expect(exposureStep.reason).toMatch(/underexposed by about/);
     expect(exposureStep.confidence).toBeGreaterThan(0);
     const analysis = await engine.api.call('analysis.get', { photoId: ids.dark! });
     expect(analysis.enhance?.steps.map((s) => s.op)).toContain('exposure');
-    expect(analysis.runs.find((r) => r.task === 'enhance')).toMatchObject({ model: 'auto-enhance', version: '1', status: 'completed' });
+    expect(analysis.runs.find((r) => r.task === 'enhance')).toMatchObject({ model: 'auto-enhance', version: ENHANCE_MODEL_VERSION, status: 'completed' });
     expect(toneSteps(await engine.api.call('recipe.get', { photoId: ids.obama! }))).toEqual([]);
     expect((await engine.api.call('photos.get', { id: ids.dark! })).stage).toBe('needs-review');
   });
@@ -75,7 +77,7 @@ describe.skipIf(!hasCorpus)('auto-enhance review through the engine', () => {
     expect(auto).toEqual({ proposed: 1, unchanged: 1, queued: 0, skipped: [] });
     const dim = toneSteps(await engine.api.call('recipe.get', { photoId: ids.dim! }));
     expect(dim.length).toBeGreaterThan(0);
-    expect(dim.every((s) => s.needsReview === false && s.source === 'ai:auto-enhance@1')).toBe(true);
+    expect(dim.every((s) => s.needsReview === false && s.source === ENHANCE_SOURCE)).toBe(true);
 
     await engine.api.call('enhance.settings.set', { mode: 'off' });
     await engine.api.call('recipe.update', { photoId: ids.dim!, steps: [] });
@@ -92,7 +94,7 @@ describe.skipIf(!hasCorpus)('auto-enhance review through the engine', () => {
     const sourceEv = evOf(toneSteps(source));
     const exposureIndex = source.recipe.steps.slice(0, source.recipe.end).findIndex((s) => s.op === 'exposure');
     const preset = await engine.api.call('presets.create', { photoId: ids.dark!, name: 'Auto exposure', steps: [exposureIndex] });
-    expect(preset.steps[0]).toMatchObject({ op: 'exposure', source: 'ai:auto-enhance@1' });
+    expect(preset.steps[0]).toMatchObject({ op: 'exposure', source: ENHANCE_SOURCE });
     await engine.api.call('recipe.update', { photoId: ids.dim!, steps: [] });
     await engine.api.call('presets.apply', { presetId: preset.id, photoIds: [ids.dim!] });
     await engine.whenIdle();

@@ -37,6 +37,7 @@ const lossy = (p: Params) => p.format === 'jpeg' || p.format === 'webp' || p.for
 
 export const OPS: readonly OpSpec[] = [
   { op: 'exposure', label: 'Exposure', v: 2, defaults: { ev: 0 }, controls: [range('ev', 'Exposure', -5, 5, 0.05, 'EV')] },
+  { op: 'black-point', label: 'Black point', v: 1, defaults: { level: 0 }, controls: [range('level', 'Black point', 0, 30, 0.1, '%')] },
   { op: 'contrast', label: 'Contrast', v: 1, defaults: { amount: 0 }, controls: [amount('Contrast')] },
   {
     op: 'highlights-shadows',

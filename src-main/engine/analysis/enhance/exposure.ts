@@ -1,23 +1,30 @@
 import { lightness, luminanceOf, medianLumIn, type ToneStats } from './tone-stats.ts';
 import type { FractionBox, PixelGrid } from './pixel-grid.ts';
 import type { SceneCue } from './scene.ts';
+import { blownSky } from './blown-sky.ts';
 
 /**
  * How far a photo is from a good exposure, in stops, from its tonal statistics. A single photo
  * cannot say for sure whether it is a dark scene or an underexposed one; what separates them best
- * (measured on the benchmark's tuning photos, shifted -2..+1 EV) is how far the highlights fall
- * short of white: a finished photo almost always puts its brightest percent near the top of the
- * range. Once they are there, only clipping says the photo was overexposed. The headroom constants
- * are a least-squares fit over the tuning half's 18 photos each shifted by -2, -1.5, -1, -0.5, 0,
- * +0.35, +0.7 and +1 EV (rms error 0.34 EV on the shifts that leave the highlights below white); the
- * clipping rule was read off the same shifts (clipping roughly doubles per third of a stop).
+ * is how far the highlights fall short of white: a finished photo almost always puts its brightest
+ * percent near the top of the range ("headroom" model: the white point, the log-mean key and the
+ * 95th percentile of luminance, which tells a photo with a few bright specks from one whose
+ * highlights are genuinely low). Once the highlights reach white, only how much of the frame is
+ * clipped says the photo was overexposed ("top" model: a straight line in the log of the clipped
+ * share). Both are least-squares fits over the tuning half's 18 photos each shifted by -2, -1.5,
+ * -1.3, -1, -0.5, 0, +0.35, +0.7 and +1 EV and saved as JPEG q95; leave-one-photo-out rms error
+ * 0.34 EV (headroom) and 0.28 EV (top).
  */
 export const EXPOSURE_MODEL = {
   /** whiteEv above this: the highlights reach white (the "top" model), else the "headroom" model. */
   topAbove: Math.log2(0.97),
-  headroom: { intercept: -0.389, white: -0.83, key: -0.145 },
-  /** Clipped share at which the top model starts darkening, and stops per doubling of the clipped share. */
-  top: { clippedFrom: 0.05, perDoubling: 0.35 },
+  headroom: { intercept: -0.029, white: -1.326, key: -0.262, high: 0.634 },
+  /**
+   * ev = intercept + perStop x log2(clipped share + floor). A blown sky (blown-sky.ts) covering at
+   * least `skyFrom` of the frame does not count as clipping: not fitted (the tuning half has one such
+   * photo, and only when overexposed), a photographer's rule.
+   */
+  top: { intercept: -1.156, perStop: -0.148, floor: 0.002, skyFrom: 0.1 },
   /**
    * Skin lightness of well-exposed faces on the corpus runs from L* 38 to 76 (skin tones differ):
    * exposure keeps a face within faceL ± faceTolerance.
@@ -41,14 +48,13 @@ export type ExposureEstimate = {
   reason: string;
 };
 
-/** The histogram's view alone. */
-export function histogramEv(stats: ToneStats): number {
+/** The histogram's view alone; `clipped` is the share of the frame clipped outside a blown sky. */
+export function histogramEv(stats: ToneStats, clipped = stats.clippedHigh): number {
   const m = EXPOSURE_MODEL;
   if (stats.whiteEv > m.topAbove) {
-    // Clipping doubles for about every third of a stop of overexposure (measured on the tuning photos).
-    return stats.clippedHigh <= m.top.clippedFrom ? 0 : -m.top.perDoubling * Math.log2(stats.clippedHigh / m.top.clippedFrom);
+    return m.top.intercept + m.top.perStop * Math.log2(clipped + m.top.floor);
   }
-  return m.headroom.intercept + m.headroom.white * stats.whiteEv + m.headroom.key * stats.keyEv;
+  return m.headroom.intercept + m.headroom.white * stats.whiteEv + m.headroom.key * stats.keyEv + m.headroom.high * stats.highEv;
 }
 
 /** The median skin lightness of the largest confident face (its centre: cheeks and nose, not hair). */
@@ -68,10 +74,13 @@ const evBetween = (from: number, to: number) => Math.log2(luminanceOf(to) / lumi
 
 export function estimateExposure(grid: PixelGrid, stats: ToneStats, faces: ReadonlyArray<{ box: FractionBox; confidence: number }>, cues: readonly SceneCue[]): ExposureEstimate {
   const m = EXPOSURE_MODEL;
-  let ev = histogramEv(stats);
+  const blown = blownSky(grid);
+  const skyOnly = blown.sky >= m.top.skyFrom && blown.clipped > 0 ? blown.sky / blown.clipped : 0;
+  const clipped = stats.clippedHigh * (1 - skyOnly);
+  let ev = histogramEv(stats, clipped);
   let confidence = Math.min(0.9, 0.45 + Math.abs(ev) * 0.35);
   let reason = stats.whiteEv > m.topAbove
-    ? `${(stats.clippedHigh * 100).toFixed(1)}% of the frame is clipped to white`
+    ? `${(clipped * 100).toFixed(1)}% of the frame is clipped to white${skyOnly > 0 ? ' (not counting a blown sky)' : ''}`
     : `the brightest tones stop at L* ${Math.round(lightness(2 ** stats.whiteEv))} (${fmt(-stats.whiteEv)} short of white)`;
   const faceL = faceLightness(grid, faces);
   if (faceL !== null) {

@@ -9,11 +9,11 @@ import { sceneCues } from './scene.ts';
 import { simulate, type ToneEdit } from './simulate.ts';
 import { estimateVeil, encodedHistogram, fitToneOps, removeVeil, veilTarget, type Veil } from './tone-fit.ts';
 import { lightness, regionWeights, toneStats } from './tone-stats.ts';
-import { estimateWhiteBalance, whiteBalanceParams } from './white-balance.ts';
+import { estimateWhiteBalance, WB_MODEL, whiteBalanceParams } from './white-balance.ts';
 
 /** The model id@version recorded on auto-enhance steps (the recipe's `ai:` source). */
 export const ENHANCE_MODEL_ID = 'auto-enhance';
-export const ENHANCE_MODEL_VERSION = '1';
+export const ENHANCE_MODEL_VERSION = '2';
 
 export type EnhanceContext = {
   faces: ReadonlyArray<{ box: FractionBox; confidence: number }>;
@@ -22,31 +22,40 @@ export type EnhanceContext = {
   tags: ReadonlyArray<{ label: string; probability: number }>;
 };
 
+/** How sure a black point is: the veil reading is direct (the darkest tones), but a scene's own darkest tones are not always black. */
+const VEIL_CONFIDENCE = 0.6;
+
 /**
- * "Do no harm" thresholds: an exposure change under `minEv` or a proposal whose whole effect on the
- * photo is under `minDeltaE` (mean CIEDE2000 over the frame, simulated) is not worth a step.
+ * "Do no harm" thresholds: brightening under `minEv`, darkening under `minEvDown`, or a proposal
+ * whose whole effect on the photo is under `minDeltaE` (mean CIEDE2000 over the frame, simulated)
+ * is not worth a step. Darkening needs more: the exposure model reads it off clipped highlights,
+ * and a bright sky or lamps clip in finished photos too (on the tuning photos, references with
+ * such highlights read -0.6 EV; darkened by that much they were 7-9 ΔE off).
  */
-export const ENHANCE_LIMITS = { minEv: 0.4, minContrast: 6, minHighlightsShadows: 6, minDeltaE: 1.2, maxNewClipping: 0.02 } as const;
+export const ENHANCE_LIMITS = { minEv: 0.5, minEvDown: 0.7, minContrast: 6, minHighlightsShadows: 6, minDeltaE: 1.2, maxNewClipping: 0.02 } as const;
 
 /** To a multiple of `step` (1/step a whole number), without float noise: 1.15, not 1.1500000000000001. */
 const round = (v: number, step: number) => Math.round(v / step) / Math.round(1 / step);
 
 /**
  * The enhance analysis of one photo, on the analysis image already decoded (oriented sRGB, <= 1024 px).
- * White balance first (every later judgement is about tones, and a cast skews them), then exposure
- * and any veil, fitted as one tone mapping, then colour; each estimate sees the photo as the edits
+ * White balance first (every later judgement is about tones, and a cast skews them), then any veil
+ * (a black point and the exposure it took), then exposure, then colour; each estimate sees the photo as the edits
  * before it leave it (simulate.ts). A photo that needs nothing gets no steps.
  */
 export function proposeEnhance(image: RgbImage, context: EnhanceContext): EnhanceResult {
   const grid = pixelGrid(image, 12_000);
   const original = toneStats(grid);
   const bright = brightPixels(grid);
-  const scene = sceneCues({ stats: original, bright, objects: context.objects, tags: context.tags });
+  // The scene is judged without any haze over it: a veil lifts a night's or a stage's shadows.
+  const hazy = estimateVeil(original.blackMin, original.meanLum);
+  const sceneStats = hazy ? toneStats(withoutVeil(grid, hazy)) : original;
+  const scene = sceneCues({ stats: sceneStats, bright, objects: context.objects, tags: context.tags });
   const cues = scene.cues;
   const proposals: EnhanceStepProposal[] = [];
   const edits: ToneEdit[] = [];
 
-  const wb = estimateWhiteBalance(grid, context.faces, cues);
+  const wb = estimateWhiteBalance(grid, context.faces, cues, pixelGrid(image, WB_MODEL.fineBlocks));
   if (wb.strength > 0) {
     const params = whiteBalanceParams({ u: wb.cast.u * wb.strength, v: wb.cast.v * wb.strength });
     if (params.temperature !== 0 || params.tint !== 0) {
@@ -62,15 +71,15 @@ export function proposeEnhance(image: RgbImage, context: EnhanceContext): Enhanc
   const boxes = [...context.faces.filter((f) => f.confidence >= 0.7).map((f) => f.box), ...(context.subject ? [context.subject] : [])];
   const stats = toneStats(cleared, regionWeights(cleared, boxes, 3));
   const exposure = estimateExposure(cleared, stats, context.faces, cues);
-  const ev = Math.abs(exposure.ev) >= ENHANCE_LIMITS.minEv ? exposure.ev : 0;
+  const ev = exposure.ev >= ENHANCE_LIMITS.minEv || -exposure.ev >= ENHANCE_LIMITS.minEvDown ? exposure.ev : 0;
   if (veil) {
-    const fit = fitToneOps(veilTarget(veil, ev), encodedHistogram(balanced), { ev });
+    // Flare adds light evenly: the black point takes exactly that light out (white stays white), and
+    // exposure gives back the brightness the veil took from the scene, plus any correction the
+    // exposure model still sees on the photo without it.
     const reason = `blacks lifted to L* ${Math.round(lightness(balancedStats.blackMin))} by haze or flare`;
-    if (Math.abs(fit.ev) >= 0.05) pushTone(edits, proposals, 'exposure', { ev: round(fit.ev, 0.05) }, exposure.confidence, ev !== 0 ? exposure.reason : reason);
-    if (Math.abs(fit.contrast) >= ENHANCE_LIMITS.minContrast) pushTone(edits, proposals, 'contrast', { amount: Math.round(fit.contrast) }, 0.6, reason);
-    if (Math.max(Math.abs(fit.shadows), Math.abs(fit.highlights)) >= ENHANCE_LIMITS.minHighlightsShadows) {
-      pushTone(edits, proposals, 'highlights-shadows', { highlights: Math.round(fit.highlights), shadows: Math.round(fit.shadows) }, 0.55, `${reason}; midtones kept`);
-    }
+    pushTone(edits, proposals, 'black-point', { level: round(veil.level * 100, 0.1) }, VEIL_CONFIDENCE, reason);
+    const total = ev + Math.log2((1 - veil.level) / (1 - veil.share));
+    if (Math.abs(total) >= 0.05) pushTone(edits, proposals, 'exposure', { ev: round(total, 0.05) }, exposure.confidence, ev !== 0 ? exposure.reason : `${reason}; the light the haze took from the scene given back`);
   } else if (ev > 0 && exposure.faceL !== null && newlyClipped(cleared, ev) > ENHANCE_LIMITS.maxNewClipping) {
     // Brightening for a face in shadow would blow the bright background: the same exposure with a
     // shoulder instead of clipping, fitted with exposure and highlights/shadows together.
@@ -83,7 +92,7 @@ export function proposeEnhance(image: RgbImage, context: EnhanceContext): Enhanc
     pushTone(edits, proposals, 'exposure', { ev: round(ev, 0.05) }, exposure.confidence, exposure.reason);
   }
 
-  // Veiling glare washes colours out too; restoring contrast brings most of them back, vibrance the rest.
+  // Veiling glare washes colours out too; the black point gives most of them back, vibrance what is still muted.
   const colour = veil ? estimateColour(toneStats(simulate(grid, edits)).chroma, cues) : null;
   if (colour) pushTone(edits, proposals, 'vibrance', { amount: colour.vibrance }, colour.confidence, colour.reason);
 

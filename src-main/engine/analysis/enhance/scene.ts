@@ -19,6 +19,9 @@ export type SceneInput = {
 
 export type Scene = { cues: SceneCue[]; evidence: string[] };
 
+/** log2 of the brightest tones (99th percentile) a histogram-read sunset needs: within 2/3 stop of white. */
+const SUNSET_WHITE_ABOVE = -0.67;
+
 const TAGS: Record<string, SceneCue> = { sunset: 'sunset', 'night scene': 'night', snow: 'snow', concert: 'stage' };
 const OBJECTS: Record<string, SceneCue> = { skis: 'snow', snowboard: 'snow' };
 
@@ -43,7 +46,9 @@ export function sceneCues(input: SceneInput): Scene {
     if (cue && object.confidence >= 0.5) add(cue, `${object.label} detected`);
   }
   const { stats, bright } = input;
-  if (stats.keyEv < -1.5 && bright && bright.u > 0.15 && bright.v < -0.35) add('sunset', 'warm highlights over a dark frame');
+  // A sunset's sky reaches (near) white; warm highlights a stop short of it over a dark frame are
+  // more likely an underexposed photo with a warm cast, which is what the edits are for.
+  if (stats.keyEv < -1.5 && stats.whiteEv > SUNSET_WHITE_ABOVE && bright && bright.u > 0.15 && bright.v < -0.35) add('sunset', 'warm highlights over a dark frame');
   else if (stats.keyEv < -2.2 && stats.whiteEv > -0.7) {
     const colourfulLight = bright !== null && Math.hypot(bright.u, bright.v) > 0.5;
     add(colourfulLight ? 'stage' : 'night', 'mostly deep shadow with bright highlights');

@@ -8,7 +8,7 @@ export const ENHANCE_SOURCE = `ai:${ENHANCE_MODEL_ID}@${ENHANCE_MODEL_VERSION}` 
 
 /**
  * Auto-enhance proposals as recipe steps (current op versions, validated by newStep), sourced
- * `ai:auto-enhance@1`, each with its confidence and reason. A step waits for review unless its
+ * `ai:auto-enhance@<version>`, each with its confidence and reason. A step waits for review unless its
  * confidence reaches `approveFrom` (a folder's "apply at confidence >= T"; null: always review).
  */
 export function enhanceToSteps(result: Pick<EnhanceResult, 'steps'>, approveFrom: number | null, source: RecipeStep['source'] = ENHANCE_SOURCE): RecipeStep[] {

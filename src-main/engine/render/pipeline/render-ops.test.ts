@@ -173,6 +173,26 @@ describe('render: tone and colour', () => {
     expect(g2).toBeLessThan(Math.min(r2, b2) - 10);
   });
 
+  it('black point then exposure undo a veil of flare exactly, colours included', async () => {
+    // The scene: a ramp of colours from near black to near white. The veil, made in linear light as
+    // flare makes it: a quarter of the light replaced by an even 18% grey (blacks at 4.5%).
+    const scene = (x: number, y: number): [number, number, number] => {
+      const v = Math.round((x / 63) * 250);
+      return [[v, v, v], [v, Math.round(v * 0.6), Math.round(v * 0.3)], [Math.round(v * 0.3), Math.round(v * 0.7), v]][y % 3] as [number, number, number];
+    };
+    const toByte = (l: number) => Math.round(255 * (l <= 0.0031308 ? l * 12.92 : 1.055 * l ** (1 / 2.4) - 0.055));
+    const veiled = await synthetic(64, 3, (x, y) => scene(x, y).map((v) => toByte(0.75 * toLinear(v) + 0.045)) as [number, number, number]);
+    const out = await render(veiled, [newStep('black-point', { level: 4.5 }), newStep('exposure', { ev: Math.log2(0.955 / 0.75) })]);
+    for (let y = 0; y < 3; y++) {
+      for (let x = 0; x < 64; x++) {
+        const want = scene(x, y);
+        // Darks lose 8-bit precision under the veil (a quarter of the light, and the lift), so they get more room.
+        close(out.at(x, y), want, Math.min(...want) < 40 ? 5 : 2);
+      }
+    }
+    expect((await render(veiled, [newStep('black-point', { level: 0 })])).px.equals((await render(veiled, [])).px)).toBe(true);
+  });
+
   it('vibrance lifts muted colours more than saturated ones and leaves greys', async () => {
     const img = await synthetic(3, 1, (x) => [[150, 125, 115], [230, 40, 30], [128, 128, 128]][x] as [number, number, number]);
     const out = await render(img, [newStep('vibrance', { amount: 100 })]);
