@@ -8,6 +8,7 @@ import type { ApiClient } from './api-client.ts';
 import { openPhoto, waitForEditedPreview } from './editor-helpers.ts';
 import { SCREENSHOTS } from './headless-server.ts';
 import { openUiSession, type UiSession } from './ui-session.ts';
+import { ENHANCE_SOURCE } from '../src-main/engine/analysis/enhance/to-enhance-steps.ts';
 
 const both = (f: LinearFault, g: LinearFault): LinearFault => (r, gr, b) => g(...f(r, gr, b));
 
@@ -64,7 +65,7 @@ describe.skipIf(!hasCorpus)('auto-enhance in the UI (headless server, Chromium)'
     await expect.poll(() => wbStep.count(), { timeout: 30_000 }).toBe(0);
     const { recipe } = await api.call('recipe.get', { photoId: ids['burst-1.jpg']! });
     const active = recipe.steps.slice(0, recipe.end);
-    expect(active.find((s) => s.op === 'exposure')).toMatchObject({ source: 'ai:auto-enhance@1', needsReview: false });
+    expect(active.find((s) => s.op === 'exposure')).toMatchObject({ source: ENHANCE_SOURCE, needsReview: false });
     expect(active.some((s) => s.op === 'white-balance')).toBe(false);
     await page.keyboard.press('Escape');
     await page.getByRole('grid', { name: 'Photos' }).waitFor();
@@ -91,7 +92,7 @@ describe.skipIf(!hasCorpus)('auto-enhance in the UI (headless server, Chromium)'
     await page.screenshot({ path: path.join(SCREENSHOTS, 'enhance-batch.png') });
     for (const photoId of Object.values(ids)) {
       const { recipe } = await api.call('recipe.get', { photoId });
-      expect(recipe.steps.slice(0, recipe.end).find((s) => s.op === 'exposure')).toMatchObject({ source: 'ai:auto-enhance@1' });
+      expect(recipe.steps.slice(0, recipe.end).find((s) => s.op === 'exposure')).toMatchObject({ source: ENHANCE_SOURCE });
     }
   }, 180_000);
 

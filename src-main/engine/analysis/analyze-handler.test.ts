@@ -8,6 +8,7 @@ import { libraryLayout, type LibraryLayout } from '../library/library-layout.ts'
 import { createAnalyzeHandler, markPending } from './analyze-handler.ts';
 import { OnnxPool } from './onnx-pool.ts';
 import { requireWeights } from './test-weights.ts';
+import { ENHANCE_MODEL_VERSION } from './enhance/propose-enhance.ts';
 
 const ctx = { jobId: 1, attempt: 1, signal: new AbortController().signal, priority: 0 };
 const SHA = 'c'.repeat(64);
@@ -51,7 +52,7 @@ describe.skipIf(!hasCorpus)('the analyze job handler (real SQLite, real weights)
     const first = rows();
     expect(Object.keys(first).sort()).toEqual(['crops', 'enhance', 'faces', 'hash', 'moderation', 'objects', 'quality']);
     expect(Object.values(first).map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed']);
-    expect(first.enhance).toMatchObject({ model: 'auto-enhance', version: '1', result: { steps: expect.any(Array), measures: { faceL: expect.any(Number) } } });
+    expect(first.enhance).toMatchObject({ model: 'auto-enhance', version: ENHANCE_MODEL_VERSION, result: { steps: expect.any(Array), measures: { faceL: expect.any(Number) } } });
     expect(first.moderation).toMatchObject({ model: 'nsfwjs-mobilenet-v2-mid', version: '4.4.0', result: { flag: 'safe' } });
     expect((first.faces!.result as unknown[]).length).toBe(2);
     expect((first.objects!.result as { keywords: string[] }).keywords).toContain('person');

@@ -6,6 +6,7 @@ import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { createEngine } from '../engine.ts';
 import { requireWeights } from './test-weights.ts';
+import { ENHANCE_MODEL_VERSION } from './enhance/propose-enhance.ts';
 
 type Engine = Awaited<ReturnType<typeof createEngine>>;
 
@@ -64,7 +65,7 @@ describe.skipIf(!hasCorpus)('analysis through the engine', () => {
     const runs = analysis.people!.runs.map((r) => [r.task, r.model, r.version, r.provider, r.status, r.error]);
     expect(runs).toEqual([
       ['crops', 'crop-proposals', '1', 'local', 'completed', null],
-      ['enhance', 'auto-enhance', '1', 'local', 'completed', null],
+      ['enhance', 'auto-enhance', ENHANCE_MODEL_VERSION, 'local', 'completed', null],
       ['faces', 'blazeface-back-256', '1.2.0', 'local', 'completed', null],
       ['hash', 'gradient-hash', '1', 'local', 'completed', null],
       ['moderation', 'nsfwjs-mobilenet-v2-mid', '4.4.0', 'local', 'completed', null],

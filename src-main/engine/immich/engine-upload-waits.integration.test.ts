@@ -1,8 +1,9 @@
-import { copyFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FolderUploadSettings } from '../../contract/index.ts';
-import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
+import { hasCorpus } from '../../../test-support/corpus.ts';
+import { applyFault, exposure, loadReference, toJpeg } from '../../../test-support/enhance-faults.ts';
 import { tempDir, waitFor } from '../../../test-support/temp-dir.ts';
 import { createEngine, type EngineTuning } from '../engine.ts';
 import { openLibrary } from '../library/index.ts';
@@ -32,7 +33,8 @@ describe.skipIf(!hasCorpus || !onDouble)('uploads that wait for a render or an a
     double = server.double!;
     inbox = await tempDir('lightbox-waits-in-');
     library = await tempDir('lightbox-waits-lib-');
-    await copyFile(corpusPath(SOURCE), path.join(inbox.path, path.basename(SOURCE)));
+    // A stop and a half under: auto-enhance surely proposes steps of its own beside the AI crop.
+    await writeFile(path.join(inbox.path, path.basename(SOURCE)), await toJpeg(applyFault(await loadReference(SOURCE), exposure(-1.5))));
   });
   afterEach(async () => {
     await server.close();
