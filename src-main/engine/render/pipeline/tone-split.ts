@@ -38,7 +38,7 @@ export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: n
  * busy. Small images are not worth the hand-off and stay on the main thread, as does everything
  * when the helpers cannot start at all.
  */
-const MIN_SPLIT_PIXELS = 250_000;
+const MIN_HELPER_PIXELS = 250_000;
 const HELPERS = 2;
 const IDLE_MS = 60_000;
 
@@ -164,7 +164,7 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
  */
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
-  const big = px.width * px.height >= MIN_SPLIT_PIXELS;
+  const big = px.width * px.height >= MIN_HELPER_PIXELS;
   const helper = big ? await acquire() : null;
   if (!helper) {
     convertAndTone(steps, px.data, srgb8, px);
