@@ -106,7 +106,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const math = new PixelMathPool();
   const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
   const enqueueAnalyze = (photoId: number, force: boolean) => {
-    const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1 });
+    const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1, again: true });
     if (created) markAnalysisPending({ library, subjectEnabled }, photoId);
     return created;
   };

@@ -155,8 +155,9 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       put('crops', 'completed', await math.crops({ rgb, width: image.width, height: image.height, faces: faceList, subject, objects }));
       // Extras record their own status and errors on their rows; they never fail the job.
       for (const extra of extras) await extra.run({ sha256, rgb });
-      // A model installed while this job ran (CLIP) queued this photo, and that job was folded into
-      // this running one by its dedupe key: what became due meanwhile runs now, on these pixels.
+      // A model installed while this job ran (CLIP) asked for this photo again: the queue will run
+      // the job once more (EnqueueOptions.again), but what is due already runs now, on these pixels,
+      // and spares that run a second decode.
       for (const extra of deps.extras ?? []) if (!extras.includes(extra) && (await extra.needed(sha256))) await extra.run({ sha256, rgb });
       // Auto-enhance last: it reads the CLIP tags the extras just stored (a sunset stays warm).
       try {

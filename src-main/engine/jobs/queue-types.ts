@@ -36,6 +36,11 @@ export type EnqueueOptions = {
   subject?: string | null;
   /** While a job with this key is unfinished, enqueueing the same key again adds nothing. */
   dedupeKey?: string | null;
+  /**
+   * What the job reads has changed (a model arrived, a recipe was edited): if the job with this
+   * dedupe key is running now, it may have read the old state, so it runs once more when it succeeds.
+   */
+  again?: boolean;
 };
 
 export type JobQueueOptions = {

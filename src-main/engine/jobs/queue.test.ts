@@ -86,6 +86,27 @@ describe('JobQueue scheduling', () => {
     expect(runs).toEqual([9, 9]);
   });
 
+  it('runs a running job once more when it is asked for again meanwhile, and only once', async () => {
+    const runs: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = makeQueue({ derive: async (data) => { runs.push(data.photoId); if (data.photoId === 3 && runs.length === 1) await gate; } });
+    const first = queue.enqueue('derive', { photoId: 3 }, { dedupeKey: 'derive:3' });
+    // Queued, not running: `again` adds nothing, the queued job has not read anything yet.
+    queue.enqueue('derive', { photoId: 4 }, { dedupeKey: 'derive:4' });
+    queue.enqueue('derive', { photoId: 4 }, { dedupeKey: 'derive:4', again: true });
+    queue.start();
+    await expect.poll(() => runs.includes(3)).toBe(true);
+    // A plain enqueue is folded into the running job; one marked `again` (twice) reruns it once.
+    expect(queue.enqueue('derive', { photoId: 3 }, { dedupeKey: 'derive:3' })).toEqual({ id: first.id, created: false });
+    expect(queue.enqueue('derive', { photoId: 3 }, { dedupeKey: 'derive:3', again: true })).toEqual({ id: first.id, created: false });
+    expect(queue.enqueue('derive', { photoId: 3 }, { dedupeKey: 'derive:3', again: true })).toEqual({ id: first.id, created: false });
+    release();
+    await queue.onIdle();
+    expect(runs.sort()).toEqual([3, 3, 4]);
+    expect(kit.lib.jobs.get(first.id)).toMatchObject({ state: 'done', attempts: 1 });
+  });
+
   it('onIdle resolves at once when empty, and after the work when not; an enqueue wakes an idle queue', async () => {
     const done: number[] = [];
     const queue = makeQueue({ derive: async (data) => { await new Promise((r) => setImmediate(r)); done.push(data.photoId); } });

@@ -49,6 +49,10 @@ export class JobQueue {
   #started = false;
   #stopping = false;
   #running = new Map<JobKind, number>();
+  /** Ids of the jobs this queue is running now. */
+  #active = new Set<number>();
+  /** Running jobs asked for again meanwhile (EnqueueOptions.again). In memory only: after a crash a running job runs again anyway. */
+  #again = new Set<number>();
   #inFlight = new Set<Promise<void>>();
   #controllers = new Set<AbortController>();
   #pumpQueued = false;
@@ -107,6 +111,8 @@ export class JobQueue {
       if (!this.#batch.isOpen()) this.#batch.begin(this.#repo.stats());
       this.wake();
       this.#statsChanged();
+    } else if (options.again && this.#active.has(result.id)) {
+      this.#again.add(result.id);
     }
     return result;
   }
@@ -256,6 +262,7 @@ export class JobQueue {
 
   #launch(kind: JobKind, row: JobRow): void {
     this.#running.set(kind, (this.#running.get(kind) ?? 0) + 1);
+    this.#active.add(row.id);
     this.#statsChanged();
     const startedAt = performance.now();
     this.meter.started(kind);
@@ -264,6 +271,8 @@ export class JobQueue {
       .finally(() => {
         this.meter.finished(kind, performance.now() - startedAt);
         this.#running.set(kind, (this.#running.get(kind) ?? 1) - 1);
+        this.#active.delete(row.id);
+        this.#again.delete(row.id);
         this.#inFlight.delete(task);
         this.#statsChanged();
         if (this.#started && !this.#stopping) this.#pump();
@@ -289,7 +298,9 @@ export class JobQueue {
     try {
       const handler = this.#handlers[kind] as (data: unknown, ctx: JobContext) => Promise<void> | void;
       await handler(parsed.data, { jobId: row.id, attempt: row.attempts, signal: controller.signal, priority: row.priority });
-      this.#repo.markDone(row.id, this.#now());
+      // Asked for again while it ran: back to the queue with a fresh budget instead of done.
+      if (this.#again.delete(row.id)) this.#repo.runAgain(row.id, this.#now());
+      else this.#repo.markDone(row.id, this.#now());
       this.#emitJob(kind, row, 'done');
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

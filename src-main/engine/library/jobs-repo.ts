@@ -50,6 +50,7 @@ export class JobsRepo {
   #supersede;
   #extend;
   #done;
+  #again;
   #failed;
   #dead;
   #requeue;
@@ -110,6 +111,9 @@ export class JobsRepo {
     );
     this.#extend = db.prepare<[number, string, number]>(`UPDATE jobs SET lease_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`);
     this.#done = db.prepare<[string, number]>(`UPDATE jobs SET state = 'done', lease_until = NULL, updated_at = ? WHERE id = ?`);
+    this.#again = db.prepare<[number, string, number]>(
+      `UPDATE jobs SET state = 'queued', attempts = 0, run_after = ?, lease_until = NULL, last_error = NULL, last_error_code = NULL, updated_at = ? WHERE id = ? AND state = 'running'`,
+    );
     this.#failed = db.prepare<[number, string, string | null, string, number]>(
       `UPDATE jobs SET state = 'failed', lease_until = NULL, run_after = ?, last_error = ?, last_error_code = ?, updated_at = ? WHERE id = ?`,
     );
@@ -233,6 +237,11 @@ export class JobsRepo {
       this.#done.run(iso(now), id);
       this.#supersede.run(id, id);
     })();
+  }
+
+  /** The job succeeded but was asked for again while it ran: queued once more, with a fresh attempt budget. */
+  runAgain(id: number, now: number): void {
+    this.#again.run(ms(now), iso(now), id);
   }
 
   /** `code`: the error's code from the contract (what the failed-jobs page groups by). */
