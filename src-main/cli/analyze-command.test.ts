@@ -50,22 +50,48 @@ describe.skipIf(!hasCorpus)('lightbox analyze FILE... --json', () => {
     expect(none.stderr).toMatch(/needs at least one file/);
   }, 60_000);
 
-  it('leaves moderation out when its weights are not installed, and still analyses', async () => {
-    // A models folder with every weight file but the moderation model's.
+  /** A models folder with every weight file but those `leftOut` picks, for the duration of `use`. */
+  async function withModelsBut(leftOut: (file: string) => boolean, use: (dir: string) => Promise<void>): Promise<void> {
     const models = await tempDir();
     try {
       const weights = path.join(projectRoot, 'models', 'weights');
       await mkdir(path.join(models.path, 'weights'));
       await copyFile(path.join(projectRoot, 'models', 'manifest.json'), path.join(models.path, 'manifest.json'));
-      for (const f of await readdir(weights)) if (!f.startsWith('nsfwjs-')) await symlink(path.join(weights, f), path.join(models.path, 'weights', f));
-      const { code, stdout } = await run(['analyze', corpusPath('content/skimage/coffee.png'), '--json', '--no-subject'], { LIGHTBOX_MODELS_DIR: models.path });
+      for (const f of await readdir(weights)) if (!leftOut(f)) await symlink(path.join(weights, f), path.join(models.path, 'weights', f));
+      await use(models.path);
+    } finally {
+      await models.cleanup();
+    }
+  }
+
+  it('without the face model still analyses, names what it left out, and says crops did not look for faces', async () => {
+    await withModelsBut((f) => f.startsWith('face_detection_'), async (dir) => {
+      const { code, stdout, stderr } = await run(['analyze', corpusPath('content/people/fr-two_people.jpg'), '--json', '--no-subject'], { LIGHTBOX_MODELS_DIR: dir });
+      expect(code).toBe(0);
+      const [people] = z.array(AnalyzeFileResult).parse(JSON.parse(stdout));
+      expect(people!.error).toBeUndefined();
+      expect(people!.skipped).toEqual([expect.objectContaining({ task: 'faces', model: 'blazeface-back-256', code: 'model-missing' })]);
+      expect(people!.faces).toEqual([]);
+      expect(people!.objects.filter((o) => o.label === 'person').length).toBeGreaterThan(0);
+      expect(people!.crops.length).toBeGreaterThan(0);
+      for (const crop of people!.crops) expect(crop.reason).toMatch(/faces not checked/);
+      expect(stderr).toMatch(/npm run models/);
+      const text = await run(['analyze', corpusPath('content/people/fr-two_people.jpg'), '--no-subject'], { LIGHTBOX_MODELS_DIR: dir });
+      expect(text.code).toBe(0);
+      expect(text.stdout).toMatch(/not analysed: faces \(model missing: blazeface-back-256\)/);
+    });
+  }, 60_000);
+
+  it('leaves moderation out when its weights are not installed, and still analyses', async () => {
+    // Without moderation's weights its task is not on the list at all (nothing to skip).
+    await withModelsBut((f) => f.startsWith('nsfwjs-'), async (dir) => {
+      const { code, stdout } = await run(['analyze', corpusPath('content/skimage/coffee.png'), '--json', '--no-subject'], { LIGHTBOX_MODELS_DIR: dir });
       expect(code).toBe(0);
       const [coffee] = z.array(AnalyzeFileResult).parse(JSON.parse(stdout));
       expect(coffee!.error).toBeUndefined();
       expect(coffee!.objects.some((o) => o.label === 'cup')).toBe(true);
       expect('moderation' in coffee!).toBe(false);
-    } finally {
-      await models.cleanup();
-    }
+      expect(coffee!.skipped).toBeUndefined();
+    });
   }, 60_000);
 });

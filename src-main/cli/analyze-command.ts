@@ -24,13 +24,14 @@ async function analyseFile(file: string, pool: OnnxPool, subject: boolean): Prom
       file,
       width: a.width,
       height: a.height,
-      faces: a.faces,
+      faces: a.faces ?? [],
       subject: a.subject?.box ? { box: a.subject.box } : null,
       objects: a.objects.objects,
       quality: { score: a.quality.score, sharpness: a.quality.sharpness, exposure: a.quality.exposure, flags: a.quality.flags },
       crops: a.crops.proposals,
       enhance: { steps: a.enhance.steps, confidence: a.enhance.confidence, reasons: a.enhance.reasons },
       ...(a.moderation ? { moderation: a.moderation } : {}),
+      ...(a.skipped.length > 0 ? { skipped: a.skipped } : {}),
     });
   } catch (error) {
     return { ...empty, error: toAppError(error) };
@@ -49,6 +50,7 @@ function describe(r: AnalyzeFileResult): string {
     r.moderation ? `, moderation ${r.moderation.flag}` : '',
     best ? `; best crop ${best.aspect}: ${best.reason} (${Math.round(best.confidence * 100)}%)` : '',
     r.enhance ? `; enhance: ${r.enhance.steps.length ? r.enhance.steps.map((s) => `${s.op} (${s.reason})`).join(', ') : r.enhance.reasons[0] ?? 'nothing to do'}` : '',
+    r.skipped?.length ? `; not analysed: ${r.skipped.map((s) => `${s.task} (${s.code === 'model-missing' ? 'model missing' : 'model damaged'}: ${s.model})`).join(', ')}` : '',
   ].join('');
 }
 
@@ -76,5 +78,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     await pool.close();
   }
   if (values.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+  // Said once, on stderr: the JSON on stdout stays machine-readable.
+  if (results.some((r) => r.skipped?.length)) console.error('Some models are missing or damaged; `npm run models` fetches them. The files were analysed without them.');
   return results.some((r) => r.error) ? 1 : 0;
 }

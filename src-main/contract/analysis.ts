@@ -165,6 +165,11 @@ export const AnalyzeFileResult = z.object({
   moderation: ModerationResult.optional(),
   /** Auto-enhance's proposed tone and colour steps (empty when the photo needs nothing). */
   enhance: EnhanceResult.pick({ steps: true, confidence: true, reasons: true }).optional(),
+  /**
+   * Tasks left out because their model's weights are missing or damaged (`npm run models` fetches
+   * them): the file is still analysed with the rest, and crops made without faces say so.
+   */
+  skipped: z.array(z.object({ task: z.string(), model: z.string(), code: z.enum(['model-missing', 'model-damaged']), message: z.string() })).optional(),
   error: AppError.optional(),
 });
 export type AnalyzeFileResult = z.infer<typeof AnalyzeFileResult>;

@@ -13,3 +13,8 @@ export class AnalysisError extends Error {
     this.code = code;
   }
 }
+
+/** Missing or damaged weights: the task is skipped, not failed (DESIGN §2); the photo is analysed again when the model arrives. */
+export function isModelGap(error: { code: string } | null | undefined): boolean {
+  return error?.code === 'model-missing' || error?.code === 'model-damaged';
+}

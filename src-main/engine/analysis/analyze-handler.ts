@@ -8,7 +8,7 @@ import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { openImage } from '../media/decode.ts';
 import { MediaError } from '../media/media-error.ts';
-import { AnalysisError } from './analysis-error.ts';
+import { AnalysisError, isModelGap } from './analysis-error.ts';
 import { analyzerFor, decodeForAnalysis, pixelTaskList, pixelTasks } from './analyze-image.ts';
 import { inferencePriority, type OnnxPool } from './onnx-pool.ts';
 import { inProcessPixelMath, MATH_TASKS, type MathTask, type PixelMath } from './pixel-math.ts';
@@ -42,9 +42,6 @@ export type AnalyzeDeps = {
 type PixelTask = keyof typeof pixelTasks;
 
 /** A model's weights are missing or damaged: the analysis that needs it is incomplete, not failed. */
-export function isModelGap(error: { code: string } | null | undefined): boolean {
-  return error?.code === 'model-missing' || error?.code === 'model-damaged';
-}
 
 const StoredTags = z.object({ tags: z.array(z.object({ label: z.string(), probability: z.number() })) }).loose();
 

@@ -1,6 +1,7 @@
 import type { EnhanceResult } from '../../contract/enhance.ts';
 import type { AnalysisTask, CropProposal, DetectedFace, ModerationResult, ObjectDetection, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
 import type { OpenedImage } from '../media/decode.ts';
+import { AnalysisError, isModelGap } from './analysis-error.ts';
 import { facesResult, objectsResult, qualityResult, subjectResult, type CropsResult, type HashResult } from './analysis-results.ts';
 import { detectObjects, OBJECT_MODEL_ID } from './objects/detect-objects.ts';
 import { mainObject } from './objects/main-object.ts';
@@ -118,10 +119,14 @@ export function enhanceFor(rgb: RgbImage, faces: DetectedFace[], subject: Subjec
   return proposeEnhance(rgb, { faces, subject: subject?.box ?? null, objects, tags });
 }
 
+/** A task left out because its model's weights are missing or damaged. */
+export type SkippedTask = { task: AnalysisTask; model: string; code: 'model-missing' | 'model-damaged'; message: string };
+
 export type ImageAnalysis = {
   width: number;
   height: number;
-  faces: DetectedFace[];
+  /** null: nobody looked (the face model is missing). */
+  faces: DetectedFace[] | null;
   subject: SubjectResult | null;
   quality: QualityResult;
   hash: string;
@@ -130,18 +135,33 @@ export type ImageAnalysis = {
   enhance: EnhanceResult;
   /** Absent when the moderation weights are not installed. */
   moderation?: ModerationResult;
+  skipped: SkippedTask[];
 };
 
-/** Everything at once, without a library (the CLI, the benchmark). */
+/**
+ * Everything at once, without a library (the CLI, the benchmark). As in the analyze job, a model
+ * whose weights are missing or damaged leaves its task out (named in `skipped`) and the rest still
+ * run; any other failure is thrown.
+ */
 export async function analyzeOpenedImage(image: OpenedImage, options: { pool: OnnxPool; subject: boolean }): Promise<ImageAnalysis> {
   const rgb = await decodeForAnalysis(image);
   const ctx = { rgb, pool: options.pool };
-  const faces = await pixelTasks.faces(ctx);
-  const subject = options.subject ? await pixelTasks.subject(ctx) : null;
-  const objects = await pixelTasks.objects(ctx);
+  const skipped: SkippedTask[] = [];
+  const unlessGap = async <T>(task: 'faces' | 'subject' | 'objects' | 'moderation', fallback: T): Promise<T> => {
+    try {
+      return (await pixelTasks[task](ctx)) as T;
+    } catch (error) {
+      if (!(error instanceof AnalysisError) || !isModelGap(error)) throw error;
+      skipped.push({ task, model: analyzerFor(task).model, code: error.code as SkippedTask['code'], message: error.message });
+      return fallback;
+    }
+  };
+  const faces = await unlessGap<DetectedFace[] | null>('faces', null);
+  const subject = options.subject ? await unlessGap<SubjectResult | null>('subject', null) : null;
+  const objects = await unlessGap<ObjectsResult>('objects', { objects: [], keywords: [] });
   const [quality, hash] = await Promise.all([pixelTasks.quality(ctx), pixelTasks.hash(ctx)]);
   const crops = await cropsFor(rgb, image.width, image.height, faces, subject, objects.objects);
-  const enhance = enhanceFor(rgb, faces, subject, objects.objects);
-  const moderation = moderationInstalled() ? await pixelTasks.moderation(ctx) : undefined;
-  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops, enhance, ...(moderation ? { moderation } : {}) };
+  const enhance = enhanceFor(rgb, faces ?? [], subject, objects.objects);
+  const moderation = moderationInstalled() ? await unlessGap<ModerationResult | undefined>('moderation', undefined) : undefined;
+  return { width: image.width, height: image.height, faces, subject, quality, hash: hash.hash, objects, crops, enhance, ...(moderation ? { moderation } : {}), skipped };
 }
