@@ -37,7 +37,11 @@ export const BatchProgress = z.object({
   startedAt: z.string(),
   /** Stages with work in this batch, in the order a photo passes them. */
   stages: z.array(StageProgress),
-  /** Of all the batch's jobs (known and expected), the share finished, 0..1. */
+  /**
+   * How far through the batch is, 0..1: the share of its time gone (elapsed over elapsed + ETA);
+   * while the ETA is unknown, the share done of its least advanced stage. Not a count of jobs: a
+   * thousand quick imports next to a slow analysis would read nearly done.
+   */
   fraction: z.number().min(0).max(1),
   /** Seconds until the whole batch is through (its slowest stage); null while unknown. */
   etaSeconds: z.number().nonnegative().nullable(),

@@ -32,7 +32,8 @@ describe('BatchTracker', () => {
     expect(byKind['analyze']).toMatchObject({ done: 10, total: 30 + 68, perMinute: 60 });
     expect(byKind['analyze']!.etaSeconds).toBeCloseTo(88, 5);
     expect(later.etaSeconds).toBeCloseTo(88, 5);
-    expect(later.fraction).toBeCloseTo(80 / (100 + 98 + 98), 5);
+    // 10 s gone, 88 s to go: the batch is a tenth through, though 80 of its 296 jobs are done.
+    expect(later.fraction).toBeCloseTo(10 / (10 + 88), 5);
   });
 
   it('a stage with work left and no pace yet leaves the batch eta unknown; idle ends the batch', () => {
@@ -44,6 +45,8 @@ describe('BatchTracker', () => {
     const p = tracker.observe(stats({ ingest: { done: 10 }, derive: { queued: 10 } }))!;
     expect(p.stages.map((s) => [s.kind, s.done, s.total, s.etaSeconds])).toEqual([['ingest', 10, 10, 0], ['derive', 0, 10, null]]);
     expect(p.etaSeconds).toBeNull();
+    // No ETA: the least advanced stage (derive, 0 of 10), not the 10 of 20 jobs done.
+    expect(p.fraction).toBe(0);
     expect(tracker.observe(stats({ ingest: { done: 10 }, derive: { done: 10 } }, true))).toBeUndefined();
     expect(tracker.isOpen()).toBe(false);
   });
