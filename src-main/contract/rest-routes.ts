@@ -175,6 +175,9 @@ export const restRoutes = [
     path: '/events',
     scope: 'read',
     summary: 'Server-Sent Events: a `photo` event (data: PhotoEvent) whenever a photo changes status',
+    description:
+      'Each event has an id. A client that reconnects with the `Last-Event-ID` header (EventSource sends it by itself) is first sent the events it missed; ' +
+      'when they cannot be known (the server restarted, or they are older than the last 5000 kept) it gets one `reset` event (data: `{message}`) instead: list the photos again with `GET /photos?since=`.',
     responses: { 200: { description: 'An endless text/event-stream; a comment every 15 s keeps proxies from closing it.', contentType: 'text/event-stream', schema: RestPhotoEvent }, 401: UNAUTHORIZED, 429: RATE_LIMITED },
   },
   {

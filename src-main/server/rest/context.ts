@@ -3,6 +3,7 @@ import type { Api } from '../../contract/index.ts';
 import type { DispatchLog } from '../../engine/api/dispatch.ts';
 import type { RestPort } from '../../engine/engine.ts';
 import type { Caller } from './bearer.ts';
+import type { PhotoEventLog } from './photo-event-log.ts';
 
 export type RestLimits = {
   /** The largest photo an upload may carry, in bytes. */
@@ -24,6 +25,8 @@ export type RestContext = {
   rest: RestPort;
   limits: RestLimits;
   log: DispatchLog;
+  /** The server's photo status changes (started by the first event-stream client). */
+  events: () => PhotoEventLog;
   /** Sends `100 Continue` to a client that waits for it (curl with a large body): call before reading the body. */
   proceed(): void;
 };

@@ -164,35 +164,58 @@ describe.skipIf(!hasCorpus)('REST API journeys (real engine and server, plain fe
     expect((await h.call('/photos?cursor=bm9wZQ')).status).toBe(400);
   });
 
-  it('streams status changes as Server-Sent Events until the photo is completed', async () => {
-    const [, , , , , sixth] = photos;
-    const controller = new AbortController();
-    const events = await h.call('/events', { signal: controller.signal });
-    expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-    const reader = events.body!.pipeThrough(new TextDecoderStream()).getReader();
-    // Sent the way an old browser names files: only the last part of the path is the name.
-    const submitted = (await (await h.submit(sixth!.bytes, `C:\\fakepath\\${sixth!.name}`)).json()) as RestSubmitted;
-    const seen: string[] = [];
+  /** Reads `event:` blocks from an event stream until `until` says enough (or the stream ends). */
+  async function readEvents(response: Response, until: (blocks: Array<{ event: string; id: string | null; data: string }>) => boolean) {
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const blocks: Array<{ event: string; id: string | null; data: string }> = [];
     let text = '';
-    while (!seen.includes('completed')) {
+    while (!until(blocks)) {
       const { value, done } = await reader.read();
       if (done) break;
       text += value;
       for (const block of text.split('\n\n').slice(0, -1)) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (!/^event: photo$/m.test(block) || !data) continue;
-        const event = JSON.parse(data) as { id: number; status: string };
-        expect(validate('PhotoEvent', event)).toEqual([]);
-        if (event.id === submitted.id && seen.at(-1) !== event.status) seen.push(event.status);
+        if (event && data) blocks.push({ event, id: /^id: (.*)$/m.exec(block)?.[1] ?? null, data });
       }
       text = text.slice(text.lastIndexOf('\n\n') + 2);
     }
+    return blocks;
+  }
+
+  it('streams status changes as Server-Sent Events until the photo is completed, and resumes after Last-Event-ID', async () => {
+    const [, , , , , sixth] = photos;
+    const controller = new AbortController();
+    const events = await h.call('/events', { signal: controller.signal });
+    expect(events.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    // Sent the way an old browser names files: only the last part of the path is the name.
+    const submitted = (await (await h.submit(sixth!.bytes, `C:\\fakepath\\${sixth!.name}`)).json()) as RestSubmitted;
+    const ours = (blocks: Array<{ event: string; id: string | null; data: string }>) =>
+      blocks.filter((b) => b.event === 'photo').map((b) => ({ id: b.id, event: JSON.parse(b.data) as { id: number; status: string } })).filter((b) => b.event.id === submitted.id);
+    const blocks = await readEvents(events, (bs) => ours(bs).some((b) => b.event.status === 'completed'));
     controller.abort();
+    for (const b of blocks.filter((b) => b.event === 'photo')) expect(validate('PhotoEvent', JSON.parse(b.data))).toEqual([]);
+    const seen = ours(blocks).map((b) => b.event.status);
     expect(((await (await h.call(`/photos/${submitted.id}`)).json()) as RestPhoto).fileName).toBe(sixth!.name);
     expect(seen.at(-1)).toBe('completed');
     expect(seen).toContain('rendering');
-    // Statuses only move forward.
+    // Statuses only move forward, each change once.
     const order = ['pending', 'ingesting', 'analysing', 'needs-review', 'rendering', 'completed'];
-    expect(seen.map((s) => order.indexOf(s))).toEqual([...seen.map((s) => order.indexOf(s))].sort((a, b) => a - b));
+    expect(seen.map((s) => order.indexOf(s))).toEqual([...new Set(seen.map((s) => order.indexOf(s)))].sort((a, b) => a - b));
+
+    // Back after the first event: what came after it is sent again, in order, with the same ids.
+    const after = ours(blocks).slice(1);
+    const again = new AbortController();
+    const resumed = await h.call('/events', { signal: again.signal, headers: { 'Last-Event-ID': ours(blocks)[0]!.id! } });
+    const replayed = ours(await readEvents(resumed, (bs) => ours(bs).length >= after.length));
+    again.abort();
+    expect(replayed).toEqual(after);
+
+    // An id this server never gave (another run): one reset event, so the client re-lists.
+    const other = new AbortController();
+    const reset = await readEvents(await h.call('/events', { signal: other.signal, headers: { 'Last-Event-ID': '00000000-3' } }), (bs) => bs.length > 0);
+    other.abort();
+    expect(reset[0]!.event).toBe('reset');
+    expect(JSON.parse(reset[0]!.data).message).toMatch(/GET \/photos\?since=/);
   });
 });

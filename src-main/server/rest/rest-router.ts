@@ -7,6 +7,7 @@ import type { RestPort } from '../../engine/engine.ts';
 import { bearerToken, identify } from './bearer.ts';
 import { DEFAULT_MAX_UPLOAD_BYTES, type RestContext, type RestLimits } from './context.ts';
 import { photoEvents } from './events-route.ts';
+import { PhotoEventLog } from './photo-event-log.ts';
 import { approvePhoto, getPhoto, getProcessed, listPhotos, putRecipe, rejectPhoto } from './photo-routes.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimit } from './rate-limit.ts';
 import { RestFailure, sendError, sendJson } from './reply.ts';
@@ -58,6 +59,8 @@ const UNAUTHORIZED = 'This needs a token: send "Authorization: Bearer <token>" w
 export function createRestHandler(opts: RestOptions) {
   const limiter = new RateLimiter(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const limits: RestLimits = { maxUploadBytes: opts.limits?.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES };
+  let eventLog: PhotoEventLog | null = null;
+  const events = () => (eventLog ??= new PhotoEventLog(opts.api, opts.rest));
 
   return async function handleRest(req: IncomingMessage, res: ServerResponse, url: URL, expectsContinue: boolean): Promise<void> {
     let continued = !expectsContinue;
@@ -78,7 +81,7 @@ export function createRestHandler(opts: RestOptions) {
         throw new RestFailure('bad-request', `${req.method} is not allowed here; use ${allow}.`, { status: 405, headers: { Allow: allow } });
       }
       const { route, handler } = matched;
-      const ctx: RestContext = { req, res, url, id: 0, caller: { key: 'anonymous', scope: 'read', tokenId: null, name: 'anonymous' }, api: opts.api, rest: opts.rest, limits, log: opts.log, proceed };
+      const ctx: RestContext = { req, res, url, id: 0, caller: { key: 'anonymous', scope: 'read', tokenId: null, name: 'anonymous' }, api: opts.api, rest: opts.rest, limits, log: opts.log, events, proceed };
       if (route.scope !== 'none') {
         const presented = bearerToken(req);
         const caller = presented === null ? null : identify(presented, opts.sessionToken, opts.rest.authenticate);
