@@ -32,7 +32,7 @@ describe.skipIf(!hasCorpus)('the scheduled library check', () => {
     await dir?.cleanup();
   });
 
-  function scheduler(options: { now?: () => number } = {}) {
+  function scheduler(options: { now?: () => number; ingestBusy?: () => boolean } = {}) {
     const queue = { idle: true, ingest: false, listeners: new Set<() => void>() };
     const states: ScrubState[] = [];
     const scrub = new ScrubScheduler({
@@ -40,7 +40,7 @@ describe.skipIf(!hasCorpus)('the scheduled library check', () => {
       layout: libraryLayout(libraryDir),
       backupDirs: () => [],
       queueIdle: () => queue.idle,
-      ingestBusy: () => queue.ingest,
+      ingestBusy: options.ingestBusy ?? (() => queue.ingest),
       ingestUnfinished: () => queue.ingest,
       onQueueChange: (listener) => {
         queue.listeners.add(listener);
@@ -108,6 +108,30 @@ describe.skipIf(!hasCorpus)('the scheduled library check', () => {
     expect(off.nextAt).toBeNull();
     scrub.setSettings({ enabled: true });
     await scrub.close();
+  }, 60_000);
+
+  it('a stopped check goes on from where it stopped: what it read is not read again', async () => {
+    // Ingest "starts" as the third file is due: the check waits there, and is stopped while it waits.
+    let asked = 0;
+    const first = scheduler({ ingestBusy: () => ++asked > 2 });
+    first.scrub.runNow();
+    await waitFor('the check to wait after two files', () => first.scrub.state().running?.waitingFor === 'ingest');
+    first.scrub.stop();
+    await waitFor('the stop to land', () => first.scrub.state().running === null);
+    const saved = library.settings.get('care.scrub.resume') as { startedAt: string; originalsUpTo: number; checked: { originals: number } };
+    expect(saved.checked.originals).toBe(2);
+    expect(saved.originalsUpTo).toBeGreaterThan(0);
+    await first.scrub.close();
+
+    const second = scheduler();
+    second.scrub.runNow();
+    const last = await waitFor('the resumed check to finish', () => (second.scrub.state().running === null ? second.scrub.state().last : null));
+    // The first progress of the reading phases already counts the two files read before the stop.
+    const reading = second.states.find((s) => s.running?.phase === 'originals')!.running!;
+    expect(reading).toMatchObject({ filesDone: 2, startedAt: saved.startedAt });
+    expect(last).toMatchObject({ ok: true, files: 6, interrupted: false });
+    expect(library.settings.get('care.scrub.resume')).toBeUndefined();
+    await second.scrub.close();
   }, 60_000);
 
   it('a stopped check is kept as interrupted and tried again a day later, not a week', async () => {

@@ -1,5 +1,6 @@
 import { ScrubSettings, ScrubSummary, isVerifyError, type ScrubProgress, type ScrubState, type VerifyReport } from '../../contract/index.ts';
 import type { RepairDeps } from './repair-library.ts';
+import { ScanCheckpoint } from './scan-checkpoint.ts';
 import { verifyLibrary } from './verify-run.ts';
 
 export type ScrubDeps = RepairDeps & {
@@ -19,6 +20,8 @@ const SETTINGS_KEY = 'care.scrub';
 const LAST_KEY = 'care.scrub.last';
 /** When this library was first opened by a Lightbox that checks: the first check falls due a period later. */
 const SINCE_KEY = 'care.scrub.since';
+/** How far a stopped check got (scan-checkpoint.ts): the next one goes on from there. */
+const RESUME_KEY = 'care.scrub.resume';
 const DEFAULTS: ScrubSettings = { enabled: true, intervalDays: 7 };
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -125,13 +128,27 @@ export class ScrubScheduler {
     tryStart();
   }
 
+  /**
+   * The stopped check to go on from, if it began within the period (and the day a stopped check
+   * waits): an older one's reading no longer vouches for this period, and the check starts over.
+   */
+  #resumable(): ScanCheckpoint | null {
+    const parsed = ScanCheckpoint.safeParse(this.#deps.library.settings.get(RESUME_KEY));
+    if (!parsed.success) return null;
+    const age = this.#now() - Date.parse(parsed.data.startedAt);
+    return age >= 0 && age < (this.settings().intervalDays + 1) * DAY_MS ? parsed.data : null;
+  }
+
   #run(repair: boolean): void {
     const controller = new AbortController();
-    const startedAt = new Date(this.#now()).toISOString();
+    const resume = this.#resumable();
+    const startedAt = resume?.startedAt ?? new Date(this.#now()).toISOString();
     const progress: ScrubProgress = { phase: 'database', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, waitingFor: null, startedAt };
     const started = performance.now();
     const done = verifyLibrary(this.#deps, {
       repair,
+      resume,
+      checkpoint: (checkpoint) => this.#deps.library.settings.set(RESUME_KEY, checkpoint),
       signal: controller.signal,
       ingestBusy: this.#deps.ingestUnfinished,
       beforeEach: () => this.#yieldToIngest(controller.signal),
@@ -140,7 +157,10 @@ export class ScrubScheduler {
         this.#changed();
       },
     }).then(
-      (report) => this.#finish(summaryOf(report, (performance.now() - started) / 1000, false)),
+      (report) => {
+        this.#deps.library.settings.delete(RESUME_KEY);
+        this.#finish(summaryOf(report, (performance.now() - started) / 1000, false));
+      },
       (error: unknown) => {
         if (!controller.signal.aborted) console.error('[lightbox] library check failed:', error);
         this.#finish({ ...emptySummary(startedAt), seconds: (performance.now() - started) / 1000, interrupted: true, ok: false });

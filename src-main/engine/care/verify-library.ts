@@ -8,6 +8,7 @@ import { checkDatabaseFile } from '../library/integrity-check.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { hashEach, type HashOutcome } from './hash-files.ts';
 import { knownPaths, readInventory, sidecarOf } from './inventory.ts';
+import { Watermark, type ScanCheckpoint } from './scan-checkpoint.ts';
 
 /** A problem plus what a repair needs to know about it. */
 export type Finding = VerifyProblem & { original?: OriginalRow; render?: RenderRow };
@@ -24,11 +25,17 @@ export type ScanOptions = {
   beforeEach?: () => Promise<void>;
   /** Ingest jobs are unfinished: a photo without its original yet is being stored, not lost. */
   ingestBusy?: () => boolean;
+  /** Go on from an earlier, stopped check: what it hashed is not read again, what it found is kept. */
+  resume?: ScanCheckpoint | null;
+  /** Told how far the check has got, as files are hashed (the scheduled check keeps it in the library). */
+  checkpoint?: (checkpoint: ScanCheckpoint) => void;
 };
 
 /** Folders whose every file the database should name; anything else there is an orphan. */
 const SCANNED_FOLDERS = ['originals', 'processed', 'recipes'];
 const TEMP_FILE = /^\..*\.lbtmp$/;
+/** How often a running check writes down how far it got: a stop loses at most this much reading. */
+const CHECKPOINT_MS = 5_000;
 
 /**
  * Re-reads the whole library: the database's own checks, then every original and processed file
@@ -38,8 +45,10 @@ const TEMP_FILE = /^\..*\.lbtmp$/;
 export async function scanLibrary(deps: { library: Library; layout: LibraryLayout }, options: ScanOptions = {}): Promise<{ findings: Finding[]; checked: VerifyChecked }> {
   const { library, layout } = deps;
   const repo = new CareRepo(library.db);
-  const findings: Finding[] = [];
-  const checked: VerifyChecked = { originals: 0, processed: 0, sidecars: 0, bytes: 0, scanned: 0, database: false };
+  const resume = options.resume ?? null;
+  const startedAt = new Date().toISOString();
+  const findings: Finding[] = [...(resume?.findings ?? [])];
+  const checked: VerifyChecked = { originals: 0, processed: 0, sidecars: 0, bytes: 0, scanned: 0, database: false, ...resume?.checked };
 
   options.progress?.({ phase: 'database', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 });
   // On its own worker while the files are read: on a large library it costs no time of its own.
@@ -48,7 +57,21 @@ export async function scanLibrary(deps: { library: Library; layout: LibraryLayou
   const inventory = await readInventory(library.db, layout);
   const total = { files: inventory.originals.length + inventory.renders.length, bytes: 0 };
   for (const row of [...inventory.originals, ...inventory.renders]) total.bytes += row.bytes;
-  const done = { files: 0, bytes: 0 };
+  // Resumed: what the stopped check read counts as done, and only the rest is read.
+  const originals = inventory.originals.filter((row) => row.photoId > (resume?.originalsUpTo ?? 0));
+  const renders = inventory.renders.filter((row) => row.id > (resume?.rendersUpTo ?? 0));
+  const done = { files: total.files - originals.length - renders.length, bytes: total.bytes };
+  for (const row of [...originals, ...renders]) done.bytes -= row.bytes;
+  const marks = { originals: new Watermark(originals.map((r) => r.photoId), resume?.originalsUpTo ?? 0), renders: new Watermark(renders.map((r) => r.id), resume?.rendersUpTo ?? 0) };
+  let lastCheckpoint = performance.now();
+  const checkpoint = (force = false) => {
+    if (!options.checkpoint || (!force && performance.now() - lastCheckpoint < CHECKPOINT_MS)) return;
+    lastCheckpoint = performance.now();
+    const { originals: o, renders: r } = { originals: marks.originals.upTo, renders: marks.renders.upTo };
+    // A file hashed ahead of the watermark is read again on resume: its finding is left for then.
+    const kept = findings.filter((f) => (f.original ? f.original.photoId <= o : f.render ? f.render.id <= r : false));
+    options.checkpoint({ startedAt: resume?.startedAt ?? startedAt, originalsUpTo: o, rendersUpTo: r, checked: { originals: checked.originals, processed: checked.processed, bytes: checked.bytes }, findings: kept });
+  };
   let lastReport = 0;
   const report = (phase: ScanProgress['phase'], force = false) => {
     const now = performance.now();
@@ -58,30 +81,40 @@ export async function scanLibrary(deps: { library: Library; layout: LibraryLayou
   };
 
   // Originals, then processed files: each hashed against what was recorded when it was written.
-  const judge = <T extends OriginalRow | RenderRow>(rows: T[], phase: 'originals' | 'processed', found: (row: T, outcome: HashOutcome) => Finding | null) =>
-    hashEach(rows, (row) => layout.absolute(row.path), (row, outcome) => {
+  const judge = <T extends OriginalRow | RenderRow>(rows: T[], phase: 'originals' | 'processed', found: (row: T, outcome: HashOutcome) => Finding | null) => {
+    const index = new Map(rows.map((row, i) => [row, i]));
+    const mark = phase === 'originals' ? marks.originals : marks.renders;
+    return hashEach(rows, (row) => layout.absolute(row.path), (row, outcome) => {
       done.files++;
       done.bytes += row.bytes;
       checked[phase]++;
       if ('sha256' in outcome) checked.bytes += row.bytes;
       const finding = found(row, outcome);
       if (finding) findings.push(finding);
+      mark.done(index.get(row)!);
       report(phase);
+      checkpoint();
     }, options);
+  };
   report('originals', true);
-  await judge(inventory.originals, 'originals', (row, outcome) => {
-    const about = { path: row.path, photoId: row.photoId, original: row };
-    if ('sha256' in outcome) return outcome.sha256 === row.sha256 ? null : { code: 'altered-original', ...about, message: altered('original', row.sha256, outcome.sha256) };
-    if (isIngestError(outcome.error, 'file-vanished')) return { code: 'missing-original', ...about, message: `The original of ${row.fileName} is not in the library any more.` };
-    return { code: 'altered-original', ...about, message: `The original of ${row.fileName} cannot be read: ${outcome.error.message}` };
-  });
-  report('processed', true);
-  await judge(inventory.renders, 'processed', (row, outcome) => {
-    const about = { path: row.path, photoId: row.photoId, render: row };
-    if ('sha256' in outcome) return outcome.sha256 === row.sha256 ? null : { code: 'altered-processed', ...about, message: altered(`render of revision ${row.revision} (${row.target})`, row.sha256, outcome.sha256) };
-    if (isIngestError(outcome.error, 'file-vanished')) return missingRender(row, row.path);
-    return { code: 'altered-processed', ...about, message: `The render of revision ${row.revision} cannot be read: ${outcome.error.message}` };
-  });
+  try {
+    await judge(originals, 'originals', (row, outcome) => {
+      const about = { path: row.path, photoId: row.photoId, original: row };
+      if ('sha256' in outcome) return outcome.sha256 === row.sha256 ? null : { code: 'altered-original', ...about, message: altered('original', row.sha256, outcome.sha256) };
+      if (isIngestError(outcome.error, 'file-vanished')) return { code: 'missing-original', ...about, message: `The original of ${row.fileName} is not in the library any more.` };
+      return { code: 'altered-original', ...about, message: `The original of ${row.fileName} cannot be read: ${outcome.error.message}` };
+    });
+    report('processed', true);
+    await judge(renders, 'processed', (row, outcome) => {
+      const about = { path: row.path, photoId: row.photoId, render: row };
+      if ('sha256' in outcome) return outcome.sha256 === row.sha256 ? null : { code: 'altered-processed', ...about, message: altered(`render of revision ${row.revision} (${row.target})`, row.sha256, outcome.sha256) };
+      if (isIngestError(outcome.error, 'file-vanished')) return missingRender(row, row.path);
+      return { code: 'altered-processed', ...about, message: `The render of revision ${row.revision} cannot be read: ${outcome.error.message}` };
+    });
+  } finally {
+    // Stopped or through: where it got to is written down once more, whatever the last throttled write said.
+    checkpoint(true);
+  }
   for (const row of inventory.renders) {
     options.signal?.throwIfAborted();
     checked.sidecars++;

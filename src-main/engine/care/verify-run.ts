@@ -8,7 +8,8 @@ import { scanLibrary, toProblem, type Finding, type ScanOptions } from './verify
  * `repair` fix what can be fixed and remake missing thumbnails. `problems` is what is still wrong.
  */
 export async function verifyLibrary(deps: RepairDeps, options: ScanOptions & { repair?: boolean } = {}): Promise<VerifyReport> {
-  const startedAt = new Date().toISOString();
+  // Resumed, the check began when the stopped one did.
+  const startedAt = options.resume?.startedAt ?? new Date().toISOString();
   const { findings, checked } = await scanLibrary(deps, options);
   let remaining: Finding[] = findings;
   let repaired: VerifyReport['repaired'] = [];

@@ -39,7 +39,7 @@ export function QueueCare({ transport }: { transport: Transport }) {
         ) : state ? (
           <div className="care-row">
             <span className="muted">
-              {state.last ? `Last check ${relativeTime(state.last.at)}: ${state.last.interrupted ? 'stopped before the end' : state.last.ok ? 'all files check out' : `${state.last.errors} problem(s), see Settings`}.` : 'Not checked yet.'}
+              {state.last ? `Last check ${relativeTime(state.last.at)}: ${state.last.interrupted ? 'stopped before the end (the next check goes on from there)' : state.last.ok ? 'all files check out' : `${state.last.errors} problem(s), see Settings`}.` : 'Not checked yet.'}
               {state.nextAt ? ` Next ${relativeTime(state.nextAt)}, when idle.` : ''}
             </span>
             <span className="spacer" />

@@ -55,7 +55,7 @@ export function ScrubCard({ transport }: { transport: Transport }) {
             <div className="care-result" data-ok={last ? last.ok : undefined} aria-label="Last check">
               {last ? (
                 <p>
-                  <strong>{last.interrupted ? 'Stopped before the end' : last.ok ? 'All files check out' : `${last.errors} problem${last.errors === 1 ? '' : 's'} found`}</strong>
+                  <strong>{last.interrupted ? 'Stopped before the end; the next check goes on from there' : last.ok ? 'All files check out' : `${last.errors} problem${last.errors === 1 ? '' : 's'} found`}</strong>
                   <span className="muted">
                     {' '}
                     · {relativeTime(last.at)} · {last.files} files, {formatSize(last.bytes)} read in {Math.round(last.seconds)} s{last.warnings ? ` · ${last.warnings} stray file${last.warnings === 1 ? '' : 's'}` : ''}
