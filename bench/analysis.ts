@@ -1,6 +1,6 @@
 // Analysis benchmark (not a test): faces, quality, moderation and subject per image, next to the raw
-// cost of the sharp decode they start with (and, for moderation, the bare tfjs predict on the same
-// tensor), plus ORT thread settings and memory.
+// cost of the sharp decode they start with (and, for the converted tfjs graphs, the bare onnxruntime
+// call and the tfjs predict they replaced, on the same tensor), plus ORT thread settings and memory.
 // Run: npm run bench -- analysis   (or: node bench/analysis.ts [--rounds 5] [--no-subject])
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -9,13 +9,16 @@ import { detectFaces } from '../src-main/engine/analysis/faces.ts';
 import { OnnxPool } from '../src-main/engine/analysis/onnx-pool.ts';
 import { assessQuality } from '../src-main/engine/analysis/quality.ts';
 import { detectSubject } from '../src-main/engine/analysis/subject.ts';
-import { getModel, verifyModel, weightPath } from '../src-main/engine/analysis/model-manifest.ts';
+import { defaultModelsDir, getModel, verifyModel, weightPath } from '../src-main/engine/analysis/model-manifest.ts';
+import { convertedModelFile } from '../src-main/engine/analysis/models/converted-model.ts';
+import { detectObjects, OBJECT_INPUT_SIZE, OBJECT_MODEL_ID, objectInput } from '../src-main/engine/analysis/objects/detect-objects.ts';
 import { moderate, moderationInput, MODERATION_INPUT_SIZE, MODERATION_MODEL_ID } from '../src-main/engine/analysis/moderation/moderate.ts';
 import { tfjsFileHandler } from '../src-main/engine/analysis/objects/tfjs-file-handler.ts';
-import { loadRgb } from '../src-main/engine/analysis/rgb-image.ts';
+import { loadRgb, type RgbImage } from '../src-main/engine/analysis/rgb-image.ts';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
+import * as ort from 'onnxruntime-node';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { percentile, printTable, trackPeakRss } from './bench-utils.ts';
@@ -96,54 +99,60 @@ for (const rel of [...PHOTOS, 'content/quality/saw-original.jpg', 'content/quali
 }
 printTable(`quality (no weights), median of ${rounds}`, qRows);
 
-// Moderation (NSFW classifier, tfjs-wasm in its pool worker) is a model step of its own, like
-// objects: timed apart from the faces + quality + crops budget. The bare reference runs the same
-// graph on the same input tensor in this thread (one core, like the worker).
+// The two tfjs graph models (COCO objects, NSFW classifier) run on onnxruntime once converted
+// (models/tfjs-to-onnx.ts): each step as the analysis runs it, next to the bare onnxruntime call on
+// the converted file in this thread and to the bare tfjs-backend-wasm predict it replaced, on the
+// same input tensor (one thread each, like the workers).
 {
   const pool = new OnnxPool();
   tfWasm.setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
   await tf.setBackend('wasm');
   await tf.ready();
-  const bare = await loadGraphModel(tfjsFileHandler(weightPath(getModel(MODERATION_MODEL_ID))));
-  const size = MODERATION_INPUT_SIZE;
-  const mRows: Array<Record<string, string | number>> = [];
-  for (const rel of [...PHOTOS, 'content/skimage/coffee.png']) {
-    const rgb = await loadRgb(corpusPath(rel), 1024);
-    const total: number[] = [];
-    const prep: number[] = [];
-    const worker: number[] = [];
-    const bareMs: number[] = [];
-    let flag = '';
-    for (let r = 0; r <= rounds; r++) {
-      const [p, input] = await time(() => moderationInput(rgb));
-      const [t, result] = await time(() => moderate(rgb, { pool }));
-      const b = performance.now();
-      const x = tf.tensor(input, [1, size, size, 3], 'float32');
-      const y = bare.execute({ input: x }, ['Identity:0']) as tf.Tensor;
-      await y.data();
-      const bms = performance.now() - b;
-      x.dispose();
-      y.dispose();
-      if (r === 0) continue; // warm-up: the worker loads the graph
-      total.push(t);
-      prep.push(p);
-      worker.push(pool.stats(MODERATION_MODEL_ID)!.lastMs);
-      bareMs.push(bms);
-      flag = result.flag;
+  type Step = { id: string; feed: string; dims: number[]; output: string; input: (rgb: RgbImage) => Promise<Float32Array>; run: (rgb: RgbImage) => Promise<string> };
+  const steps: Step[] = [
+    { id: OBJECT_MODEL_ID, feed: 'input_1', dims: [1, 3, OBJECT_INPUT_SIZE, OBJECT_INPUT_SIZE], output: 'Identity:0', input: async (rgb) => (await objectInput(rgb)).tensor, run: async (rgb) => `${(await detectObjects(rgb, { pool })).length} objects` },
+    { id: MODERATION_MODEL_ID, feed: 'input', dims: [1, MODERATION_INPUT_SIZE, MODERATION_INPUT_SIZE, 3], output: 'Identity:0', input: (rgb) => moderationInput(rgb), run: async (rgb) => (await moderate(rgb, { pool })).flag },
+  ];
+  for (const step of steps) {
+    const model = getModel(step.id);
+    const tfjs = await loadGraphModel(tfjsFileHandler(weightPath(model)));
+    const onnx = await ort.InferenceSession.create(await convertedModelFile(model, weightPath(model), defaultModelsDir), { intraOpNumThreads: 1 });
+    const rows: Array<Record<string, string | number>> = [];
+    for (const rel of [...PHOTOS, 'content/skimage/coffee.png']) {
+      const rgb = await loadRgb(corpusPath(rel), 1024);
+      const total: number[] = [], inWorker: number[] = [], bareOrt: number[] = [], bareTfjs: number[] = [];
+      let found = '';
+      for (let r = 0; r <= rounds; r++) {
+        const input = await step.input(rgb);
+        const [t, result] = await time(() => step.run(rgb));
+        const [o] = await time(() => onnx.run({ [`${step.feed}:0`]: new ort.Tensor('float32', input.slice(), step.dims) }, [step.output]));
+        const [w] = await time(async () => {
+          const y = tfjs.execute({ [step.feed]: tf.tensor(input, step.dims, 'float32') }, [step.output]) as tf.Tensor;
+          await y.data();
+          y.dispose();
+        });
+        if (r === 0) continue; // warm-up: the worker converts or loads the graph
+        total.push(t);
+        inWorker.push(pool.stats(step.id)!.lastMs);
+        bareOrt.push(o);
+        bareTfjs.push(w);
+        found = result;
+      }
+      rows.push({
+        photo: rel.split('/').pop()!,
+        found,
+        'step ms': median(total),
+        'in worker ms': median(inWorker),
+        'bare onnxruntime ms': median(bareOrt),
+        'step/bare': median(total) / median(bareOrt),
+        'tfjs-wasm (before) ms': median(bareTfjs),
+      });
     }
-    mRows.push({
-      photo: rel.split('/').pop()!,
-      flag,
-      'input prep ms': median(prep),
-      'predict in worker ms': median(worker),
-      'moderate() ms': median(total),
-      'bare tfjs predict ms': median(bareMs),
-      'moderate/bare': median(total) / median(bareMs),
-    });
+    tfjs.dispose();
+    await onnx.release();
+    printTable(`${step.id} (tfjs graph converted, on onnxruntime), median of ${rounds}, from the 1024 px analysis decode`, rows);
   }
-  bare.dispose();
   await pool.close();
-  printTable(`moderation (${MODERATION_MODEL_ID}, tfjs-wasm), median of ${rounds}, from the 1024 px analysis decode`, mRows);
 }
 
 if (!values['no-subject']) {

@@ -128,8 +128,8 @@ export function createAnalyzeHandler(deps: AnalyzeDeps) {
       const image = await openImage(deps.layout.absolute(photo.originalPath), { maxPixels: deps.maxPixels, verify: false });
       const pixels = await decodeForAnalysis(image);
       rgb = pixels;
-      // Side by side: each model has its own worker thread (faces on onnxruntime while objects and
-      // moderation run on tfjs), so the photo takes as long as its slowest model, not their sum.
+      // Side by side: each model has its own worker thread, so the photo takes as long as its
+      // slowest model, not their sum.
       await Promise.all(todo.map(async (task) => {
         try {
           put(task, 'completed', await (isMath(task) ? math[task](pixels) : pixelTasks[task]({ rgb: pixels, pool: deps.pool })));

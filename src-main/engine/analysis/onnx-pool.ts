@@ -2,9 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
-import { defaultModelsDir, getModel, verifyModel, weightPath } from './model-manifest.ts';
+import { defaultModelsDir, getModel, verifyModel, weightPath, type ModelEntry } from './model-manifest.ts';
 import type { FeedData, RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
 import { siblingWorker } from '../base/worker-url.ts';
+import { convertedModelFile } from './models/converted-model.ts';
+import { isConvertible } from './models/tfjs-to-onnx.ts';
 
 export type { FeedData, TensorData } from './onnx-protocol.ts';
 export type ModelOutputs = Record<string, TensorData>;
@@ -141,6 +143,7 @@ class ModelWorker {
 export class OnnxPool {
   private readonly workers = new Map<string, ModelWorker>();
   private readonly verified = new Map<string, Promise<void>>();
+  private readonly loads = new Map<string, Promise<{ runtime: WorkerInit['runtime']; modelPath: string }>>();
   private readonly modelsDir: string;
   private readonly threads: number | undefined;
   private readonly idleMs: number;
@@ -165,21 +168,44 @@ export class OnnxPool {
   }
 
   /**
+   * A tfjs graph model (a model.json and its shards) runs on onnxruntime once converted, when every
+   * op it uses can be: NanoDet in 56 ms per photo against 222 ms on tfjs-wasm, the NSFW classifier
+   * in 26 against 74, and no second runtime resident (bench/analysis.ts). Decided once per model;
+   * a conversion that fails for any other reason leaves the model on tfjs, and says why.
+   */
+  private loadOf(model: ModelEntry): Promise<{ runtime: WorkerInit['runtime']; modelPath: string }> {
+    let p = this.loads.get(model.id);
+    if (!p) {
+      const modelPath = weightPath(model, this.modelsDir);
+      p = !modelPath.endsWith('.json')
+        ? Promise.resolve({ runtime: 'onnx' as const, modelPath })
+        : isConvertible(modelPath).then(async (yes) => {
+          if (!yes) return { runtime: 'tfjs' as const, modelPath };
+          try {
+            return { runtime: 'tfjs-converted' as const, modelPath: await convertedModelFile(model, modelPath, this.modelsDir ?? defaultModelsDir) };
+          } catch (error) {
+            console.error(`[lightbox] ${model.id} stays on tfjs: ${(error as Error).message}`);
+            return { runtime: 'tfjs' as const, modelPath };
+          }
+        });
+      p.catch(() => this.loads.delete(model.id));
+      this.loads.set(model.id, p);
+    }
+    return p;
+  }
+
+  /**
    * Runs `modelId` on `feeds` in that model's worker. The feeds' buffers are transferred, so the
    * caller's Float32Arrays are detached (empty) afterwards.
    */
   async run(modelId: string, feeds: Record<string, TensorData>, outputNames: string[]): Promise<ModelOutputs> {
     const model = getModel(modelId, this.modelsDir);
     await this.verifyOnce(modelId);
+    const { runtime, modelPath } = await this.loadOf(model);
     let w = this.workers.get(modelId);
     if (!w?.alive) {
       const created: ModelWorker = new ModelWorker(
-        {
-          modelPath: weightPath(model, this.modelsDir),
-          intraOpNumThreads: this.threads ?? defaultThreads(model.bytes),
-          // A tfjs graph model is a model.json (+ weight shards): same interface, different runtime.
-          runtime: model.file.endsWith('.json') ? 'tfjs' : 'onnx',
-        },
+        { modelPath, intraOpNumThreads: this.threads ?? defaultThreads(model.bytes), runtime },
         { idleMs: this.idleMs, onGone: () => this.workers.get(modelId) === created && this.workers.delete(modelId) },
       );
       w = created;

@@ -7,8 +7,12 @@ export type FeedData = TensorData | { data: BigInt64Array; dims: number[] };
 export type WorkerInit = {
   modelPath: string;
   intraOpNumThreads: number;
-  /** Which worker runs the model: onnxruntime (default) or tfjs-backend-wasm for tfjs graph models (objects/). */
-  runtime?: 'onnx' | 'tfjs';
+  /**
+   * Which worker runs the model: onnxruntime (default); onnxruntime on the ONNX file converted from
+   * a tfjs graph model (models/converted-model.ts; its tensors are named the tfjs way); or
+   * tfjs-backend-wasm for a tfjs graph with ops the converter does not know.
+   */
+  runtime?: 'onnx' | 'tfjs-converted' | 'tfjs';
 };
 
 export type RunRequest = {

@@ -8,32 +8,37 @@ import { serveModelRuns } from './model-worker-loop.ts';
 const init = workerData as WorkerInit;
 let session: Promise<ort.InferenceSession> | null = null;
 
+const options: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: init.intraOpNumThreads,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+  // ISNet's export carries unused initialisers that ORT warns about on every load.
+  logSeverityLevel: 3,
+};
+
 function getSession(): Promise<ort.InferenceSession> {
-  session ??= ort.InferenceSession.create(init.modelPath, {
-    intraOpNumThreads: init.intraOpNumThreads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    // ISNet's export carries unused initialisers that ORT warns about on every load.
-    logSeverityLevel: 3,
-  }).catch((err: unknown) => {
+  session ??= ort.InferenceSession.create(init.modelPath, options).catch((err: unknown) => {
     session = null; // let the next request try again (e.g. after `npm run models`)
     throw err;
   });
   return session;
 }
 
+/** tfjs takes a tensor's name with or without its ":0"; the converted graph names every tensor with it. */
+const graphName = (name: string) => (init.runtime === 'tfjs-converted' && !name.includes(':') ? `${name}:0` : name);
+
 async function run(req: RunRequest): Promise<{ reply: RunReply; transfer: ArrayBuffer[] }> {
   const s = await getSession();
   const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(req.feeds)) feeds[name] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
+  for (const [name, t] of Object.entries(req.feeds)) feeds[graphName(name)] = t.data instanceof BigInt64Array ? new ort.Tensor('int64', t.data, t.dims) : new ort.Tensor('float32', t.data, t.dims);
   const started = performance.now();
-  const results = await s.run(feeds, req.outputNames);
+  const results = await s.run(feeds, req.outputNames.map(graphName));
   const ms = performance.now() - started;
   const outputs: Record<string, TensorData> = {};
   const transfer: ArrayBuffer[] = [];
   for (const name of req.outputNames) {
-    const t = results[name];
+    const t = results[graphName(name)];
     if (!t || t.type !== 'float32') throw new Error(`output ${name} is missing or not float32`);
     // Copy into a buffer this thread owns, so it can be transferred instead of cloned.
     const data = new Float32Array(t.data as Float32Array);

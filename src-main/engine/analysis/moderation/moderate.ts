@@ -5,8 +5,8 @@
  * (mobilenet_v2, 2.6 MB of weights) is a Keras *layers* model: running it needs
  * @tensorflow/tfjs-layers, which the project does not depend on (and our rules forbid adding a
  * package in passing). mobilenet_v2_mid (4.3 MB, also 224x224, ~93 % accuracy per its README vs ~90 %)
- * is a tfjs *graph* model: it runs as published in the same tfjs-backend-wasm worker as the COCO
- * detector (objects/tfjs-worker.ts via OnnxPool), with no new dependency. inception_v3 (28 MB,
+ * is a tfjs *graph* model: like the COCO detector it runs on onnxruntime once converted
+ * (models/tfjs-to-onnx.ts; 26 ms per photo against 74 ms on tfjs-backend-wasm), with no new dependency. inception_v3 (28 MB,
  * 299x299) is much bigger for a flag. Measured on our 2-core machine: see moderate.corpus.test.ts.
  *
  * Input (nsfwjs's own pre-processing, read from its README and core): RGB, the whole image stretched
