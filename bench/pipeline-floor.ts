@@ -5,17 +5,13 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, openAsBlob } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createStack, uploadAsset } from '@immich/sdk';
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
-import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import { getModel, weightPath } from '../src-main/engine/analysis/model-manifest.ts';
-import { tfjsFileHandler } from '../src-main/engine/analysis/objects/tfjs-file-handler.ts';
+import { defaultModelsDir, getModel, weightPath } from '../src-main/engine/analysis/model-manifest.ts';
+import { convertedModelFile } from '../src-main/engine/analysis/models/converted-model.ts';
 import { FACE_MODEL_ID } from '../src-main/engine/analysis/faces.ts';
 import { OBJECT_MODEL_ID } from '../src-main/engine/analysis/objects/detect-objects.ts';
 import { MODERATION_MODEL_ID } from '../src-main/engine/analysis/moderation/moderate.ts';
@@ -97,27 +93,19 @@ const decode = await stage(Number(values.decode), async (file) => {
   await sharp(file).autoOrient().resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).removeAlpha().raw().toBuffer();
 });
 
-// 3. The model inferences, one photo at a time: BlazeFace (onnxruntime, one thread), NanoDet and the
-// NSFW classifier (tfjs-wasm, one thread), each on a ready input tensor.
-const face = await ort.InferenceSession.create(weightPath(getModel(FACE_MODEL_ID)), { intraOpNumThreads: 1, interOpNumThreads: 1 });
-tfWasm.setWasmPaths(path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
-await tf.setBackend('wasm');
-await tf.ready();
-const nanodet = await loadGraphModel(tfjsFileHandler(weightPath(getModel(OBJECT_MODEL_ID))));
-const nsfw = await loadGraphModel(tfjsFileHandler(weightPath(getModel(MODERATION_MODEL_ID))));
-const faceInput = new ort.Tensor('float32', new Float32Array(256 * 256 * 3), [1, 256, 256, 3]);
+// 3. The model inferences, one photo at a time, on onnxruntime with one thread each, as the
+// pipeline runs them: BlazeFace, and NanoDet and the NSFW classifier as converted from their tfjs
+// graphs (models/converted-model.ts), each on a ready input tensor.
+const session = (file: string) => ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+const converted = async (id: string) => session(await convertedModelFile(getModel(id), weightPath(getModel(id)), defaultModelsDir));
+const face = await session(weightPath(getModel(FACE_MODEL_ID)));
+const nanodet = await converted(OBJECT_MODEL_ID);
+const nsfw = await converted(MODERATION_MODEL_ID);
+const zeros = (dims: number[]) => new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
 const infer = async () => {
-  await face.run({ 'input:0': faceInput });
-  for (const [model, shape, input, outputs] of [
-    [nanodet, [1, 3, 416, 416], 'input_1:0', ['Identity:0', 'Identity_1:0', 'Identity_2:0', 'Identity_3:0', 'Identity_4:0', 'Identity_5:0']],
-    [nsfw, [1, 224, 224, 3], 'input', ['Identity:0']],
-  ] as const) {
-    const x = tf.zeros([...shape]);
-    const y = model.execute({ [input]: x }, [...outputs]);
-    const ys = Array.isArray(y) ? y : [y];
-    for (const t of ys) await t.data();
-    tf.dispose([x, ...ys]);
-  }
+  await face.run({ 'input:0': zeros([1, 256, 256, 3]) });
+  await nanodet.run({ 'input_1:0': zeros([1, 3, 416, 416]) });
+  await nsfw.run({ 'input:0': zeros([1, 224, 224, 3]) });
 };
 await infer(); // warm-up: the first run of each model compiles its kernels
 const models = await stage(1, infer);
