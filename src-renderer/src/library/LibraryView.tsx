@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { BatchBar } from '../presets/BatchBar.tsx';
 import { useLightbox } from '../store.ts';
 import type { Transport } from '../transport/index.ts';
@@ -81,6 +81,15 @@ export function LibraryView({ transport, loader }: { transport: Transport; loade
   const total = useLibrary((s) => s.total);
   const listError = useLibrary((s) => s.listError);
   const loupeOpen = useLibrary((s) => s.loupeId !== null);
+  const main = useRef<HTMLDivElement>(null);
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    // Back from the loupe, the grid takes the keyboard again, from the same photo. Only after this
+    // commit: while the loupe is open the grid is hidden, and a hidden element cannot take focus
+    // (a focus call queued for the next frame lost that race on a busy machine).
+    if (wasOpen.current && !loupeOpen) main.current?.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+    wasOpen.current = loupeOpen;
+  }, [loupeOpen]);
   const open = useCallback((index: number, id: number) => {
     const state = useLibrary.getState();
     state.setFocus(index);
@@ -90,7 +99,7 @@ export function LibraryView({ transport, loader }: { transport: Transport; loade
 
   return (
     <section className="library-view" aria-labelledby="photos-title">
-      <div className="library-main" data-hidden={loupeOpen}>
+      <div className="library-main" data-hidden={loupeOpen} ref={main}>
         <FilterBar transport={transport} />
         <StatusLine loader={loader} />
         <BatchBar transport={transport} />

@@ -91,11 +91,9 @@ export function Loupe({ transport, loader }: { transport: Transport; loader: Gri
     state.setSelection(new Set([id]), target);
     state.openLoupe(id);
   };
-  const close = () => {
-    useLibrary.getState().openLoupe(null);
-    // Back in the grid the keyboard carries on from the same photo.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true }));
-  };
+  // Back in the grid the keyboard carries on from the same photo: LibraryView gives the grid focus
+  // once it is shown again.
+  const close = () => useLibrary.getState().openLoupe(null);
 
   useEffect(() => {
     if (loupeId === null) return;
