@@ -80,17 +80,18 @@ describe.skipIf(!hasCorpus)(`${OBJECT_MODEL_ID} on the corpus`, () => {
       last = now;
     }, 5);
     const started = performance.now();
-    for (let i = 0; i < 3; i++) await detectObjects(rgb, { pool });
+    const RUNS = 10;
+    for (let i = 0; i < RUNS; i++) await detectObjects(rgb, { pool });
     const elapsed = performance.now() - started;
     clearInterval(timer);
-    delays.sort((a, b) => a - b);
-    const worst = delays.at(-1)!;
-    // Pre-processing (sharp, off-thread) and decoding (a few ms) are all the main thread does. An
-    // inference on this thread would stall it for most of a run, so the bound is half a run: it holds
-    // on a loaded CI machine (a run slows down with everything else) and still fails on a blocking model.
-    expect(elapsed).toBeGreaterThan(100);
-    expect(delays.length).toBeGreaterThan(10);
-    expect(worst).toBeLessThan(Math.max(50, elapsed / 3 / 2));
-    console.log(`objects: 3 runs in ${Math.round(elapsed)} ms, event-loop delay max ${worst.toFixed(1)} ms over ${delays.length} ticks`);
+    // The share of the time this thread could not answer its timer. An inference on this thread
+    // would hold it for most of every run (~80 % of the time); in a worker, only the pre-processing
+    // and decoding (a few ms a run) and the odd garbage collection or busy neighbour on a loaded CI
+    // machine are left. A share, not the worst single stall: a run now takes ~40 ms, as long as one
+    // collection on a busy machine.
+    const blocked = delays.filter((d) => d > 2).reduce((sum, d) => sum + d, 0);
+    expect(delays.length).toBeGreaterThan(RUNS);
+    expect(blocked / elapsed).toBeLessThan(0.35);
+    console.log(`objects: ${RUNS} runs in ${Math.round(elapsed)} ms, event loop held ${Math.round(blocked)} ms (${Math.round((100 * blocked) / elapsed)} %), worst ${Math.max(...delays).toFixed(1)} ms`);
   }, 60_000);
 });
