@@ -41,8 +41,6 @@ export type AnalyzeDeps = {
 
 type PixelTask = keyof typeof pixelTasks;
 
-/** A model's weights are missing or damaged: the analysis that needs it is incomplete, not failed. */
-
 const StoredTags = z.object({ tags: z.array(z.object({ label: z.string(), probability: z.number() })) }).loose();
 
 /** The CLIP zero-shot tags stored for the photo (any CLIP model), or none when CLIP is not installed. */

@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { siblingWorker } from '../../base/worker-url.ts';
-import type { ModelEntry } from '../model-manifest.ts';
-import { weightFiles } from '../model-manifest.ts';
+import { weightFiles, type ModelEntry } from '../model-manifest.ts';
 import { UnsupportedGraphError } from './tfjs-to-onnx.ts';
 
 /** Bumped whenever the converter's output changes: files of an older one are not used. */
