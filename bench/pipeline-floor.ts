@@ -111,7 +111,7 @@ await infer(); // warm-up: the first run of each model compiles its kernels
 const models = await stage(1, infer);
 
 // 4. The render: one sharp chain from the original, oriented, cropped as the recipe says, encoded
-// with the output step's settings (JPEG q90, 4:4:4, optimised Huffman, sRGB profile).
+// with the output step's settings (JPEG q90, 4:4:4, standard Huffman tables, sRGB profile).
 await mkdir(out, { recursive: true });
 const render = await stage(Number(values.render), async (file) => {
   const meta = await sharp(file).metadata();
@@ -122,7 +122,7 @@ const render = await stage(Number(values.render), async (file) => {
   const left = Math.round(c.x * w), top = Math.round(c.y * h);
   const region = { left, top, width: Math.max(1, Math.round((c.x + c.w) * w) - left), height: Math.max(1, Math.round((c.y + c.h) * h) - top) };
   await sharp(file).autoOrient().extract(region).withIccProfile('srgb')
-    .jpeg({ quality: 90, chromaSubsampling: '4:4:4', optimiseCoding: true })
+    .jpeg({ quality: 90, chromaSubsampling: '4:4:4', optimiseCoding: false })
     .toFile(path.join(out, path.basename(file)));
 });
 

@@ -42,13 +42,18 @@ function profileFor(space: OutputColourSpace): string {
  * so the same recipe gives the same file after a sharp upgrade that only moves defaults. Nothing
  * time- or machine-dependent is written: the metadata is what the caller passes (see
  * render/metadata/), itself a pure function of the original and the recipe.
+ *
+ * JPEG Huffman tables are the standard ones, not optimised per image: libjpeg optimises them by
+ * holding every DCT coefficient of the image (6 bytes a pixel at 4:4:4, ~100 MB for 16 MP) and
+ * coding twice. On the 36 corpus camera JPEGs at q90 that doubled the encode time for files 4.8 %
+ * smaller; the pixels are the same either way.
  */
 function withFormat(image: Sharp, spec: OutputSpec): Sharp {
   const q = spec.quality;
   switch (spec.format) {
     case 'jpeg':
       return image.jpeg({
-        quality: q, progressive: false, chromaSubsampling: q >= 90 ? '4:4:4' : '4:2:0', optimiseCoding: true,
+        quality: q, progressive: false, chromaSubsampling: q >= 90 ? '4:4:4' : '4:2:0', optimiseCoding: false,
         mozjpeg: false, trellisQuantisation: false, overshootDeringing: false, optimiseScans: false, quantisationTable: 0,
       });
     case 'webp':
