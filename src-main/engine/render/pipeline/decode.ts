@@ -20,8 +20,9 @@ export const DEFAULT_MAX_PIXELS = 268_402_689;
 /**
  * What to read: `extract` cut out of the oriented original (if given), then resampled to `size`.
  * `deferSrgb`: an untagged 8-bit original may come back as its 8-bit samples (`srgb8`, shared
- * memory) with `px.data` allocated but not yet filled, so the conversion to P3 can run inside the
- * tone pass, split across threads like it (see tone-split.ts).
+ * memory) with `px.data` still empty (length 0), so the conversion to P3 can run inside the tone
+ * pass, on a helper thread like it (see tone-split.ts), which allocates the 16-bit samples itself:
+ * one full-size buffer of 6 bytes a pixel instead of two.
  */
 export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined; deferSrgb?: boolean; straighten?: Straighten | undefined };
 /** A straightened crop: `box` is in the coordinates of what extract + size produced; `size` is the frame's output size. */
@@ -183,7 +184,7 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
     if (!tagged) {
       const { data, info } = await held.open().raw().toBuffer({ resolveWithObject: true });
       if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: info.width, height: info.height } };
-      return { px: { data: new Uint16Array(data.length), width: info.width, height: info.height }, srgb8: data };
+      return { px: { data: new Uint16Array(0), width: info.width, height: info.height }, srgb8: data };
     }
     // keepIccProfile() made sharp skip the input conversion and carry the profile along; the
     // uncompressed TIFF hands pixels and profile to this 16-bit read, which applies it.

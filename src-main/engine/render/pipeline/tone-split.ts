@@ -7,7 +7,7 @@ import { srgb8ToP3Into } from './srgb-to-p3.ts';
 import { runTone, toneSteps } from './tone.ts';
 import type { ToneStep } from './tone.ts';
 import type { PassSize } from '../../recipes/op-module.ts';
-import { siblingWorker } from '../../base/worker-url.ts';
+import { LEAN_THREAD, siblingWorker } from '../../base/worker-url.ts';
 
 export type ToneJob = {
   id: number;
@@ -89,7 +89,7 @@ async function acquire(): Promise<Helper | null> {
 }
 
 function startHelper(): Helper {
-  const worker = new Worker(siblingWorker('tone-worker', import.meta.url));
+  const worker = new Worker(siblingWorker('tone-worker', import.meta.url), LEAN_THREAD);
   const helper: Helper = { worker, ready: false, busy: false, pending: null };
   worker.on('message', (reply: ToneReply) => {
     if ('ready' in reply) {
@@ -159,20 +159,21 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
 }
 
 /**
- * Runs plan.passes[from, to) (all tone steps) on px, split across threads when it pays. With
- * `srgb8` (see ReadRequest.deferSrgb), px.data is filled from it first, in the same split.
+ * Runs plan.passes[from, to) (all tone steps) on px, on a helper thread when it pays. With
+ * `srgb8` (see ReadRequest.deferSrgb), px.data is empty and made from it first, in the same pass.
  */
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
   const big = px.width * px.height >= MIN_HELPER_PIXELS;
   const helper = big ? await acquire() : null;
   if (!helper) {
+    if (srgb8) px = { ...px, data: new Uint16Array(srgb8.length) };
     convertAndTone(steps, px.data, srgb8, px);
     return px;
   }
   keepAlive();
   const id = nextId++;
-  const length = px.data.length;
+  const length = srgb8 ? srgb8.length : px.data.length;
   const samples = srgb8 ? null : bufferOf(px.data);
   const source = srgb8 ? bufferOf(srgb8) : undefined;
   try {
