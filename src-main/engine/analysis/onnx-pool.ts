@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
 import { defaultModelsDir, getModel, verifyModel, weightPath, type ModelEntry } from './model-manifest.ts';
 import type { FeedData, RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
-import { siblingWorker } from '../base/worker-url.ts';
+import { LEAN_THREAD, siblingWorker } from '../base/worker-url.ts';
 import { convertedModelFile } from './models/converted-model.ts';
 import { isConvertible } from './models/tfjs-to-onnx.ts';
 
@@ -60,7 +60,7 @@ class ModelWorker {
   constructor(init: WorkerInit, options: { idleMs: number; onGone: () => void }) {
     this.idleMs = options.idleMs;
     const script = init.runtime === 'tfjs' ? 'objects/tfjs-worker' : 'onnx-worker';
-    this.worker = new Worker(siblingWorker(script, import.meta.url), { workerData: init });
+    this.worker = new Worker(siblingWorker(script, import.meta.url), { ...LEAN_THREAD, workerData: init });
     this.worker.on('message', (reply: RunReply) => this.settle(reply));
     this.worker.on('error', (err) => this.fail(new AnalysisError('job-failed', `The model worker crashed: ${err.message}`, { cause: err })));
     this.worker.on('exit', (code) => {

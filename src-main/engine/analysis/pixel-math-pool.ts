@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../contract/errors.ts';
-import { siblingWorker } from '../base/worker-url.ts';
+import { LEAN_THREAD, siblingWorker } from '../base/worker-url.ts';
 import { AnalysisError } from './analysis-error.ts';
 import type { PixelMath } from './pixel-math.ts';
 import type { MathCall, MathReply } from './pixel-math-protocol.ts';
@@ -71,7 +71,7 @@ export class PixelMathPool implements PixelMath {
   }
 
   #start(): Helper {
-    const worker = new Worker(siblingWorker('pixel-math-worker', import.meta.url));
+    const worker = new Worker(siblingWorker('pixel-math-worker', import.meta.url), LEAN_THREAD);
     const helper: Helper = { worker, pending: new Map(), idle: null };
     this.#helpers.push(helper);
     worker.on('message', (reply: MathReply) => {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { IngestError } from './ingest-error.ts';
 import type { HashRequest, HashResponse } from './hash-protocol.ts';
-import { siblingWorker } from '../base/worker-url.ts';
+import { LEAN_THREAD, siblingWorker } from '../base/worker-url.ts';
 
 export type FileHashes = { sha256: string; sha1: string; size: number };
 
@@ -61,7 +61,7 @@ function holdWhileBusy(): void {
 }
 
 function startWorker(): Worker {
-  const w = new Worker(siblingWorker('hash-worker', import.meta.url));
+  const w = new Worker(siblingWorker('hash-worker', import.meta.url), LEAN_THREAD);
   w.on('message', (response: HashResponse) => {
     const job = waiting.get(response.id);
     if (!job) return;
