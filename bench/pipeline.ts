@@ -2,6 +2,7 @@
 // uploaded (original + processed, stacked) to the Immich double on loopback, next to the floor (each
 // stage's bare library call in a plain loop, bench/pipeline-floor.ts) and the Immich CLI uploading the
 // same originals to the same kind of double, in the same run. Each arm runs in its own process
+// (ours with the product's malloc settings, src-main/malloc-env.ts)
 // against a fresh double in another, so each RSS is that arm's alone.
 // Run: npm run bench -- pipeline                       (the 36 corpus camera JPEGs)
 //      npm run bench -- pipeline --photos 1000         (RSS at photo 200 and 1000, and the open-a-photo row)
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { corpusPath, corpusSkipReason, hasCorpus, projectRoot } from '../test-support/corpus.ts';
 import { tempDir } from '../test-support/temp-dir.ts';
 import { printTable } from './bench-utils.ts';
+import { mallocEnv } from '../src-main/malloc-env.ts';
 import { benchNode, startDouble } from './double-process.ts';
 
 const { values } = parseArgs({
@@ -123,7 +125,7 @@ try {
     const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
     const engineArgs = [...profile, path.join(projectRoot, 'bench/pipeline-engine.ts'), '--inbox', inbox, '--library', library, '--url', double.url, '--key', KEY];
     if (BIG) engineArgs.push('--checkpoints', '200,1000', '--focus');
-    const child = await run(engineArgs);
+    const child = await run(engineArgs, mallocEnv(process.env));
     await double.stop();
     if (child.code !== 0) throw new Error(`the pipeline run failed (exit ${child.code})`);
     const e = lastJson<EngineRun>(child.stdout);
@@ -158,7 +160,7 @@ try {
     if (!values['no-floor']) {
       load = await quietMachine();
       double = await startDouble(storage, KEY);
-      const floorChild = await run([path.join(projectRoot, 'bench/pipeline-floor.ts'), '--inbox', inbox, '--out', path.join(work.path, `floor-${round}`), '--url', double.url, '--key', KEY, '--library', library]);
+      const floorChild = await run([path.join(projectRoot, 'bench/pipeline-floor.ts'), '--inbox', inbox, '--out', path.join(work.path, `floor-${round}`), '--url', double.url, '--key', KEY, '--library', library], mallocEnv(process.env));
       await double.stop();
       if (floorChild.code !== 0) throw new Error(`the floor run failed (exit ${floorChild.code})`);
       const f = lastJson<FloorRun>(floorChild.stdout);

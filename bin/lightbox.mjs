@@ -8,4 +8,12 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
+// Our malloc settings are read by glibc at process start only: without them, start again with
+// them (same process, same PID and terminal: execve). See src-main/malloc-env.ts.
+const { lacksMallocEnv, mallocEnv } = await import('../src-main/malloc-env.ts');
+if (lacksMallocEnv(process.env) && typeof process.execve === 'function') {
+  // execve is still marked experimental in Node 22; that warning is no business of the user's.
+  process.removeAllListeners('warning');
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, process.argv[1], ...process.argv.slice(2)], mallocEnv(process.env));
+}
 await import('../src-main/cli.ts');

@@ -6,10 +6,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { mallocEnv } from '../src-main/malloc-env.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-const env = { ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` };
+// The malloc settings are read once by glibc when the app's process starts (see src-main/malloc-env.ts).
+const env = mallocEnv({ ...process.env, PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` });
 
 function step(label, command, args) {
   console.log(`> ${label}`);
