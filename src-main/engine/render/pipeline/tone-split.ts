@@ -30,13 +30,14 @@ export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: n
 
 /**
  * Tone work is plain JavaScript: on the main thread a 24 MP photo's tone pass held the event loop
- * for ~250 ms (bench/pipeline's profile). A big image's pass goes whole to a helper thread, its
- * samples MOVED there and back (transferred: no copy, no shared memory). Shared memory was tried:
- * a helper's heap kept every render's buffers alive until its own rare garbage collection (1.3 GB
- * of array buffers after 120 renders); copying bands in and out cost the event loop 100-200 ms per
- * photo. Two helpers, so two renders side by side each have one; a render waits when both are
- * busy. Small images are not worth the hand-off and stay on the main thread, as does everything
- * when the helpers cannot start at all.
+ * for ~250 ms (bench/pipeline's profile). A big image's pass goes to a helper thread, its samples
+ * MOVED there and back (transferred: no copy, no shared memory). Sharp's own output buffers cannot
+ * be moved: those are toned in place, a band of rows at a time, each band copied over and back
+ * (16 MB pieces, a few ms of the event loop each), so the render never holds two full-size copies.
+ * Shared memory was tried: a helper's heap kept every render's buffers alive until its own rare
+ * garbage collection (1.3 GB of array buffers after 120 renders). Two helpers, so two renders side
+ * by side each have one; a render waits when both are busy. Small images are not worth the
+ * hand-off and stay on the main thread, as does everything when the helpers cannot start at all.
  */
 const MIN_HELPER_PIXELS = 250_000;
 const HELPERS = 2;
@@ -132,23 +133,32 @@ function startHelpers(): void {
 /** The view's own buffer when it spans all of it, else a copy of its part. */
 function bufferOf(view: Uint8Array | Uint16Array): ArrayBuffer {
   const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
-  return whole ? (view.buffer as ArrayBuffer) : (view.slice().buffer as ArrayBuffer);
+  return whole ? (view.buffer as ArrayBuffer) : copyOf(view);
+}
+
+/** A copy in memory of our own. Not view.slice(): on a Node Buffer that is a view of the same bytes. */
+function copyOf(view: Uint8Array | Uint16Array): ArrayBuffer {
+  const copy = new ArrayBuffer(view.byteLength);
+  new Uint8Array(copy).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+  return copy;
 }
 
 /**
- * Posts the job, moving its pixels. Memory a native module owns (sharp's output buffers) cannot be
- * moved: then a copy of it is.
+ * Posts the job, moving its pixels; false when they cannot be moved: memory a native module owns
+ * (sharp's output buffers) cannot be, and then nothing was sent.
  */
-function postMoving(worker: Worker, job: ToneJob): void {
-  const moving = job.samples ?? job.srgb8!;
+function postMoving(worker: Worker, job: ToneJob): boolean {
   try {
-    worker.postMessage(job, [moving]);
+    worker.postMessage(job, [job.samples ?? job.srgb8!]);
+    return true;
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'DataCloneError')) throw error;
-    const copy = moving.slice(0);
-    worker.postMessage(job.samples ? { ...job, samples: copy } : { ...job, srgb8: copy }, [copy]);
+    if (error instanceof Error && error.name === 'DataCloneError') return false;
+    throw error;
   }
 }
+
+/** Samples per band when sharp's own 16-bit buffer is toned in place (16 MB a band). */
+const BAND_SAMPLES = 8 * 1024 * 1024;
 
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
 
@@ -172,22 +182,46 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
     return px;
   }
   keepAlive();
-  const id = nextId++;
-  const length = srgb8 ? srgb8.length : px.data.length;
-  const samples = srgb8 ? null : bufferOf(px.data);
-  const source = srgb8 ? bufferOf(srgb8) : undefined;
   try {
-    const toned = await new Promise<ArrayBuffer>((resolve, reject) => {
-      helper.pending = { id, resolve, reject };
-      const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, samples, srgb8: source, length, width: px.width };
-      helper.worker.ref();
-      postMoving(helper.worker, job);
-    });
-    return { data: new Uint16Array(toned), width: px.width, height: px.height };
+    if (srgb8) {
+      // The 8-bit samples are half the size of what comes back: a copy of them is cheap enough.
+      const job = { srgb8: bufferOf(srgb8), samples: null, length: srgb8.length, width: px.width };
+      const toned = await toneOnHelper(helper, run, job) ?? await toneOnHelper(helper, run, { ...job, srgb8: copyOf(srgb8) });
+      return { data: new Uint16Array(toned!), width: px.width, height: px.height };
+    }
+    const moved = await toneOnHelper(helper, run, { samples: bufferOf(px.data), srgb8: undefined, length: px.data.length, width: px.width });
+    if (moved) return { data: new Uint16Array(moved), width: px.width, height: px.height };
+    // Sharp's own buffer: a whole copy to move would double the render's largest buffer (6 bytes a
+    // pixel, 92 MB for 16 MP) until the garbage collector frees sharp's. Tone steps are per pixel,
+    // so bands of whole rows give the same samples: each is copied over and written back in place.
+    const rowSamples = px.width * 3;
+    const rows = Math.max(1, Math.floor(BAND_SAMPLES / rowSamples));
+    for (let start = 0; start < px.data.length; start += rows * rowSamples) {
+      const band = px.data.subarray(start, start + rows * rowSamples);
+      const toned = await toneOnHelper(helper, run, { samples: copyOf(band), srgb8: undefined, length: band.length, width: px.width });
+      px.data.set(new Uint16Array(toned!), start);
+    }
+    return px;
   } finally {
     helper.busy = false;
     wakeFree();
   }
+}
+
+type BandOfWork = Pick<ToneJob, 'samples' | 'srgb8' | 'length' | 'width'>;
+
+/** One job on the helper; null when its samples could not be moved (nothing was sent). */
+function toneOnHelper(helper: Helper, run: ToneRun, work: BandOfWork): Promise<ArrayBuffer | null> {
+  const id = nextId++;
+  return new Promise<ArrayBuffer | null>((resolve, reject) => {
+    helper.pending = { id, resolve, reject };
+    const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, ...work };
+    helper.worker.ref();
+    if (postMoving(helper.worker, job)) return;
+    helper.pending = null;
+    helper.worker.unref();
+    resolve(null);
+  });
 }
 
 /** The helpers are ended after a quiet spell (an idle thread still holds ~30 MB) and restarted on demand. */

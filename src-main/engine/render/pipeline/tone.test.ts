@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Recipe, RecipeStep } from '../../../contract/recipe.ts';
 import { newRecipe, newStep } from '../../recipes/create.ts';
@@ -87,6 +88,37 @@ describe('tone: one pass over the pixels', () => {
     // Four at once on two helpers: two wait.
     const results = await Promise.all(inputs.map((input) => runToneSplit({ data: input.slice(), width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length })));
     results.forEach((result, i) => expect(Buffer.from(result.data.buffer).equals(Buffer.from(expected[i]!.buffer)), `render ${i}`).toBe(true));
+  });
+
+  it("sharp's own 16-bit buffer (which cannot be moved) is toned in place, band by band, exactly", async () => {
+    const recipe = recipeOf([newStep('exposure', { ev: 0.5 }), newStep('highlights-shadows', { highlights: -30, shadows: 20 }), newStep('saturation', { amount: 20 })]);
+    const plan = planRender(recipe, false);
+    // 2600 x 1500: 11.7 M samples, more than one band (8 M), and the last band is a short one.
+    const [width, height] = [2600, 1500];
+    const bytes = new Uint8Array(width * height * 3);
+    noise(width, height).forEach((v, i) => (bytes[i] = v >> 8));
+    const { data } = await sharp(bytes, { raw: { width, height, channels: 3 } }).toColourspace('rgb16').raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    const samples = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+    const alone = samples.slice();
+    runTone(toneSteps(plan.passes), alone, { width, height });
+    await warmToneWorker();
+    const split = await runToneSplit({ data: samples, width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length });
+    expect(split.data).toBe(samples);
+    expect(Buffer.from(split.data.buffer, split.data.byteOffset, split.data.byteLength).equals(Buffer.from(alone.buffer))).toBe(true);
+  });
+
+  it("sharp's own 8-bit buffer is converted and toned on the helper from a copy, exactly", async () => {
+    const recipe = recipeOf([newStep('exposure', { ev: -0.2 }), newStep('vibrance', { amount: 30 })]);
+    const plan = planRender(recipe, false);
+    const [width, height] = [800, 600];
+    const noisy = new Uint8Array(width * height * 3);
+    noise(width, height).forEach((v, i) => (noisy[i] = v >> 8));
+    const bytes = await sharp(noisy, { raw: { width, height, channels: 3 } }).raw().toBuffer();
+    const alone = srgb8ToP3(bytes);
+    runTone(toneSteps(plan.passes), alone, { width, height });
+    await warmToneWorker();
+    const split = await runToneSplit({ data: new Uint16Array(0), width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length }, bytes);
+    expect(Buffer.from(split.data.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
   });
 
   it('converting 8-bit sRGB inside the split tone pass equals converting first, then toning', async () => {
