@@ -39,7 +39,9 @@ describe.skipIf(!hasCorpus)('verify and repair a library', () => {
     await built.engine.close();
     library = openLibrary(layout().database);
     const repo = new CareRepo(library.db);
-    originals = repo.originalsAfter(0, 100);
+    // In the order the builder edited them (photo ids follow whichever file finished hashing first).
+    const byId = new Map(repo.originalsAfter(0, 100).map((o) => [o.photoId, o]));
+    originals = built.photos.map((p) => byId.get(p.id)!);
     renders = repo.rendersAfter(0, 100);
   }, 120_000);
 
