@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { RemoteVisionStatus } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { errorText, useEngineValue } from './use-engine.ts';
+import { useDraft } from './use-draft.ts';
 import { FormError } from '../components/FormError.tsx';
 
 type Draft = { enabled: boolean; baseUrl: string; model: string };
@@ -11,14 +12,11 @@ const toDraft = (s: RemoteVisionStatus): Draft => ({ enabled: s.enabled, baseUrl
 /** The optional remote caption service (off by default): the one place photos may leave the machine. */
 export function CaptionsCard({ transport }: { transport: Transport }) {
   const remote = useEngineValue<RemoteVisionStatus>(transport, () => transport.call('analysis.remoteVision.get', {}), 'The caption settings could not be read.');
-  const [draft, setDraft] = useState<Draft>({ enabled: false, baseUrl: '', model: '' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const value = remote.value;
-  useEffect(() => {
-    if (value) setDraft(toDraft(value));
-  }, [value]);
+  const { draft, edit: setDraft, saved: followEngine } = useDraft(value, toDraft, { enabled: false, baseUrl: '', model: '' } as Draft);
 
   const save = (event: FormEvent) => {
     event.preventDefault();
@@ -32,6 +30,7 @@ export function CaptionsCard({ transport }: { transport: Transport }) {
       .then(
         (next) => {
           remote.set(next);
+          followEngine();
           setSaved(true);
         },
         (caught: unknown) => setError(errorText(caught, 'The caption settings could not be saved. Check the address (https://…) and try again.')),

@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { ExportDefaults } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { errorText, useEngineValue } from './use-engine.ts';
+import { useDraft } from './use-draft.ts';
 import { FormError } from '../components/FormError.tsx';
 
 /**
@@ -10,18 +11,16 @@ import { FormError } from '../components/FormError.tsx';
  */
 export function ExportMetadataCard({ transport }: { transport: Transport }) {
   const stored = useEngineValue<ExportDefaults>(transport, () => transport.call('export.defaults.get', {}), 'The export settings could not be read.');
-  const [draft, setDraft] = useState({ creator: '', copyright: '' });
   const [state, setState] = useState<{ busy: boolean; error: string | null; saved: boolean }>({ busy: false, error: null, saved: false });
   const value = stored.value;
-  useEffect(() => {
-    if (value) setDraft({ creator: value.creator ?? '', copyright: value.copyright ?? '' });
-  }, [value]);
+  const { draft, edit, saved } = useDraft(value, (v) => ({ creator: v.creator ?? '', copyright: v.copyright ?? '' }), { creator: '', copyright: '' });
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setState({ busy: true, error: null, saved: false });
     try {
       stored.set(await transport.call('export.defaults.set', { creator: draft.creator.trim() || null, copyright: draft.copyright.trim() || null }));
+      saved();
       setState({ busy: false, error: null, saved: true });
     } catch (caught) {
       setState({ busy: false, error: errorText(caught, 'The creator and copyright could not be saved. Try again.'), saved: false });
@@ -38,11 +37,11 @@ export function ExportMetadataCard({ transport }: { transport: Transport }) {
       <form className="settings-form" onSubmit={save} aria-label="Creator and copyright">
         <label className="field">
           <span>Creator, when the original names none</span>
-          <input type="text" value={draft.creator} maxLength={200} placeholder="Your name or studio" disabled={!value} onChange={(e) => setDraft({ ...draft, creator: e.target.value })} />
+          <input type="text" value={draft.creator} maxLength={200} placeholder="Your name or studio" disabled={!value} onChange={(e) => edit({ ...draft, creator: e.target.value })} />
         </label>
         <label className="field">
           <span>Copyright, when the original has none</span>
-          <input type="text" value={draft.copyright} maxLength={500} placeholder="© 2025 Your name" disabled={!value} onChange={(e) => setDraft({ ...draft, copyright: e.target.value })} />
+          <input type="text" value={draft.copyright} maxLength={500} placeholder="© 2025 Your name" disabled={!value} onChange={(e) => edit({ ...draft, copyright: e.target.value })} />
         </label>
         <p className="field-note">Applies to files rendered from now on; an original&apos;s own creator and copyright always stay.</p>
         <div className="form-actions">
