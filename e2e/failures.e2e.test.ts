@@ -78,6 +78,10 @@ describe.skipIf(!hasCorpus)('failed jobs grouped by cause (headless server, Chro
     await invalid.waitFor({ state: 'detached', timeout: 60_000 });
     await expect.poll(async () => (await api.call('immich.status', {})).counts.uploaded, { timeout: 60_000 }).toBe(3);
     expect(double.state.assets).toHaveLength(3);
+    // The batch card above goes when the retried uploads finish: a click while the page still moves
+    // can land beside its button (that is how this test once failed on a loaded machine).
+    await page.getByRole('heading', { name: /Background work/ }).getByText('idle').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByText('This batch').count(), { timeout: 20_000 }).toBe(0);
 
     const notFound = page.getByRole('listitem', { name: 'Immich no longer has the asset: 2 photos' });
     await notFound.getByRole('button', { name: 'Discard all' }).click();
