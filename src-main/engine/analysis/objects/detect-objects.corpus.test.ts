@@ -80,18 +80,18 @@ describe.skipIf(!hasCorpus)(`${OBJECT_MODEL_ID} on the corpus`, () => {
       last = now;
     }, 5);
     const started = performance.now();
+    const loopBefore = performance.eventLoopUtilization();
     const RUNS = 10;
     for (let i = 0; i < RUNS; i++) await detectObjects(rgb, { pool });
+    const held = performance.eventLoopUtilization(loopBefore).utilization;
     const elapsed = performance.now() - started;
     clearInterval(timer);
-    // The share of the time this thread could not answer its timer. An inference on this thread
-    // would hold it for most of every run (~80 % of the time); in a worker, only the pre-processing
-    // and decoding (a few ms a run) and the odd garbage collection or busy neighbour on a loaded CI
-    // machine are left. A share, not the worst single stall: a run now takes ~40 ms, as long as one
-    // collection on a busy machine.
-    const blocked = delays.filter((d) => d > 2).reduce((sum, d) => sum + d, 0);
+    // The share of the time this thread was busy rather than waiting for events. An inference on
+    // this thread would hold it for most of every run (~80 %); in a worker, only the pre-processing
+    // and decoding (a few ms of a ~40 ms run) are left. Not timer lateness: on a loaded CI machine a
+    // thread that waits is also scheduled late (39 % of the time "blocked" that way, at load 6).
     expect(delays.length).toBeGreaterThan(RUNS);
-    expect(blocked / elapsed).toBeLessThan(0.35);
-    console.log(`objects: ${RUNS} runs in ${Math.round(elapsed)} ms, event loop held ${Math.round(blocked)} ms (${Math.round((100 * blocked) / elapsed)} %), worst ${Math.max(...delays).toFixed(1)} ms`);
+    expect(held).toBeLessThan(0.35);
+    console.log(`objects: ${RUNS} runs in ${Math.round(elapsed)} ms, event loop busy ${Math.round(100 * held)} % of it, worst timer delay ${Math.max(...delays).toFixed(1)} ms`);
   }, 60_000);
 });
