@@ -29,6 +29,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     'no-floor': { type: 'boolean', default: false },
     'no-cli': { type: 'boolean', default: false },
+    // glibc's own malloc settings instead of ours (src-main/malloc-env.ts), to compare the two.
+    'glibc-malloc': { type: 'boolean', default: false },
   },
 });
 if (!hasCorpus) {
@@ -38,6 +40,7 @@ if (!hasCorpus) {
 const PHOTOS = Number(values.photos);
 const BIG = PHOTOS >= 1000;
 const KEY = 'bench-pipeline-key';
+const armEnv = (): NodeJS.ProcessEnv => (values['glibc-malloc'] ? process.env : mallocEnv(process.env));
 const CAMERA = 'jpeg/camera';
 
 /** Waits until the 1-minute load average is under the bar (other people share this machine). */
@@ -125,7 +128,7 @@ try {
     const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values.profile)] : [];
     const engineArgs = [...profile, path.join(projectRoot, 'bench/pipeline-engine.ts'), '--inbox', inbox, '--library', library, '--url', double.url, '--key', KEY];
     if (BIG) engineArgs.push('--checkpoints', '200,1000', '--focus');
-    const child = await run(engineArgs, mallocEnv(process.env));
+    const child = await run(engineArgs, armEnv());
     await double.stop();
     if (child.code !== 0) throw new Error(`the pipeline run failed (exit ${child.code})`);
     const e = lastJson<EngineRun>(child.stdout);
@@ -160,7 +163,7 @@ try {
     if (!values['no-floor']) {
       load = await quietMachine();
       double = await startDouble(storage, KEY);
-      const floorChild = await run([path.join(projectRoot, 'bench/pipeline-floor.ts'), '--inbox', inbox, '--out', path.join(work.path, `floor-${round}`), '--url', double.url, '--key', KEY, '--library', library], mallocEnv(process.env));
+      const floorChild = await run([path.join(projectRoot, 'bench/pipeline-floor.ts'), '--inbox', inbox, '--out', path.join(work.path, `floor-${round}`), '--url', double.url, '--key', KEY, '--library', library], armEnv());
       await double.stop();
       if (floorChild.code !== 0) throw new Error(`the floor run failed (exit ${floorChild.code})`);
       const f = lastJson<FloorRun>(floorChild.stdout);
