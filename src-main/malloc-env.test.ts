@@ -5,7 +5,7 @@ describe.runIf(process.platform === 'linux')('mallocEnv', () => {
   it('adds a bounded arena count and a fixed mmap threshold', () => {
     const env = mallocEnv({ HOME: '/h' });
     expect(Number(env.MALLOC_ARENA_MAX)).toBeGreaterThanOrEqual(2);
-    expect(env.MALLOC_MMAP_THRESHOLD_).toBe('262144');
+    expect(env.MALLOC_MMAP_THRESHOLD_).toBe(String(4 * 1024 * 1024));
     expect(env.HOME).toBe('/h');
     expect(lacksMallocEnv(env)).toBe(false);
   });
