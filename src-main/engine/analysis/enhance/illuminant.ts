@@ -61,3 +61,48 @@ export function brightPixels(grid: PixelGrid, share = 0.01): Chroma | null {
   }
   return r > 0 && g > 0 && b > 0 ? chromaOf(r, g, b) : null;
 }
+
+/** Log-chroma histogram resolution: 0.025 ln units per bin over ±1.5 (a 1% cast is below one bin, a visible one spans several). */
+const BIN = 0.025;
+const HALF = 60;
+
+/**
+ * The peak of the photo's log-chroma histogram (blocks weighted by the square root of luminance, so
+ * lit surfaces count more than shadows; smoothed over about ±0.05, as single bins are JPEG noise):
+ * finished photos hold many near-neutral surfaces (walls, clothes, sky, tarmac, shadows) that a cast
+ * moves together, keeping the peak. A cast moves this estimate exactly as it moves grey-edge, so
+ * when the two disagree the difference is the scene's own colour fooling one of them.
+ */
+export function chromaPeak(grid: PixelGrid): Chroma | null {
+  const size = 2 * HALF + 1;
+  let a = new Float32Array(size * size);
+  let used = 0;
+  for (let k = 0; k < grid.lum.length; k++) {
+    const r = grid.rgb[3 * k]!, g = grid.rgb[3 * k + 1]!, b = grid.rgb[3 * k + 2]!;
+    if (Math.max(r, g, b) >= CLIP || grid.lum[k]! < DARK || Math.min(r, g, b) <= 0) continue;
+    const x = Math.round(Math.log(r / g) / BIN) + HALF, y = Math.round(Math.log(b / g) / BIN) + HALF;
+    if (x < 0 || x >= size || y < 0 || y >= size) continue;
+    a[y * size + x]! += Math.sqrt(grid.lum[k]!);
+    used++;
+  }
+  if (used < 20) return null;
+  // A 5-bin box blur along x then y, twice (close to a Gaussian).
+  let b = new Float32Array(a.length);
+  for (let pass = 0; pass < 4; pass++) {
+    const horizontal = pass % 2 === 0;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        let sum = 0;
+        for (let d = -2; d <= 2; d++) {
+          const xx = horizontal ? x + d : x, yy = horizontal ? y : y + d;
+          if (xx >= 0 && xx < size && yy >= 0 && yy < size) sum += a[yy * size + xx]!;
+        }
+        b[y * size + x] = sum;
+      }
+    }
+    [a, b] = [b, a];
+  }
+  let best = 0;
+  for (let k = 1; k < a.length; k++) if (a[k]! > a[best]!) best = k;
+  return { u: ((best % size) - HALF) * BIN, v: (Math.floor(best / size) - HALF) * BIN };
+}
