@@ -16,7 +16,7 @@ export function CaptionsCard({ transport }: { transport: Transport }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const value = remote.value;
-  const { draft, edit: setDraft, saved: followEngine } = useDraft(value, toDraft, { enabled: false, baseUrl: '', model: '' } as Draft);
+  const { draft, edit: setDraft, saved: followEngine } = useDraft<RemoteVisionStatus, Draft>(value, toDraft, { enabled: false, baseUrl: '', model: '' });
 
   const save = (event: FormEvent) => {
     event.preventDefault();

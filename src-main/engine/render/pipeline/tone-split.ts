@@ -130,10 +130,10 @@ function startHelpers(): void {
   keepAlive();
 }
 
-/** The view's own buffer when it spans all of it, else a copy of its part. */
-function bufferOf(view: Uint8Array | Uint16Array): ArrayBuffer {
+/** The view's buffer when the view spans all of it (only then may it be moved), else null. */
+function wholeBuffer(view: Uint8Array | Uint16Array): ArrayBuffer | null {
   const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer;
-  return whole ? (view.buffer as ArrayBuffer) : copyOf(view);
+  return whole ? (view.buffer as ArrayBuffer) : null;
 }
 
 /** A copy in memory of our own. Not view.slice(): on a Node Buffer that is a view of the same bytes. */
@@ -184,16 +184,20 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
   keepAlive();
   try {
     if (srgb8) {
-      // The 8-bit samples are half the size of what comes back: a copy of them is cheap enough.
-      const job = { srgb8: bufferOf(srgb8), samples: null, length: srgb8.length, width: px.width };
-      const toned = await toneOnHelper(helper, run, job) ?? await toneOnHelper(helper, run, { ...job, srgb8: copyOf(srgb8) });
+      // The 8-bit samples are half the size of what comes back: when they cannot be moved, a copy
+      // of them is cheap enough.
+      const job = { samples: null, length: srgb8.length, width: px.width };
+      const own = wholeBuffer(srgb8);
+      const toned = (own && (await toneOnHelper(helper, run, { ...job, srgb8: own }))) ?? (await toneOnHelper(helper, run, { ...job, srgb8: copyOf(srgb8) }));
       return { data: new Uint16Array(toned!), width: px.width, height: px.height };
     }
-    const moved = await toneOnHelper(helper, run, { samples: bufferOf(px.data), srgb8: undefined, length: px.data.length, width: px.width });
+    const own = wholeBuffer(px.data);
+    const moved = own && (await toneOnHelper(helper, run, { samples: own, srgb8: undefined, length: px.data.length, width: px.width }));
     if (moved) return { data: new Uint16Array(moved), width: px.width, height: px.height };
-    // Sharp's own buffer: a whole copy to move would double the render's largest buffer (6 bytes a
-    // pixel, 92 MB for 16 MP) until the garbage collector frees sharp's. Tone steps are per pixel,
-    // so bands of whole rows give the same samples: each is copied over and written back in place.
+    // Sharp's own buffer, or part of a larger one: a whole copy to move would double the render's
+    // largest buffer (6 bytes a pixel, 92 MB for 16 MP) until the garbage collector frees the
+    // original. Tone steps are per pixel, so bands of whole rows give the same samples: each is
+    // copied over and written back in place.
     const rowSamples = px.width * 3;
     const rows = Math.max(1, Math.floor(BAND_SAMPLES / rowSamples));
     for (let start = 0; start < px.data.length; start += rows * rowSamples) {
