@@ -36,7 +36,17 @@ export const EXPOSURE_MODEL = {
   faceArea: 0.004,
   /** Night, stage and backlit scenes are dark on purpose: brighten at most this much without a face. */
   darkSceneMaxUp: 0.3,
+  /**
+   * The model was fitted on faults within about 1.5 stops of right; a frame it reads as 5 stops
+   * dark (a lens-cap frame, a deliberate silhouette) is outside what it knows, and the recipe's own
+   * limit is 5. Beyond this the proposal is held here and left for review.
+   */
+  maxEv: 3,
+  maxEvConfidence: 0.5,
 } as const;
+
+/** `ev` within the range auto-enhance proposes (EXPOSURE_MODEL.maxEv either way). */
+export const withinProposableEv = (ev: number) => Math.max(-EXPOSURE_MODEL.maxEv, Math.min(EXPOSURE_MODEL.maxEv, ev));
 
 export type ExposureEstimate = {
   /** The correction in stops (positive brightens). */
@@ -97,6 +107,11 @@ export function estimateExposure(grid: PixelGrid, stats: ToneStats, faces: Reado
     confidence *= 0.7;
     reason += `; a ${cues.includes('night') ? 'night' : 'stage'} scene stays dark`;
   }
-  const verdict = ev > 0 ? `underexposed by about ${Math.abs(ev).toFixed(1)} EV` : `overexposed by about ${Math.abs(ev).toFixed(1)} EV`;
+  let verdict = ev > 0 ? `underexposed by about ${Math.abs(ev).toFixed(1)} EV` : `overexposed by about ${Math.abs(ev).toFixed(1)} EV`;
+  if (withinProposableEv(ev) !== ev) {
+    verdict += `, further than the model was fitted for: held at ${fmt(withinProposableEv(ev))} for review`;
+    ev = withinProposableEv(ev);
+    confidence = Math.min(confidence, m.maxEvConfidence);
+  }
   return { ev, confidence, faceL, reason: `${reason}, ${verdict}` };
 }

@@ -2,7 +2,7 @@ import type { EnhanceResult, EnhanceStepProposal } from '../../../contract/enhan
 import type { RgbImage } from '../rgb-image.ts';
 import { estimateColour } from './colour.ts';
 import { meanGridDeltaE } from './grid-delta-e.ts';
-import { estimateExposure } from './exposure.ts';
+import { estimateExposure, withinProposableEv } from './exposure.ts';
 import { brightPixels } from './illuminant.ts';
 import { pixelGrid, type FractionBox, type PixelGrid } from './pixel-grid.ts';
 import { sceneCues } from './scene.ts';
@@ -79,12 +79,12 @@ export function proposeEnhance(image: RgbImage, context: EnhanceContext): Enhanc
     const reason = `blacks lifted to L* ${Math.round(lightness(balancedStats.blackMin))} by haze or flare`;
     pushTone(edits, proposals, 'black-point', { level: round(veil.level * 100, 0.1) }, VEIL_CONFIDENCE, reason);
     const total = ev + Math.log2((1 - veil.level) / (1 - veil.share));
-    if (Math.abs(total) >= 0.05) pushTone(edits, proposals, 'exposure', { ev: round(total, 0.05) }, exposure.confidence, ev !== 0 ? exposure.reason : `${reason}; the light the haze took from the scene given back`);
+    if (Math.abs(total) >= 0.05) pushTone(edits, proposals, 'exposure', { ev: round(withinProposableEv(total), 0.05) }, exposure.confidence, ev !== 0 ? exposure.reason : `${reason}; the light the haze took from the scene given back`);
   } else if (ev > 0 && exposure.faceL !== null && newlyClipped(cleared, ev) > ENHANCE_LIMITS.maxNewClipping) {
     // Brightening for a face in shadow would blow the bright background: the same exposure with a
     // shoulder instead of clipping, fitted with exposure and highlights/shadows together.
     const fit = fitToneOps(veilTarget({ level: 0, share: 0 }, ev), encodedHistogram(balanced), { ev });
-    pushTone(edits, proposals, 'exposure', { ev: round(fit.ev, 0.05) }, exposure.confidence, exposure.reason);
+    pushTone(edits, proposals, 'exposure', { ev: round(withinProposableEv(fit.ev), 0.05) }, exposure.confidence, exposure.reason);
     if (Math.max(Math.abs(fit.shadows), Math.abs(fit.highlights)) >= ENHANCE_LIMITS.minHighlightsShadows) {
       pushTone(edits, proposals, 'highlights-shadows', { highlights: Math.round(fit.highlights), shadows: Math.round(fit.shadows) }, exposure.confidence * 0.9, 'highlights held back so the brighter face does not blow the background');
     }
