@@ -39,17 +39,45 @@ function cutsAFace(box: FBox, faces: FaceHint[]): boolean {
   });
 }
 
-function candidates(ratio: number, input: CropInput): FBox[][] {
-  const fit = largestFit(ratio, input.width, input.height);
-  return SCALES.map((scale) => {
-    const w = fit.w * scale;
-    const h = fit.h * scale;
-    const out: FBox[] = [];
-    const xs = w >= 1 ? [0] : Array.from({ length: STEPS + 1 }, (_, i) => ((1 - w) * i) / STEPS);
-    const ys = h >= 1 ? [0] : Array.from({ length: STEPS + 1 }, (_, i) => ((1 - h) * i) / STEPS);
-    for (const y of ys) for (const x of xs) out.push({ x, y, w: Math.min(1, w), h: Math.min(1, h) });
-    return out;
-  });
+/**
+ * The candidate boxes of one aspect: at each scale, a grid of positions (one when the crop spans
+ * the photo that way), in a fixed order, so the same index always names the same box.
+ */
+class CandidateGrid {
+  readonly #sizes: Array<{ scale: number; w: number; h: number; nx: number; ny: number; first: number }> = [];
+  readonly count: number;
+
+  constructor(ratio: number, input: CropInput) {
+    const fit = largestFit(ratio, input.width, input.height);
+    let first = 0;
+    for (const scale of SCALES) {
+      const w = fit.w * scale;
+      const h = fit.h * scale;
+      const nx = w >= 1 ? 1 : STEPS + 1;
+      const ny = h >= 1 ? 1 : STEPS + 1;
+      this.#sizes.push({ scale, w, h, nx, ny, first });
+      first += nx * ny;
+    }
+    this.count = first;
+  }
+
+  scale(index: number): number {
+    return this.#size(index).scale;
+  }
+
+  box(index: number): FBox {
+    const s = this.#size(index);
+    const at = index - s.first;
+    const ix = at % s.nx;
+    const iy = (at - ix) / s.nx;
+    return { x: s.nx === 1 ? 0 : ((1 - s.w) * ix) / STEPS, y: s.ny === 1 ? 0 : ((1 - s.h) * iy) / STEPS, w: Math.min(1, s.w), h: Math.min(1, s.h) };
+  }
+
+  #size(index: number) {
+    let found = this.#sizes[0]!;
+    for (const s of this.#sizes) if (s.first <= index) found = s;
+    return found;
+  }
 }
 
 function percent(v: number): string {
@@ -96,24 +124,35 @@ export function proposeCrops(input: CropInput): CropProposal[] {
   const keep = input.faces.map(keepBox);
   const out: CropProposal[] = [];
   for (const aspect of aspects) {
-    const ratio = aspectRatio(aspect, input.width, input.height);
-    const all: Candidate[] = [];
-    for (const [i, boxes] of candidates(ratio, input).entries()) {
-      for (const box of boxes) {
-        if (!insideImage(box) || cutsAFace(box, input.faces)) continue;
-        if (!keep.every((k) => contains(box, k))) continue;
-        all.push({ box, scale: SCALES[i]!, comp: scoreCrop(box, SCALES[i]!, input) });
+    const grid = new CandidateGrid(aspectRatio(aspect, input.width, input.height), input);
+    // Scores are kept in a typed array and boxes rebuilt from their index: thousands of candidate
+    // objects held through the ranking outlived the young generation and grew the thread's heap.
+    const scores = new Float64Array(grid.count).fill(Number.NaN);
+    const keepsSubject = new Uint8Array(grid.count);
+    let valid = 0;
+    let subjectKeepers = 0;
+    for (let i = 0; i < grid.count; i++) {
+      const box = grid.box(i);
+      if (!insideImage(box) || cutsAFace(box, input.faces)) continue;
+      if (!keep.every((k) => contains(box, k))) continue;
+      scores[i] = scoreCrop(box, grid.scale(i), input).score;
+      valid++;
+      if (input.subject && contains(box, input.subject)) {
+        keepsSubject[i] = 1;
+        subjectKeepers++;
       }
     }
-    if (all.length === 0) continue;
-    const wholeSubject = input.subject ? all.filter((c) => contains(c.box, input.subject!)) : [];
-    const pool = wholeSubject.length > 0 ? wholeSubject : all;
-    pool.sort((a, b) => b.comp.score - a.comp.score);
+    if (valid === 0) continue;
+    const pool: number[] = [];
+    for (let i = 0; i < grid.count; i++) if (!Number.isNaN(scores[i]!) && (subjectKeepers === 0 || keepsSubject[i] === 1)) pool.push(i);
+    // Best first; equal scores keep the grid's order.
+    pool.sort((a, b) => scores[b]! - scores[a]! || a - b);
     const chosen: Candidate[] = [];
-    for (const c of pool) {
+    for (const i of pool) {
       if (chosen.length >= perAspect) break;
-      if (chosen.some((p) => iou(p.box, c.box) > MAX_OVERLAP)) continue;
-      chosen.push(c);
+      const box = grid.box(i);
+      if (chosen.some((p) => iou(p.box, box) > MAX_OVERLAP)) continue;
+      chosen.push({ box, scale: grid.scale(i), comp: scoreCrop(box, grid.scale(i), input) });
     }
     for (const c of chosen) {
       const mustKeep = [...input.faces.map((f) => f.box), ...(input.subject && contains(c.box, input.subject) ? [input.subject] : [])];

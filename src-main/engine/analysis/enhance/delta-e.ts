@@ -8,14 +8,15 @@ import { decodeTransfer, linearToLab } from '../../recipes/colour-math.ts';
  */
 export function deltaE2000(l1: number, a1: number, b1: number, l2: number, a2: number, b2: number): number {
   const rad = Math.PI / 180;
-  const c1 = Math.hypot(a1, b1);
-  const c2 = Math.hypot(a2, b2);
+  // Square roots, not Math.hypot: this runs for every block of every simulated edit, and hypot is many times slower.
+  const c1 = Math.sqrt(a1 * a1 + b1 * b1);
+  const c2 = Math.sqrt(a2 * a2 + b2 * b2);
   const cMean7 = ((c1 + c2) / 2) ** 7;
   const g = 0.5 * (1 - Math.sqrt(cMean7 / (cMean7 + 25 ** 7)));
   const ap1 = a1 * (1 + g);
   const ap2 = a2 * (1 + g);
-  const cp1 = Math.hypot(ap1, b1);
-  const cp2 = Math.hypot(ap2, b2);
+  const cp1 = Math.sqrt(ap1 * ap1 + b1 * b1);
+  const cp2 = Math.sqrt(ap2 * ap2 + b2 * b2);
   const hue = (b: number, ap: number) => (b === 0 && ap === 0 ? 0 : (Math.atan2(b, ap) / rad + 360) % 360);
   const hp1 = hue(b1, ap1);
   const hp2 = hue(b2, ap2);

@@ -57,7 +57,7 @@ export function toneStats(grid: PixelGrid, weights?: Float32Array): ToneStats {
     // Chroma on a sparse subset: every 4th block is plenty for a mean and keeps this pass cheap.
     if ((k & 3) === 0 && grid.lum[k]! > 0.01 && hi < 0.98) {
       const [, a, bb] = linearToLab(r, g, b);
-      chromaSum += Math.hypot(a, bb);
+      chromaSum += Math.sqrt(a * a + bb * bb);
       chromaN++;
     }
   }
