@@ -82,4 +82,14 @@ describe('qualityFromGrey on synthetic images', () => {
     expect(q.flags).toContain('overexposed');
     expect(q.stats.clippedHigh).toBeCloseTo(0.3125, 3); // 20 of 64 columns
   });
+
+  it('a 1x1 or 2x2 image gets its tones judged and no detail reading (it failed the whole analysis)', () => {
+    for (const size of [1, 2]) {
+      const q = qualityFromGrey(new Uint8Array(size * size).fill(30), size, size);
+      expect(q.flags).toEqual(['underexposed', 'low-contrast']);
+      expect(q.sharpness).toBe(0);
+      expect(q.noise).toBe(0);
+    }
+    expect(() => qualityFromGrey(new Uint8Array(3), 2, 2)).toThrow(/expected 2x2 grey samples, got 3/);
+  });
 });

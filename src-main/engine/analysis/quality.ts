@@ -109,7 +109,10 @@ const logScale = (variance: number) => clamp01((Math.log10(variance + 1) - 1) / 
 
 /** Quality of an 8-bit greyscale image (row-major, width x height). */
 export function qualityFromGrey(L: Uint8Array, width: number, height: number): Quality {
-  if (width < 3 || height < 3) throw new RangeError(`image too small for quality analysis: ${width}x${height}`);
+  if (width < 1 || height < 1 || L.length !== width * height) throw new RangeError(`expected ${width}x${height} grey samples, got ${L.length}`);
+  // A 1-2 px image (a tracking pixel, a placeholder PNG) has tones but no neighbours to measure
+  // detail or noise with: those read 0 and it is not called blurry, rather than the whole analysis failing.
+  const detail = width >= 3 && height >= 3;
   const t = QUALITY_THRESHOLDS;
   const hist = new Uint32Array(256);
   let sum = 0;
@@ -136,10 +139,10 @@ export function qualityFromGrey(L: Uint8Array, width: number, height: number): Q
   const clippedLow = low / n;
   const clippedHigh = high / n;
 
-  const lapVar = laplacianVariance(L, width, 1, 1, width - 1, height - 1);
+  const lapVar = detail ? laplacianVariance(L, width, 1, 1, width - 1, height - 1) : 0;
   const cx0 = Math.max(1, Math.floor(width / 4));
   const cy0 = Math.max(1, Math.floor(height / 4));
-  const centreVar = laplacianVariance(L, width, cx0, cy0, Math.min(width - 1, width - cx0), Math.min(height - 1, height - cy0));
+  const centreVar = detail ? laplacianVariance(L, width, cx0, cy0, Math.min(width - 1, width - cx0), Math.min(height - 1, height - cy0)) : 0;
   const sharpness = logScale(lapVar);
   const focus = logScale(centreVar);
 
@@ -155,7 +158,7 @@ export function qualityFromGrey(L: Uint8Array, width: number, height: number): Q
   const contrast = clamp01(spread / 0.6);
 
   const flags: QualityFlag[] = [];
-  if (Math.log10(Math.max(lapVar, centreVar) + 1) < t.blurryBelowLogVariance) flags.push('blurry');
+  if (detail && Math.log10(Math.max(lapVar, centreVar) + 1) < t.blurryBelowLogVariance) flags.push('blurry');
   if (p95 < t.underexposedP95Below) flags.push('underexposed');
   if (clippedHigh > t.overexposedClippedAbove || mean > t.overexposedMeanAbove) flags.push('overexposed');
   if (spread < t.lowContrastSpreadBelow) flags.push('low-contrast');
@@ -165,7 +168,7 @@ export function qualityFromGrey(L: Uint8Array, width: number, height: number): Q
     sharpness,
     focus,
     exposure,
-    noise: noiseSigma(L, width, height),
+    noise: detail ? noiseSigma(L, width, height) : 0,
     contrast,
     flags,
     stats: { width, height, laplacianVariance: lapVar, centreLaplacianVariance: centreVar, mean, p5, p95, clippedLow, clippedHigh },

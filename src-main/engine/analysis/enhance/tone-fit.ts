@@ -77,13 +77,15 @@ export function fitToneOps(target: (x: number) => number, histogram: Float64Arra
  * (f x mean, linear light) once it is at least `min`: bright scenes without deep shadows (a white
  * wall, a high-key HDR) reach 0.03 on their own, so below that the veil is not told from the scene.
  */
-export const VEIL_MODEL = { natural: 0.004, min: 0.03, maxShare: 0.5 } as const;
+export const VEIL_MODEL = { natural: 0.004, min: 0.03, maxShare: 0.5, maxLevel: 0.3 } as const;
 
 export type Veil = { level: number; share: number };
 
 export function estimateVeil(blackMin: number, meanLum: number): Veil | null {
   const level = blackMin - VEIL_MODEL.natural;
-  if (level < VEIL_MODEL.min || meanLum <= level) return null;
+  // Darkest tones above 30 % grey are a frame without shadows (a white wall, a blank stub), not haze:
+  // no black point would be right, and the black-point op takes at most 30 %.
+  if (level < VEIL_MODEL.min || level > VEIL_MODEL.maxLevel || meanLum <= level) return null;
   return { level, share: Math.min(VEIL_MODEL.maxShare, level / meanLum) };
 }
 
