@@ -13,6 +13,11 @@ const options: ort.InferenceSession.SessionOptions = {
   interOpNumThreads: 1,
   executionMode: 'sequential',
   graphOptimizationLevel: 'all',
+  // ORT's memory pattern plans one block for a run's intermediate tensors and keeps it beside the
+  // arena: off, the three pipeline models held 30 MB less after 20 runs each, in the same time
+  // (measured: 232 -> 200-202 MB, 1122-1142 -> 1130-1133 ms). The arena itself stays: without
+  // it a run took 20-30 % longer.
+  enableMemPattern: false,
   // ISNet's export carries unused initialisers that ORT warns about on every load.
   logSeverityLevel: 3,
 };
