@@ -15,7 +15,8 @@ parentPort?.on('message', (job: ToneJob) => {
   let px: Uint16Array | null = null;
   try {
     const plan = planRender(job.recipe, job.forPreview, job.maxLongEdge);
-    px = job.samples ? new Uint16Array(job.samples) : new Uint16Array(job.length);
+    // A band's buffer may be longer than the band (the last band of a render reuses the first one's).
+    px = job.samples ? new Uint16Array(job.samples, 0, job.length) : new Uint16Array(job.length);
     const srgb8 = job.srgb8 ? new Uint8Array(job.srgb8) : undefined;
     convertAndTone(toneSteps(plan.passes.slice(job.from, job.to)), px, srgb8, { width: job.width, height: job.length / 3 / job.width });
     reply = { id: job.id, ok: true, samples: px.buffer as ArrayBuffer };
