@@ -58,6 +58,9 @@ describe.skipIf(!hasCorpus)('auto-enhance in the UI (headless server, Chromium)'
     expect(await wbStep.innerText()).toMatch(/AI \d+ %[\s\S]*warm cast/);
     await waitForEditedPreview(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'enhance-ai-chips.png') });
+    // Asked again, it says its proposals are there rather than that it has nothing to change.
+    await panel.getByRole('button', { name: 'Auto-enhance' }).click();
+    await panel.getByRole('status').filter({ hasText: "Auto-enhance's proposals are already in the recipe." }).waitFor({ timeout: 30_000 });
 
     await exposureStep.getByRole('button', { name: 'Accept AI Exposure' }).click();
     await expect.poll(async () => (await exposureStep.innerText()).includes('Review'), { timeout: 30_000 }).toBe(false);

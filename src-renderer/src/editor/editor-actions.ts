@@ -226,8 +226,11 @@ export async function autoEnhance(transport: Transport): Promise<string | null> 
     const { proposed, queued, unchanged, skipped } = await transport.call('enhance.auto', { photoIds: [photoId] });
     if (skipped.length) return `Not enhanced: ${skipped[0]!.reason}.`;
     if (queued) return 'Analysing the photo first; its proposals follow.';
-    if (proposed) return null;
-    return unchanged ? 'Auto-enhance has nothing to change on this photo.' : null;
+    if (proposed || !unchanged) return null;
+    // Unchanged also when the analysis already put its proposals in the recipe: "nothing to change"
+    // read as if those steps were not the AI's.
+    const already = activeSteps(useEditor.getState()).some((s) => s.source?.startsWith('ai:auto-enhance@'));
+    return already ? "Auto-enhance's proposals are already in the recipe." : 'Auto-enhance has nothing to change on this photo.';
   } catch (error) {
     say(error, 'Auto-enhance did not run. Check the connection and try again.');
     return null;
