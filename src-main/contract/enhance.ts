@@ -7,6 +7,12 @@ import { PhotoRecipe } from './recipes-api.ts';
  * AI crops; and "match a series", which brings a set of photos to one reference.
  */
 
+/** The analysis model id auto-enhance records; its recipe steps carry `ai:auto-enhance@<version>`. */
+export const ENHANCE_MODEL_ID = 'auto-enhance';
+
+/** Whether a recipe step's source is auto-enhance (any version). */
+export const isAutoEnhanceSource = (source: string | undefined): boolean => source?.startsWith(`ai:${ENHANCE_MODEL_ID}@`) ?? false;
+
 /** The recipe ops auto-enhance proposes, in the order they go into a recipe. */
 export const ENHANCE_OPS = ['white-balance', 'black-point', 'exposure', 'contrast', 'highlights-shadows', 'vibrance', 'saturation'] as const;
 export const EnhanceOp = z.enum(ENHANCE_OPS);

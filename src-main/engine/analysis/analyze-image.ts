@@ -1,4 +1,4 @@
-import type { EnhanceResult } from '../../contract/enhance.ts';
+import { ENHANCE_MODEL_ID, type EnhanceResult } from '../../contract/enhance.ts';
 import type { AnalysisTask, CropProposal, DetectedFace, ModerationResult, ObjectDetection, ObjectsResult, QualityResult, SubjectResult } from '../../contract/analysis.ts';
 import type { OpenedImage } from '../media/decode.ts';
 import { AnalysisError, isModelGap } from './analysis-error.ts';
@@ -16,7 +16,7 @@ import { assessQualityRgb } from './quality.ts';
 import type { RgbImage } from './rgb-image.ts';
 import { estimateStraighten } from './straighten.ts';
 import { detectSubject, SUBJECT_MODEL_ID } from './subject.ts';
-import { ENHANCE_MODEL_ID, ENHANCE_MODEL_VERSION, proposeEnhance } from './enhance/propose-enhance.ts';
+import { ENHANCE_MODEL_VERSION, proposeEnhance } from './enhance/propose-enhance.ts';
 
 /**
  * Long side of the one decode every analysis shares. BlazeFace's tiles are cut from it (faces.ts),

@@ -1,5 +1,5 @@
-import { ApiError, EnhanceResult, type EnhanceSettings, type RecipeStep } from '../../contract/index.ts';
-import { ENHANCE_MODEL_ID, ENHANCE_MODEL_VERSION } from '../analysis/enhance/propose-enhance.ts';
+import { ApiError, ENHANCE_MODEL_ID, EnhanceResult, type EnhanceSettings, type RecipeStep } from '../../contract/index.ts';
+import { ENHANCE_MODEL_VERSION } from '../analysis/enhance/propose-enhance.ts';
 import { MATCH_MODEL_ID, MATCH_MODEL_VERSION, matchSeries, type SeriesPhoto } from '../analysis/enhance/match-series.ts';
 import { enhanceToSteps } from '../analysis/enhance/to-enhance-steps.ts';
 import type { Library } from '../library/index.ts';

@@ -1,4 +1,4 @@
-import { ApiError, type PhotoRecipe, type RecipeStep, type RecipeStepInput, type Unsubscribe } from '../contract.ts';
+import { ApiError, isAutoEnhanceSource, type PhotoRecipe, type RecipeStep, type RecipeStepInput, type Unsubscribe } from '../contract.ts';
 import type { Transport } from '../transport/index.ts';
 import { activeSteps, cropOf, cropStepIndex, useEditor, type CropBox } from './editor-store.ts';
 
@@ -229,7 +229,7 @@ export async function autoEnhance(transport: Transport): Promise<string | null> 
     if (proposed || !unchanged) return null;
     // Unchanged also when the analysis already put its proposals in the recipe: "nothing to change"
     // read as if those steps were not the AI's.
-    const already = activeSteps(useEditor.getState()).some((s) => s.source?.startsWith('ai:auto-enhance@'));
+    const already = activeSteps(useEditor.getState()).some((s) => isAutoEnhanceSource(s.source));
     return already ? "Auto-enhance's proposals are already in the recipe." : 'Auto-enhance has nothing to change on this photo.';
   } catch (error) {
     say(error, 'Auto-enhance did not run. Check the connection and try again.');

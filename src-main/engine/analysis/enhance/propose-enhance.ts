@@ -11,8 +11,7 @@ import { estimateVeil, encodedHistogram, fitToneOps, removeVeil, veilTarget, typ
 import { lightness, regionWeights, toneStats } from './tone-stats.ts';
 import { estimateWhiteBalance, WB_MODEL, whiteBalanceParams } from './white-balance.ts';
 
-/** The model id@version recorded on auto-enhance steps (the recipe's `ai:` source). */
-export const ENHANCE_MODEL_ID = 'auto-enhance';
+/** The model version recorded on auto-enhance steps (the recipe's `ai:` source, with contract/enhance.ts ENHANCE_MODEL_ID). */
 export const ENHANCE_MODEL_VERSION = '2';
 
 export type EnhanceContext = {

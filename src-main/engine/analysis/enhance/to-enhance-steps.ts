@@ -1,7 +1,7 @@
-import type { EnhanceResult } from '../../../contract/enhance.ts';
+import { ENHANCE_MODEL_ID, type EnhanceResult } from '../../../contract/enhance.ts';
 import type { RecipeStep } from '../../../contract/recipe.ts';
 import { newStep } from '../../recipes/create.ts';
-import { ENHANCE_MODEL_ID, ENHANCE_MODEL_VERSION } from './propose-enhance.ts';
+import { ENHANCE_MODEL_VERSION } from './propose-enhance.ts';
 
 /** The recipe source of auto-enhance steps. */
 export const ENHANCE_SOURCE = `ai:${ENHANCE_MODEL_ID}@${ENHANCE_MODEL_VERSION}` as const;
