@@ -39,12 +39,18 @@ function cutsAFace(box: FBox, faces: FaceHint[]): boolean {
   });
 }
 
+type GridSize = { scale: number; w: number; h: number; nx: number; ny: number; first: number };
+
+function boxAt(s: GridSize, ix: number, iy: number): FBox {
+  return { x: s.nx === 1 ? 0 : ((1 - s.w) * ix) / STEPS, y: s.ny === 1 ? 0 : ((1 - s.h) * iy) / STEPS, w: Math.min(1, s.w), h: Math.min(1, s.h) };
+}
+
 /**
  * The candidate boxes of one aspect: at each scale, a grid of positions (one when the crop spans
  * the photo that way), in a fixed order, so the same index always names the same box.
  */
 class CandidateGrid {
-  readonly #sizes: Array<{ scale: number; w: number; h: number; nx: number; ny: number; first: number }> = [];
+  readonly #sizes: GridSize[] = [];
   readonly count: number;
 
   constructor(ratio: number, input: CropInput) {
@@ -69,11 +75,17 @@ class CandidateGrid {
     const s = this.#size(index);
     const at = index - s.first;
     const ix = at % s.nx;
-    const iy = (at - ix) / s.nx;
-    return { x: s.nx === 1 ? 0 : ((1 - s.w) * ix) / STEPS, y: s.ny === 1 ? 0 : ((1 - s.h) * iy) / STEPS, w: Math.min(1, s.w), h: Math.min(1, s.h) };
+    return boxAt(s, ix, (at - ix) / s.nx);
   }
 
-  #size(index: number) {
+  /** Every candidate in index order, without looking its size up again for each one. */
+  each(visit: (index: number, box: FBox, scale: number) => void): void {
+    for (const s of this.#sizes) {
+      for (let iy = 0; iy < s.ny; iy++) for (let ix = 0; ix < s.nx; ix++) visit(s.first + iy * s.nx + ix, boxAt(s, ix, iy), s.scale);
+    }
+  }
+
+  #size(index: number): GridSize {
     let found = this.#sizes[0]!;
     for (const s of this.#sizes) if (s.first <= index) found = s;
     return found;
@@ -131,17 +143,16 @@ export function proposeCrops(input: CropInput): CropProposal[] {
     const keepsSubject = new Uint8Array(grid.count);
     let valid = 0;
     let subjectKeepers = 0;
-    for (let i = 0; i < grid.count; i++) {
-      const box = grid.box(i);
-      if (!insideImage(box) || cutsAFace(box, input.faces)) continue;
-      if (!keep.every((k) => contains(box, k))) continue;
-      scores[i] = scoreCrop(box, grid.scale(i), input).score;
+    grid.each((i, box, scale) => {
+      if (!insideImage(box) || cutsAFace(box, input.faces)) return;
+      if (!keep.every((k) => contains(box, k))) return;
+      scores[i] = scoreCrop(box, scale, input).score;
       valid++;
       if (input.subject && contains(box, input.subject)) {
         keepsSubject[i] = 1;
         subjectKeepers++;
       }
-    }
+    });
     if (valid === 0) continue;
     const pool: number[] = [];
     for (let i = 0; i < grid.count; i++) if (!Number.isNaN(scores[i]!) && (subjectKeepers === 0 || keepsSubject[i] === 1)) pool.push(i);
