@@ -33,16 +33,24 @@ const keepBox = (face: FaceHint) => expand({ ...face.box, y: face.box.y - face.b
 
 /** A face is either wholly in the crop or wholly out of it: never cut. */
 function cutsAFace(box: FBox, faces: FaceHint[]): boolean {
-  return faces.some((f) => {
-    const i = intersection(box, f.box);
-    return i > 0 && !contains(box, f.box);
-  });
+  for (const f of faces) if (intersection(box, f.box) > 0 && !contains(box, f.box)) return true;
+  return false;
+}
+
+function keepsAll(box: FBox, keep: FBox[]): boolean {
+  for (const k of keep) if (!contains(box, k)) return false;
+  return true;
 }
 
 type GridSize = { scale: number; w: number; h: number; nx: number; ny: number; first: number };
 
-function boxAt(s: GridSize, ix: number, iy: number): FBox {
-  return { x: s.nx === 1 ? 0 : ((1 - s.w) * ix) / STEPS, y: s.ny === 1 ? 0 : ((1 - s.h) * iy) / STEPS, w: Math.min(1, s.w), h: Math.min(1, s.h) };
+/** Writes the box at grid position (ix, iy) of one size into `into`, and returns it. */
+function placeBox(s: GridSize, ix: number, iy: number, into: FBox): FBox {
+  into.x = s.nx === 1 ? 0 : ((1 - s.w) * ix) / STEPS;
+  into.y = s.ny === 1 ? 0 : ((1 - s.h) * iy) / STEPS;
+  into.w = Math.min(1, s.w);
+  into.h = Math.min(1, s.h);
+  return into;
 }
 
 /**
@@ -75,13 +83,17 @@ class CandidateGrid {
     const s = this.#size(index);
     const at = index - s.first;
     const ix = at % s.nx;
-    return boxAt(s, ix, (at - ix) / s.nx);
+    return placeBox(s, ix, (at - ix) / s.nx, { x: 0, y: 0, w: 0, h: 0 });
   }
 
-  /** Every candidate in index order, without looking its size up again for each one. */
+  /**
+   * Every candidate in index order, without looking its size up again for each one. The box is
+   * one object rewritten for each candidate (tens of thousands a photo): `visit` must not keep it.
+   */
   each(visit: (index: number, box: FBox, scale: number) => void): void {
+    const box: FBox = { x: 0, y: 0, w: 0, h: 0 };
     for (const s of this.#sizes) {
-      for (let iy = 0; iy < s.ny; iy++) for (let ix = 0; ix < s.nx; ix++) visit(s.first + iy * s.nx + ix, boxAt(s, ix, iy), s.scale);
+      for (let iy = 0; iy < s.ny; iy++) for (let ix = 0; ix < s.nx; ix++) visit(s.first + iy * s.nx + ix, placeBox(s, ix, iy, box), s.scale);
     }
   }
 
@@ -145,7 +157,7 @@ export function proposeCrops(input: CropInput): CropProposal[] {
     let subjectKeepers = 0;
     grid.each((i, box, scale) => {
       if (!insideImage(box) || cutsAFace(box, input.faces)) return;
-      if (!keep.every((k) => contains(box, k))) return;
+      if (!keepsAll(box, keep)) return;
       scores[i] = scoreCrop(box, scale, input).score;
       valid++;
       if (input.subject && contains(box, input.subject)) {
@@ -156,8 +168,9 @@ export function proposeCrops(input: CropInput): CropProposal[] {
     if (valid === 0) continue;
     const pool: number[] = [];
     for (let i = 0; i < grid.count; i++) if (!Number.isNaN(scores[i]!) && (subjectKeepers === 0 || keepsSubject[i] === 1)) pool.push(i);
-    // Best first; equal scores keep the grid's order.
-    pool.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    // Best first; equal scores keep the grid's order. The comparator answers -1/1 rather than the
+    // difference of two scores: a fractional result is boxed on the heap, once per comparison.
+    pool.sort((a, b) => (scores[a]! > scores[b]! ? -1 : scores[a]! < scores[b]! ? 1 : a - b));
     const chosen: Candidate[] = [];
     for (const i of pool) {
       if (chosen.length >= perAspect) break;

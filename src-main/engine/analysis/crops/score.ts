@@ -26,6 +26,9 @@ function eyeY(face: FaceHint): number {
 // Every candidate crop of every aspect is scored (thousands a photo): the scoring allocates as
 // little as it can, since its garbage once set the analysis threads' heap size.
 const THIRDS = [1 / 3, 1 / 2, 2 / 3] as const;
+const NO_FACES: readonly FaceHint[] = [];
+/** Where a point sits inside the crop, 0..1 across and down. */
+const relativeTo = (crop: FBox, p: { x: number; y: number }) => ({ x: (p.x - crop.x) / crop.w, y: (p.y - crop.y) / crop.h });
 const CENTRE = [1 / 2] as const;
 const EYE_LINE = [0.36] as const;
 
@@ -46,17 +49,16 @@ function nearTarget(v: number, targets: readonly number[], reach: number): numbe
  * (on a third or centred). With neither, the most of the photo, centred.
  */
 export function scoreCrop(crop: FBox, scale: number, scene: Scene): Composition {
-  const inside = scene.faces.filter((f) => intersection(crop, f.box) >= area(f.box) * 0.999);
+  const inside = scene.faces.length === 0 ? NO_FACES : scene.faces.filter((f) => intersection(crop, f.box) >= area(f.box) * 0.999);
   const subjectKept = scene.subject ? intersection(crop, scene.subject) / Math.max(1e-12, area(scene.subject)) : 1;
   const size = clamp01((scale - 0.3) / 0.7);
-  const rel = (p: { x: number; y: number }) => ({ x: (p.x - crop.x) / crop.w, y: (p.y - crop.y) / crop.h });
 
   if (inside.length > 0) {
     const weights = inside.map((f) => area(f.box));
     const total = weights.reduce((a, b) => a + b, 0);
     const fx = inside.reduce((s, f, i) => s + centreOf(f.box).x * weights[i]!, 0) / total;
     const fy = inside.reduce((s, f, i) => s + eyeY(f) * weights[i]!, 0) / total;
-    const focus = rel({ x: fx, y: fy });
+    const focus = relativeTo(crop, { x: fx, y: fy });
     const thirdsX = nearTarget(focus.x, inside.length === 1 ? THIRDS : CENTRE, 0.2);
     const eyes = nearTarget(focus.y, EYE_LINE, 0.3);
     const top = Math.min(...inside.map((f) => f.box.y));
@@ -68,7 +70,7 @@ export function scoreCrop(crop: FBox, scale: number, scene: Scene): Composition 
     return { score, focus, facesInside: inside.length, subjectKept, headroom };
   }
   if (scene.subject) {
-    const focus = rel(centreOf(scene.subject));
+    const focus = relativeTo(crop, centreOf(scene.subject));
     const placement = (nearTarget(focus.x, THIRDS, 0.2) + nearTarget(focus.y, THIRDS, 0.2)) / 2;
     // A subject touching the frame's edge reads as cut even when most of it is inside.
     const gap = (d: number) => (d < -1e-9 ? 1 : d);
