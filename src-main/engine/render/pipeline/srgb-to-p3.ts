@@ -32,11 +32,53 @@ export function srgb8ToP3(src: Uint8Array): Uint16Array {
 
 /** The same into a given buffer of equal length (the tone helper converts its own rows). */
 export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array): void {
-  linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
-  convert(src, dst, linear8);
+  const { red, green, blueRg, toLinear } = pairTables();
+  const E = encodeBySqrtTable();
+  const S = SQRT_STEPS;
+  const m22 = M[2][2];
+  for (let i = 0; i < src.length; i += 3) {
+    const rg = (src[i]! << 8) | src[i + 1]!;
+    dst[i] = red[rg]!;
+    dst[i + 1] = green[rg]!;
+    const z = blueRg[rg]! + m22 * toLinear[src[i + 2]!]!;
+    dst[i + 2] = E[z >= 1 ? S : (Math.sqrt(z) * S + 0.5) | 0]!;
+  }
 }
 
-function convert(src: Uint8Array | Uint16Array, dst: Uint16Array, toLinear: Float32Array): void {
+type PairTables = { red: Uint16Array; green: Uint16Array; blueRg: Float64Array; toLinear: Float32Array };
+let pairs: PairTables | undefined;
+
+/**
+ * For 8-bit input: P3 red and green come from sRGB red and green alone (the matrix has no blue
+ * term there), so each is looked up by the (red, green) pair, 65,536 entries, and blue gets the
+ * pair's share of its sum. Filled by convert()'s own arithmetic in the same order, so the samples
+ * are the same to the bit (tone.test.ts checks every pair); the hot loop keeps one square root
+ * of three. Built once per thread, in about a millisecond.
+ */
+function pairTables(): PairTables {
+  if (pairs) return pairs;
+  linear8 ??= Float32Array.from({ length: 256 }, (_, i) => decodeTransfer(i / 255));
+  const L = linear8;
+  const E = encodeBySqrtTable();
+  const S = SQRT_STEPS;
+  const [m00, m01] = M[0], [m10, m11] = M[1], [m20, m21] = M[2];
+  const red = new Uint16Array(65_536);
+  const green = new Uint16Array(65_536);
+  const blueRg = new Float64Array(65_536);
+  for (let r8 = 0; r8 < 256; r8++) {
+    for (let g8 = 0; g8 < 256; g8++) {
+      const r = L[r8]!, g = L[g8]!, k = (r8 << 8) | g8;
+      const x = m00 * r + m01 * g, y = m10 * r + m11 * g;
+      red[k] = E[x >= 1 ? S : (Math.sqrt(x) * S + 0.5) | 0]!;
+      green[k] = E[y >= 1 ? S : (Math.sqrt(y) * S + 0.5) | 0]!;
+      blueRg[k] = m20 * r + m21 * g;
+    }
+  }
+  pairs = { red, green, blueRg, toLinear: L };
+  return pairs;
+}
+
+function convert(src: Uint16Array, dst: Uint16Array, toLinear: Float32Array): void {
   const E = encodeBySqrtTable();
   const S = SQRT_STEPS;
   const [m00, m01] = M[0], [m10, m11] = M[1], [m20, m21, m22] = M[2];
