@@ -1,19 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { srgb8ToP3, srgbToP3InPlace } from './srgb-to-p3.ts';
+import { srgb8ToP3, srgb8ToP3Into, srgbToP3InPlace } from './srgb-to-p3.ts';
+import { applyTables } from './tone.ts';
 
 const BLUES = [0, 1, 2, 17, 64, 128, 200, 254, 255];
 
-describe('sRGB -> Display P3 working samples', () => {
-  it('8-bit input through the (red, green) tables gives the very samples of the 16-bit conversion, for every red and green pair', () => {
-    const bytes = new Uint8Array(65_536 * BLUES.length * 3);
-    let i = 0;
-    for (const b of BLUES) {
-      for (let rg = 0; rg < 65_536; rg++, i += 3) {
-        bytes[i] = rg >> 8;
-        bytes[i + 1] = rg & 255;
-        bytes[i + 2] = b;
-      }
+function everyPair(): Uint8Array {
+  const bytes = new Uint8Array(65_536 * BLUES.length * 3);
+  let i = 0;
+  for (const b of BLUES) {
+    for (let rg = 0; rg < 65_536; rg++, i += 3) {
+      bytes[i] = rg >> 8;
+      bytes[i + 1] = rg & 255;
+      bytes[i + 2] = b;
     }
+  }
+  return bytes;
+}
+
+/** A made-up curve table: any mapping of 16-bit levels will do. */
+const table = (k: number) => Uint16Array.from({ length: 65_536 }, (_, v) => Math.min(65_535, Math.round(v * k + (v % 7) * 3)));
+
+describe('sRGB -> Display P3 working samples', () => {
+  it('curve tables looked up during the conversion give the samples of applying them afterwards (one for all channels, or one each)', () => {
+    const bytes = everyPair();
+    for (const tables of [[table(0.8)], [table(0.7), table(0.9), table(1.1)]]) {
+      const after = srgb8ToP3(bytes);
+      applyTables(tables, after);
+      const during = new Uint16Array(bytes.length);
+      srgb8ToP3Into(bytes, during, tables);
+      expect(Buffer.from(during.buffer).equals(Buffer.from(after.buffer))).toBe(true);
+    }
+  });
+
+  it('8-bit input through the (red, green) tables gives the very samples of the 16-bit conversion, for every red and green pair', () => {
+    const bytes = everyPair();
     // 8-bit v is 16-bit v * 257: the same level, so the same linear light.
     const wide = Uint16Array.from(bytes, (v) => v * 257);
     srgbToP3InPlace(wide);

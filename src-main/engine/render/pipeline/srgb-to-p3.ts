@@ -30,9 +30,18 @@ export function srgb8ToP3(src: Uint8Array): Uint16Array {
   return out;
 }
 
-/** The same into a given buffer of equal length (the tone helper converts its own rows). */
-export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array): void {
-  const { red, green, blueRg, toLinear } = pairTables();
+/**
+ * The same into a given buffer of equal length (the tone helper converts its own rows). With
+ * `then` (curve tables, see tone.ts: one for all channels or one each), every converted sample is
+ * looked up in them too, in the same pass: the same samples as applying them afterwards.
+ */
+export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array, then?: Uint16Array[]): void {
+  const tables = pairTables();
+  const [tr, tg, tb] = then ? (then.length === 1 ? [then[0]!, then[0]!, then[0]!] : then) : [null, null, null];
+  // A curve after red and green's lookups is one more lookup of the same pair: folded into a copy.
+  const red = tr ? tables.red.map((v) => tr[v]!) : tables.red;
+  const green = tg ? tables.green.map((v) => tg[v]!) : tables.green;
+  const { blueRg, toLinear } = tables;
   const E = encodeBySqrtTable();
   const S = SQRT_STEPS;
   const m22 = M[2][2];
@@ -41,7 +50,8 @@ export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array): void {
     dst[i] = red[rg]!;
     dst[i + 1] = green[rg]!;
     const z = blueRg[rg]! + m22 * toLinear[src[i + 2]!]!;
-    dst[i + 2] = E[z >= 1 ? S : (Math.sqrt(z) * S + 0.5) | 0]!;
+    const b = E[z >= 1 ? S : (Math.sqrt(z) * S + 0.5) | 0]!;
+    dst[i + 2] = tb ? tb[b]! : b;
   }
 }
 

@@ -4,7 +4,7 @@ import type { Pixels } from './pixels.ts';
 import { RenderError } from './render-error.ts';
 import type { PlannedPass } from './render-plan.ts';
 import { srgb8ToP3Into } from './srgb-to-p3.ts';
-import { runTone, toneSteps } from './tone.ts';
+import { curveTables, curvesByTable, runTone, toneSteps } from './tone.ts';
 import type { ToneStep } from './tone.ts';
 import type { PassSize } from '../../recipes/op-module.ts';
 import { LEAN_THREAD, siblingWorker } from '../../base/worker-url.ts';
@@ -162,10 +162,21 @@ const BAND_SAMPLES = 8 * 1024 * 1024;
 
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
 
-/** Converts the rows' 8-bit sRGB samples (if any), then runs the tone steps on them. */
+/**
+ * Converts the rows' 8-bit sRGB samples (if any), then runs the tone steps on them. Curves at the
+ * start of the run, when runTone would apply them through tables, are looked up during the
+ * conversion instead of in a pass of their own over the samples.
+ */
 export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8Array | undefined, size: PassSize): void {
-  if (srgb8) srgb8ToP3Into(srgb8, px);
-  runTone(steps, px, size);
+  if (!srgb8) return runTone(steps, px, size);
+  let lead = 0;
+  while (lead < steps.length && steps[lead]!.kind === 'curve') lead++;
+  if (lead === 0 || !curvesByTable(px.length)) {
+    srgb8ToP3Into(srgb8, px);
+    return runTone(steps, px, size);
+  }
+  srgb8ToP3Into(srgb8, px, curveTables(steps.slice(0, lead) as Array<Extract<ToneStep, { kind: 'curve' }>>));
+  runTone(steps.slice(lead), px, size);
 }
 
 /**

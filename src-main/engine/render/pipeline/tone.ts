@@ -67,11 +67,14 @@ export function applyCurvesDirect(steps: Array<{ curve: ChannelCurve; perChannel
  * Consecutive curves cost one lookup per sample (or, for buffers smaller than a table, one
  * evaluation); per-pixel steps run their own loop.
  */
+/** Whether runTone applies a run of curves to this many samples through tables (else one evaluation each). */
+export const curvesByTable = (samples: number): boolean => samples >= MAX_VALUE + 1;
+
 export function runTone(steps: ToneStep[], px: Uint16Array, size: PassSize): void {
   let pending: Array<{ curve: ChannelCurve; perChannel: boolean }> = [];
   const flush = () => {
     if (pending.length > 0) {
-      if (px.length < MAX_VALUE + 1) applyCurvesDirect(pending, px);
+      if (!curvesByTable(px.length)) applyCurvesDirect(pending, px);
       else applyTables(curveTables(pending), px);
     }
     pending = [];
