@@ -29,14 +29,17 @@ export const highlightsShadowsOp = defineOp<HighlightsShadowsParams>({
     ctx.pixels('tone', (px) => {
       const gain = new Float32Array(max + 1);
       for (let y = 1; y <= max; y++) gain[y] = toneCurve(y / max, s, h) / (y / max);
+      // Hot loop: every value here is >= 0 (f is monotonic from f(0) = 0, so the gain is too), where
+      // (v + 0.5) | 0 is Math.round(v): the same samples without a call per channel.
       for (let i = 0; i < px.length; i += 3) {
         const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
-        const y = Math.round(0.2126 * r + 0.7152 * g + 0.0722 * b);
+        const y = (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.5) | 0;
         if (y === 0) continue;
         const k = gain[y]!;
-        px[i] = Math.min(max, Math.round(r * k));
-        px[i + 1] = Math.min(max, Math.round(g * k));
-        px[i + 2] = Math.min(max, Math.round(b * k));
+        const vr = (r * k + 0.5) | 0, vg = (g * k + 0.5) | 0, vb = (b * k + 0.5) | 0;
+        px[i] = vr > max ? max : vr;
+        px[i + 1] = vg > max ? max : vg;
+        px[i + 2] = vb > max ? max : vb;
       }
     });
   },

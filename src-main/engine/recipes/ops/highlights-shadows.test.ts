@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { RecipeStep } from '../../../contract/recipe.ts';
+import { planRender } from '../../render/pipeline/render-plan.ts';
+import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
+import { newRecipe, newStep } from '../create.ts';
+import { toneCurve } from './highlights-shadows.ts';
+
+const MAX = 65_535;
+
+function run(samples: Uint16Array, highlights: number, shadows: number): Uint16Array {
+  const steps: RecipeStep[] = [newStep('highlights-shadows', { highlights, shadows })];
+  const px = samples.slice();
+  runTone(toneSteps(planRender({ ...newRecipe('8'.repeat(64)), steps, end: 1 }, false).passes), px, { width: px.length / 3, height: 1 });
+  return px;
+}
+
+/** As documented, the plain way: each pixel scaled by f(Y)/Y of its rounded Rec. 709 luma, rounded, clipped. */
+function documented(samples: Uint16Array, highlights: number, shadows: number): Uint16Array {
+  const out = samples.slice();
+  for (let i = 0; i < out.length; i += 3) {
+    const [r, g, b] = [out[i]!, out[i + 1]!, out[i + 2]!];
+    const y = Math.round(0.2126 * r + 0.7152 * g + 0.0722 * b);
+    if (y === 0) continue;
+    const k = Math.fround(toneCurve(y / MAX, shadows / 100, highlights / 100) / (y / MAX));
+    for (const [c, v] of [r, g, b].entries()) out[i + c] = Math.min(MAX, Math.round(v * k));
+  }
+  return out;
+}
+
+function samples(): Uint16Array {
+  const fixed = [0, 0, 0, 1, 0, 0, 0, 1, 1, 30_000, 30_000, 30_000, MAX, MAX, MAX, MAX, 0, 0, 0, 0, MAX, 64_000, 65_000, 1_000];
+  const out = new Uint16Array(fixed.length + 3 * 20_000);
+  out.set(fixed);
+  let seed = 11;
+  for (let i = fixed.length; i < out.length; i++) out[i] = (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % (MAX + 1);
+  return out;
+}
+
+describe('highlights and shadows', () => {
+  it('gives the documented result for every sample, lifting and lowering either end', () => {
+    const input = samples();
+    for (const [h, s] of [[-100, 100], [100, -100], [-40, 25], [60, 0], [0, -70]] as const) {
+      expect(Buffer.from(run(input, h, s).buffer).equals(Buffer.from(documented(input, h, s).buffer)), `highlights ${h}, shadows ${s}`).toBe(true);
+    }
+  });
+
+  it('lifts the shadows and keeps black and white where they are', () => {
+    const out = run(Uint16Array.from([0, 0, 0, 8_000, 8_000, 8_000, MAX, MAX, MAX]), 0, 60);
+    expect([...out.slice(0, 3)]).toEqual([0, 0, 0]);
+    expect(out[3]!).toBeGreaterThan(8_000);
+    expect([...out.slice(6, 9)]).toEqual([MAX, MAX, MAX]);
+  });
+});
