@@ -3,6 +3,7 @@ import type { RecipeStep } from '../../../contract/recipe.ts';
 import { planRender } from '../../render/pipeline/render-plan.ts';
 import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
 import { newRecipe, newStep } from '../create.ts';
+import { sampleSpread } from '../testing/sample-spread.ts';
 import { toneCurve } from './highlights-shadows.ts';
 
 const MAX = 65_535;
@@ -27,18 +28,12 @@ function documented(samples: Uint16Array, highlights: number, shadows: number): 
   return out;
 }
 
-function samples(): Uint16Array {
-  const fixed = [0, 0, 0, 1, 0, 0, 0, 1, 1, 30_000, 30_000, 30_000, MAX, MAX, MAX, MAX, 0, 0, 0, 0, MAX, 64_000, 65_000, 1_000];
-  const out = new Uint16Array(fixed.length + 3 * 20_000);
-  out.set(fixed);
-  let seed = 11;
-  for (let i = fixed.length; i < out.length; i++) out[i] = (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % (MAX + 1);
-  return out;
-}
+/** Black, the darkest levels, a mid grey, white, primaries at full and a bright warm colour. */
+const EDGE_CASES = [0, 0, 0, 1, 0, 0, 0, 1, 1, 30_000, 30_000, 30_000, MAX, MAX, MAX, MAX, 0, 0, 0, 0, MAX, 64_000, 65_000, 1_000];
 
 describe('highlights and shadows', () => {
   it('gives the documented result for every sample, lifting and lowering either end', () => {
-    const input = samples();
+    const input = sampleSpread(EDGE_CASES, 20_000, 11);
     for (const [h, s] of [[-100, 100], [100, -100], [-40, 25], [60, 0], [0, -70]] as const) {
       expect(Buffer.from(run(input, h, s).buffer).equals(Buffer.from(documented(input, h, s).buffer)), `highlights ${h}, shadows ${s}`).toBe(true);
     }

@@ -3,6 +3,7 @@ import type { RecipeStep } from '../../../contract/recipe.ts';
 import { planRender } from '../../render/pipeline/render-plan.ts';
 import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
 import { newRecipe, newStep } from '../create.ts';
+import { sampleSpread } from '../testing/sample-spread.ts';
 
 const MAX = 65_535;
 
@@ -27,19 +28,12 @@ function documented(samples: Uint16Array, amount: number): Uint16Array {
   return out;
 }
 
-/** Edge cases (black, greys, a primary at full, near-clipping pairs) and a spread of ordinary colours. */
-function samples(): Uint16Array {
-  const fixed = [0, 0, 0, 1, 1, 1, 30_000, 30_000, 30_000, MAX, MAX, MAX, MAX, 0, 0, 0, MAX, 0, 0, 0, MAX, MAX, MAX - 1, 0, 1, 0, 0, 40_000, 20_000, 100];
-  const out = new Uint16Array(fixed.length + 3 * 20_000);
-  out.set(fixed);
-  let seed = 7;
-  for (let i = fixed.length; i < out.length; i++) out[i] = (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % (MAX + 1);
-  return out;
-}
+/** Black, greys, each primary at full, a near-clipping pair and a dark red. */
+const EDGE_CASES = [0, 0, 0, 1, 1, 1, 30_000, 30_000, 30_000, MAX, MAX, MAX, MAX, 0, 0, 0, MAX, 0, 0, 0, MAX, MAX, MAX - 1, 0, 1, 0, 0, 40_000, 20_000, 100];
 
 describe('vibrance', () => {
   it('gives the documented result for every sample, raising and lowering', () => {
-    const input = samples();
+    const input = sampleSpread(EDGE_CASES, 20_000, 7);
     for (const amount of [-100, -35, 40, 100]) expect(Buffer.from(vibrance(input, amount).buffer).equals(Buffer.from(documented(input, amount).buffer)), `amount ${amount}`).toBe(true);
   });
 
