@@ -62,7 +62,7 @@ let pairs: PairTables | undefined;
  * For 8-bit input: P3 red and green come from sRGB red and green alone (the matrix has no blue
  * term there), so each is looked up by the (red, green) pair, 65,536 entries, and blue gets the
  * pair's share of its sum. Filled by convert()'s own arithmetic in the same order, so the samples
- * are the same to the bit (tone.test.ts checks every pair); the hot loop keeps one square root
+ * are the same to the bit (srgb-to-p3.test.ts checks every pair); the hot loop keeps one square root
  * of three. Built once per thread, in about a millisecond.
  */
 function pairTables(): PairTables {

@@ -62,14 +62,14 @@ export function applyCurvesDirect(steps: Array<{ curve: ChannelCurve; perChannel
   }
 }
 
+/** Whether runTone applies a run of curves to this many samples through tables (else one evaluation each). */
+export const curvesByTable = (samples: number): boolean => samples >= MAX_VALUE + 1;
+
 /**
  * All tone steps in recipe order over one in-memory buffer: no sharp round trip between them.
  * Consecutive curves cost one lookup per sample (or, for buffers smaller than a table, one
  * evaluation); per-pixel steps run their own loop.
  */
-/** Whether runTone applies a run of curves to this many samples through tables (else one evaluation each). */
-export const curvesByTable = (samples: number): boolean => samples >= MAX_VALUE + 1;
-
 export function runTone(steps: ToneStep[], px: Uint16Array, size: PassSize): void {
   let pending: Array<{ curve: ChannelCurve; perChannel: boolean }> = [];
   const flush = () => {
