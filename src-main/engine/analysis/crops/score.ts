@@ -26,11 +26,12 @@ function eyeY(face: FaceHint): number {
 // Every candidate crop of every aspect is scored (thousands a photo): the scoring allocates as
 // little as it can, since its garbage once set the analysis threads' heap size.
 const THIRDS = [1 / 3, 1 / 2, 2 / 3] as const;
-const NO_FACES: readonly FaceHint[] = [];
-/** Where a point sits inside the crop, 0..1 across and down. */
-const relativeTo = (crop: FBox, p: { x: number; y: number }) => ({ x: (p.x - crop.x) / crop.w, y: (p.y - crop.y) / crop.h });
 const CENTRE = [1 / 2] as const;
 const EYE_LINE = [0.36] as const;
+const NO_FACES: readonly FaceHint[] = [];
+
+/** Where a point sits inside the crop, 0..1 across and down. */
+const relativeTo = (crop: FBox, p: { x: number; y: number }) => ({ x: (p.x - crop.x) / crop.w, y: (p.y - crop.y) / crop.h });
 
 /** 1 at a target, falling linearly to 0 at `reach` away from the nearest one. */
 function nearTarget(v: number, targets: readonly number[], reach: number): number {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { RecipeStep } from '../../../contract/recipe.ts';
-import { planRender } from '../../render/pipeline/render-plan.ts';
-import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
-import { newRecipe, newStep } from '../create.ts';
-import { sampleSpread } from '../testing/sample-spread.ts';
+import { newStep } from '../create.ts';
+import { sampleSpread, toneStepOn } from '../testing/pixel-op-samples.ts';
 import { toneCurve } from './highlights-shadows.ts';
 
 const MAX = 65_535;
 
-function run(samples: Uint16Array, highlights: number, shadows: number): Uint16Array {
-  const steps: RecipeStep[] = [newStep('highlights-shadows', { highlights, shadows })];
-  const px = samples.slice();
-  runTone(toneSteps(planRender({ ...newRecipe('8'.repeat(64)), steps, end: 1 }, false).passes), px, { width: px.length / 3, height: 1 });
-  return px;
-}
+const run = (samples: Uint16Array, highlights: number, shadows: number): Uint16Array => toneStepOn(newStep('highlights-shadows', { highlights, shadows }), samples);
 
 /** As documented, the plain way: each pixel scaled by f(Y)/Y of its rounded Rec. 709 luma, rounded, clipped. */
 function documented(samples: Uint16Array, highlights: number, shadows: number): Uint16Array {

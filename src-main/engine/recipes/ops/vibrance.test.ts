@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { RecipeStep } from '../../../contract/recipe.ts';
-import { planRender } from '../../render/pipeline/render-plan.ts';
-import { runTone, toneSteps } from '../../render/pipeline/tone.ts';
-import { newRecipe, newStep } from '../create.ts';
-import { sampleSpread } from '../testing/sample-spread.ts';
+import { newStep } from '../create.ts';
+import { sampleSpread, toneStepOn } from '../testing/pixel-op-samples.ts';
 
 const MAX = 65_535;
 
-function vibrance(samples: Uint16Array, amount: number): Uint16Array {
-  const steps: RecipeStep[] = [newStep('vibrance', { amount })];
-  const px = samples.slice();
-  runTone(toneSteps(planRender({ ...newRecipe('7'.repeat(64)), steps, end: 1 }, false).passes), px, { width: px.length / 3, height: 1 });
-  return px;
-}
+const vibrance = (samples: Uint16Array, amount: number): Uint16Array => toneStepOn(newStep('vibrance', { amount }), samples);
 
 /** The op as documented, written the plain way: factor 1 + amount·(1 - S)·0.8 around Rec. 709 luma, rounded, clipped. */
 function documented(samples: Uint16Array, amount: number): Uint16Array {
