@@ -19,9 +19,9 @@ export const DEFAULT_MAX_PIXELS = 268_402_689;
 
 /**
  * What to read: `extract` cut out of the oriented original (if given), then resampled to `size`.
- * `deferSrgb`: an untagged 8-bit original may come back as its 8-bit samples (`srgb8`, shared
+ * `deferSrgb`: an untagged 8-bit original may come back as its 8-bit samples (`srgb8`, sharp's
  * memory) with `px.data` still empty (length 0), so the conversion to P3 can run inside the tone
- * pass, on a helper thread like it (see tone-split.ts), which allocates the 16-bit samples itself:
+ * pass, on a helper thread like it (see tone-split.ts), which writes the 16-bit samples once:
  * one full-size buffer of 6 bytes a pixel instead of two.
  */
 export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined; deferSrgb?: boolean; straighten?: Straighten | undefined };
@@ -116,7 +116,13 @@ function asRenderError(cause: unknown, maxPixels: number): RenderError {
  * An intermediate held in memory: raw 8-bit samples, or (tagged originals) a TIFF carrying the
  * profile. `open(true)` keeps the profile aside for another 8-bit step; `open()` lets sharp apply it.
  */
-type Held = { open: (keepProfile?: boolean) => Sharp; width: number; height: number };
+type Held = {
+  open: (keepProfile?: boolean) => Sharp;
+  width: number;
+  height: number;
+  /** An untagged hold's raw samples themselves. */
+  raw?: Buffer;
+};
 
 async function hold(image: Sharp, tagged: boolean): Promise<Held> {
   if (tagged) {
@@ -125,7 +131,7 @@ async function hold(image: Sharp, tagged: boolean): Promise<Held> {
   }
   const { data, info } = await image.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: 3 } as const;
-  return { open: () => sharp(data, { raw, limitInputPixels: false }), width: info.width, height: info.height };
+  return { open: () => sharp(data, { raw, limitInputPixels: false }), width: info.width, height: info.height, raw: data };
 }
 
 /**
@@ -182,9 +188,11 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
     let held = await hold(shape(tagged ? pipeline().keepIccProfile() : pipeline()), tagged);
     if (request.straighten) held = await straighten8(held, request.straighten, tagged);
     if (!tagged) {
-      const { data, info } = await held.open().raw().toBuffer({ resolveWithObject: true });
-      if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: info.width, height: info.height } };
-      return { px: { data: new Uint16Array(0), width: info.width, height: info.height }, srgb8: data };
+      // An untagged hold is already the raw sRGB samples: no second pass (and no second full-size
+      // copy, 54 MB at 18 MP) to read them.
+      const data = held.raw!;
+      if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: held.width, height: held.height } };
+      return { px: { data: new Uint16Array(0), width: held.width, height: held.height }, srgb8: data };
     }
     // keepIccProfile() made sharp skip the input conversion and carry the profile along; the
     // uncompressed TIFF hands pixels and profile to this 16-bit read, which applies it.

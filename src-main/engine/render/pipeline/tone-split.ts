@@ -19,14 +19,16 @@ export type ToneJob = {
   to: number;
   /** The 16-bit samples (moved); null when `srgb8` fills them. */
   samples: ArrayBuffer | null;
-  /** 8-bit sRGB samples to convert first, if any (moved). */
+  /** Where this job's rows start in `samples`, in samples. */
+  offset: number;
+  /** 8-bit sRGB samples to convert first into `samples` (from `offset`), if any (moved). */
   srgb8: ArrayBuffer | undefined;
   /** In samples. */
   length: number;
   width: number;
 };
-/** `samples`: the toned samples, moved back. */
-export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: number; ok: false; message: string } | { ready: true };
+/** `samples`: the toned samples, moved back, with the 8-bit carrier the job brought. */
+export type ToneReply = { id: number; ok: true; samples: ArrayBuffer; srgb8: ArrayBuffer | undefined } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
  * Tone work is plain JavaScript: on the main thread a 24 MP photo's tone pass held the event loop
@@ -43,7 +45,9 @@ const MIN_HELPER_PIXELS = 250_000;
 const HELPERS = 2;
 const IDLE_MS = 60_000;
 
-type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: (samples: ArrayBuffer) => void; reject: (e: Error) => void } | null };
+/** What a job moves back: the toned samples and the 8-bit carrier, for the next band. */
+type Moved = { samples: ArrayBuffer; srgb8: ArrayBuffer | undefined };
+type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: (moved: Moved) => void; reject: (e: Error) => void } | null };
 
 const helpers: Helper[] = [];
 let readyWaiters: Array<() => void> = [];
@@ -103,7 +107,7 @@ function startHelper(): Helper {
     if (!job || job.id !== reply.id) return;
     helper.pending = null;
     worker.unref();
-    if (reply.ok) job.resolve(reply.samples);
+    if (reply.ok) job.resolve({ samples: reply.samples, srgb8: reply.srgb8 });
     else job.reject(new RenderError('render-failed', `A tone step failed: ${reply.message}`));
   });
   const fail = (why: string) => {
@@ -136,20 +140,13 @@ function wholeBuffer(view: Uint8Array | Uint16Array): ArrayBuffer | null {
   return whole ? (view.buffer as ArrayBuffer) : null;
 }
 
-/** A copy in memory of our own. Not view.slice(): on a Node Buffer that is a view of the same bytes. */
-function copyOf(view: Uint8Array | Uint16Array): ArrayBuffer {
-  const copy = new ArrayBuffer(view.byteLength);
-  new Uint8Array(copy).set(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
-  return copy;
-}
-
 /**
  * Posts the job, moving its pixels; false when they cannot be moved: memory a native module owns
  * (sharp's output buffers) cannot be, and then nothing was sent.
  */
 function postMoving(worker: Worker, job: ToneJob): boolean {
   try {
-    worker.postMessage(job, [job.samples ?? job.srgb8!]);
+    worker.postMessage(job, [job.samples, job.srgb8].filter((b) => b !== null && b !== undefined));
     return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'DataCloneError') return false;
@@ -157,7 +154,7 @@ function postMoving(worker: Worker, job: ToneJob): boolean {
   }
 }
 
-/** Samples per band when sharp's own 16-bit buffer is toned in place (16 MB a band). */
+/** Samples per band when sharp's own buffers are handed over a band at a time (16 MB of 16-bit samples). */
 const BAND_SAMPLES = 8 * 1024 * 1024;
 
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
@@ -193,31 +190,39 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
     return px;
   }
   keepAlive();
+  const rowSamples = px.width * 3;
+  const bandSamples = Math.max(1, Math.floor(BAND_SAMPLES / rowSamples)) * rowSamples;
   try {
     if (srgb8) {
-      // The 8-bit samples are half the size of what comes back: when they cannot be moved, a copy
-      // of them is cheap enough.
-      const job = { samples: null, length: srgb8.length, width: px.width };
-      const own = wholeBuffer(srgb8);
-      const toned = (own && (await toneOnHelper(helper, run, { ...job, srgb8: own }))) ?? (await toneOnHelper(helper, run, { ...job, srgb8: copyOf(srgb8) }));
-      return { data: new Uint16Array(toned!), width: px.width, height: px.height };
+      // Sharp's 8-bit buffer cannot be moved and a whole copy would be one more full-size buffer
+      // (54 MB at 18 MP) until the garbage collector frees it: its rows go over a band at a time
+      // in one carrier, and are converted straight into the 16-bit buffer, which is ours and
+      // goes there and back with each band (a move, not a copy).
+      let samples = new ArrayBuffer(srgb8.length * Uint16Array.BYTES_PER_ELEMENT);
+      let carrier = new ArrayBuffer(Math.min(bandSamples, srgb8.length));
+      for (let start = 0; start < srgb8.length; start += bandSamples) {
+        const band = srgb8.subarray(start, start + bandSamples);
+        new Uint8Array(carrier, 0, band.length).set(band);
+        const back = (await toneOnHelper(helper, run, { samples, offset: start, srgb8: carrier, length: band.length, width: px.width }))!;
+        samples = back.samples;
+        carrier = back.srgb8!;
+      }
+      return { data: new Uint16Array(samples), width: px.width, height: px.height };
     }
     const own = wholeBuffer(px.data);
-    const moved = own && (await toneOnHelper(helper, run, { samples: own, srgb8: undefined, length: px.data.length, width: px.width }));
-    if (moved) return { data: new Uint16Array(moved), width: px.width, height: px.height };
+    const moved = own && (await toneOnHelper(helper, run, { samples: own, offset: 0, srgb8: undefined, length: px.data.length, width: px.width }));
+    if (moved) return { data: new Uint16Array(moved.samples), width: px.width, height: px.height };
     // Sharp's own buffer, or part of a larger one: a whole copy to move would double the render's
     // largest buffer (6 bytes a pixel, 92 MB for 16 MP) until the garbage collector frees the
     // original. Tone steps are per pixel, so bands of whole rows give the same samples: each is
     // copied over and written back in place. One band's memory carries every band, moved there
     // and back: a fresh 16 MB buffer per band made the engine's garbage collector run several
     // times per render (bench/pipeline's profile: 1.8 s of its main thread on 36 photos).
-    const rowSamples = px.width * 3;
-    const bandSamples = Math.max(1, Math.floor(BAND_SAMPLES / rowSamples)) * rowSamples;
     let carrier = new ArrayBuffer(Math.min(bandSamples, px.data.length) * Uint16Array.BYTES_PER_ELEMENT);
     for (let start = 0; start < px.data.length; start += bandSamples) {
       const band = px.data.subarray(start, start + bandSamples);
       new Uint16Array(carrier, 0, band.length).set(band);
-      carrier = (await toneOnHelper(helper, run, { samples: carrier, srgb8: undefined, length: band.length, width: px.width }))!;
+      carrier = (await toneOnHelper(helper, run, { samples: carrier, offset: 0, srgb8: undefined, length: band.length, width: px.width }))!.samples;
       px.data.set(new Uint16Array(carrier, 0, band.length), start);
     }
     return px;
@@ -227,12 +232,12 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
   }
 }
 
-type BandOfWork = Pick<ToneJob, 'samples' | 'srgb8' | 'length' | 'width'>;
+type BandOfWork = Pick<ToneJob, 'samples' | 'offset' | 'srgb8' | 'length' | 'width'>;
 
 /** One job on the helper; null when its samples could not be moved (nothing was sent). */
-function toneOnHelper(helper: Helper, run: ToneRun, work: BandOfWork): Promise<ArrayBuffer | null> {
+function toneOnHelper(helper: Helper, run: ToneRun, work: BandOfWork): Promise<Moved | null> {
   const id = nextId++;
-  return new Promise<ArrayBuffer | null>((resolve, reject) => {
+  return new Promise<Moved | null>((resolve, reject) => {
     helper.pending = { id, resolve, reject };
     const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, ...work };
     helper.worker.ref();
