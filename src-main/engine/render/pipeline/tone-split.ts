@@ -37,8 +37,10 @@ export type ToneReply = { id: number; ok: true; samples: ArrayBuffer; srgb8: Arr
  * be moved: those are toned in place, a band of rows at a time, each band copied over and back
  * (16 MB pieces, a few ms of the event loop each), so the render never holds two full-size copies.
  * Shared memory was tried: a helper's heap kept every render's buffers alive until its own rare
- * garbage collection (1.3 GB of array buffers after 120 renders). Two helpers, so two renders side
- * by side each have one; a render waits when both are busy. Small images are not worth the
+ * garbage collection (1.3 GB of array buffers after 120 renders). Up to two helpers, so two renders
+ * side by side each have one; a render waits when both are busy. The second starts only when two
+ * renders meet: an idle helper holds 25-30 MB, and on two cores renders run one at a time unless a
+ * loupe preview comes in between. Small images are not worth the
  * hand-off and stay on the main thread, as does everything when the helpers cannot start at all.
  */
 const MIN_HELPER_PIXELS = 250_000;
@@ -76,7 +78,7 @@ function wakeFree(): void {
 async function acquire(): Promise<Helper | null> {
   for (;;) {
     if (startFailures >= MAX_START_FAILURES) return null;
-    startHelpers();
+    growHelpers();
     const free = helpers.find((h) => h.ready && !h.busy);
     if (free) {
       free.busy = true;
@@ -127,6 +129,12 @@ function startHelper(): Helper {
   // awaited). unref() comes after the listeners: attaching 'message' references the worker again.
   worker.unref();
   return helper;
+}
+
+/** A helper more when every one is busy (or there is none yet), up to HELPERS. */
+function growHelpers(): void {
+  if (helpers.length < HELPERS && helpers.every((h) => h.busy)) helpers.push(startHelper());
+  keepAlive();
 }
 
 function startHelpers(): void {
@@ -267,6 +275,11 @@ export function warmToneWorker(): Promise<void> {
   startHelpers();
   if (helpers.every((h) => h.ready)) return Promise.resolve();
   return new Promise((resolve) => readyWaiters.push(resolve));
+}
+
+/** Helper threads running or starting (for tests). */
+export function toneHelperCount(): number {
+  return helpers.length;
 }
 
 /** For tests and shutdown: ends the helper threads now. */

@@ -7,7 +7,7 @@ import { whiteBalanceGains } from '../../recipes/ops/white-balance.ts';
 import { MAX_VALUE } from './pixels.ts';
 import { planRender } from './render-plan.ts';
 import type { PlannedPass } from './render-plan.ts';
-import { runToneSplit, stopToneWorker, warmToneWorker } from './tone-split.ts';
+import { runToneSplit, stopToneWorker, toneHelperCount, warmToneWorker } from './tone-split.ts';
 import { srgb8ToP3 } from './srgb-to-p3.ts';
 import { curveTables, runTone, toneSteps } from './tone.ts';
 
@@ -88,6 +88,19 @@ describe('tone: one pass over the pixels', () => {
     // Four at once on two helpers: two wait.
     const results = await Promise.all(inputs.map((input) => runToneSplit({ data: input.slice(), width, height }, { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length })));
     results.forEach((result, i) => expect(Buffer.from(result.data.buffer).equals(Buffer.from(expected[i]!.buffer)), `render ${i}`).toBe(true));
+  });
+
+  it('one render at a time keeps one helper; a second starts only when two renders meet', async () => {
+    const recipe = recipeOf([newStep('exposure', { ev: 0.3 })]);
+    const plan = planRender(recipe, false);
+    const [width, height] = [700, 400];
+    const run = { recipe, forPreview: false, maxLongEdge: undefined, passes: plan.passes, from: 0, to: plan.passes.length };
+    await stopToneWorker();
+    await runToneSplit({ data: noise(width, height), width, height }, run);
+    await runToneSplit({ data: noise(width, height), width, height }, run);
+    expect(toneHelperCount()).toBe(1);
+    await Promise.all([1, 2].map(() => runToneSplit({ data: noise(width, height), width, height }, run)));
+    expect(toneHelperCount()).toBe(2);
   });
 
   it("sharp's own 16-bit buffer (which cannot be moved) is toned in place, band by band, exactly", async () => {
