@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AnalysisError } from './analysis-error.ts';
 import { defaultModelsDir, getModel, verifyModel, weightPath, type ModelEntry } from './model-manifest.ts';
@@ -205,7 +206,7 @@ export class OnnxPool {
     let w = this.workers.get(modelId);
     if (!w?.alive) {
       const created: ModelWorker = new ModelWorker(
-        { modelPath, intraOpNumThreads: this.threads ?? defaultThreads(model.bytes), runtime },
+        { modelPath, intraOpNumThreads: this.threads ?? defaultThreads(model.bytes), runtime, optimizedDirs: this.optimizedDirs() },
         { idleMs: this.idleMs, onGone: () => this.workers.get(modelId) === created && this.workers.delete(modelId) },
       );
       w = created;
@@ -223,13 +224,18 @@ export class OnnxPool {
     let w = this.workers.get(key);
     if (!w?.alive) {
       const created: ModelWorker = new ModelWorker(
-        { modelPath, intraOpNumThreads: this.threads ?? defaultThreads(options.bytes ?? null) },
+        { modelPath, intraOpNumThreads: this.threads ?? defaultThreads(options.bytes ?? null), optimizedDirs: this.optimizedDirs() },
         { idleMs: this.idleMs, onGone: () => this.workers.get(key) === created && this.workers.delete(key) },
       );
       w = created;
       this.workers.set(key, w);
     }
     return w.run(feeds, outputNames);
+  }
+
+  /** Beside the models' download cache; where that folder cannot be written (an installed app), the system's temp folder. */
+  private optimizedDirs(): string[] {
+    return [path.join(this.modelsDir, 'cache', 'optimized'), path.join(os.tmpdir(), 'lightbox-optimized')];
   }
 
   /** Worker threads currently alive, by model id (for stats and tests). */

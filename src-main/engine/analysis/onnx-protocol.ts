@@ -13,6 +13,8 @@ export type WorkerInit = {
    * tfjs-backend-wasm for a tfjs graph with ops the converter does not know.
    */
   runtime?: 'onnx' | 'tfjs-converted' | 'tfjs';
+  /** Folders where the model, once optimised, is kept (models/optimized-session.ts), in order of preference. */
+  optimizedDirs?: string[];
 };
 
 export type RunRequest = {

@@ -2,6 +2,7 @@ import { workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { RunReply, RunRequest, TensorData, WorkerInit } from './onnx-protocol.ts';
 import { serveModelRuns } from './model-worker-loop.ts';
+import { openOptimizedSession } from './models/optimized-session.ts';
 
 // One model per worker. The session is created on the first request and kept: loading ISNet
 // takes about a second, BlazeFace a few milliseconds.
@@ -23,7 +24,7 @@ const options: ort.InferenceSession.SessionOptions = {
 };
 
 function getSession(): Promise<ort.InferenceSession> {
-  session ??= ort.InferenceSession.create(init.modelPath, options).catch((err: unknown) => {
+  session ??= openOptimizedSession(init.modelPath, options, init.optimizedDirs ?? []).catch((err: unknown) => {
     session = null; // let the next request try again (e.g. after `npm run models`)
     throw err;
   });
