@@ -60,6 +60,14 @@ describe('optimised model sessions', () => {
     expect(await readdir(cache)).toEqual([]);
   });
 
+  it('a model onnxruntime cannot load fails with its own error, and nothing is left behind', async () => {
+    const broken = path.join(dir.path, 'broken.onnx');
+    await writeFile(broken, 'not a model either');
+    const cache = path.join(dir.path, 'broken-cache');
+    await expect(openOptimizedSession(broken, options, [cache])).rejects.toThrow(/broken\.onnx/);
+    expect(await readdir(cache)).toEqual([]);
+  });
+
   it('a folder that cannot be written is passed over for the next', async () => {
     const blocker = path.join(dir.path, 'a-file');
     await writeFile(blocker, 'a file where a folder should be');

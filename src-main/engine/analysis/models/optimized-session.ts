@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,17 +40,24 @@ async function optimizedFile(modelPath: string, options: ort.InferenceSession.Se
     if (await access(file).then(() => true, () => false)) return file;
   }
   for (const dir of dirs) {
+    try {
+      await mkdir(dir, { recursive: true });
+      await access(dir, constants.W_OK);
+    } catch {
+      continue; // not writable here: the next folder
+    }
     const file = path.join(dir, name);
     // Another process may be making the same file: each writes its own, and the rename is atomic.
     const temp = `${file}.${process.pid}-${threadId}.tmp`;
     try {
-      await mkdir(dir, { recursive: true });
       const session = await ort.InferenceSession.create(modelPath, { ...options, graphOptimizationLevel: 'all', optimizedModelFilePath: temp });
       await session.release();
       await rename(temp, file);
       return file;
     } catch {
+      // A model onnxruntime cannot load fails the same way in every folder: the caller's own load says why.
       await rm(temp, { force: true }).catch(() => undefined);
+      return null;
     }
   }
   return null;
