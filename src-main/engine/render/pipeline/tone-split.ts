@@ -17,8 +17,8 @@ export type ToneJob = {
   /** The tone passes are plan.passes[from, to). */
   from: number;
   to: number;
-  /** The 16-bit samples (moved); null when `srgb8` fills them. */
-  samples: ArrayBuffer | null;
+  /** The 16-bit samples (moved); with `srgb8`, the buffer its conversion fills. */
+  samples: ArrayBuffer;
   /** Where this job's rows start in `samples`, in samples. */
   offset: number;
   /** 8-bit sRGB samples to convert first into `samples` (from `offset`), if any (moved). */
@@ -154,7 +154,7 @@ function wholeBuffer(view: Uint8Array | Uint16Array): ArrayBuffer | null {
  */
 function postMoving(worker: Worker, job: ToneJob): boolean {
   try {
-    worker.postMessage(job, [job.samples, job.srgb8].filter((b) => b !== null && b !== undefined));
+    worker.postMessage(job, job.srgb8 ? [job.samples, job.srgb8] : [job.samples]);
     return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'DataCloneError') return false;

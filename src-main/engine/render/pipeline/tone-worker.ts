@@ -16,7 +16,7 @@ parentPort?.on('message', (job: ToneJob) => {
   try {
     const plan = planRender(job.recipe, job.forPreview, job.maxLongEdge);
     // A band's buffers may be longer than the band (the last band of a render reuses the first one's).
-    px = job.samples ? new Uint16Array(job.samples, job.offset * Uint16Array.BYTES_PER_ELEMENT, job.length) : new Uint16Array(job.length);
+    px = new Uint16Array(job.samples, job.offset * Uint16Array.BYTES_PER_ELEMENT, job.length);
     const srgb8 = job.srgb8 ? new Uint8Array(job.srgb8, 0, job.length) : undefined;
     convertAndTone(toneSteps(plan.passes.slice(job.from, job.to)), px, srgb8, { width: job.width, height: job.length / 3 / job.width });
     reply = { id: job.id, ok: true, samples: px.buffer as ArrayBuffer, srgb8: job.srgb8 };
