@@ -22,6 +22,7 @@ import { APP_VERSION } from './base/app-version.ts';
 import { createAnalyzeHandler, markPending as markAnalysisPending } from './analysis/analyze-handler.ts';
 import { OnnxPool } from './analysis/onnx-pool.ts';
 import { PixelMathPool } from './analysis/pixel-math-pool.ts';
+import { RenderThreads } from './render/render-threads.ts';
 import { AnalysisService } from './services/analysis-service.ts';
 import { proposeCropIntoRecipe } from './wiring/ai-crop-to-recipe.ts';
 import { readCropSettings, writeCropSettings } from './services/crop-settings.ts';
@@ -104,6 +105,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const pool = new OnnxPool();
   // The plain-JS analysis steps, off the event loop.
   const math = new PixelMathPool();
+  // Render jobs, off the event loop: a full-size photo in this thread's heap sets off its full collections.
+  const renders = new RenderThreads();
   const subjectEnabled = () => config.tuning?.analysis?.subject ?? library.settings.get('analysis.subject') === true;
   const enqueueAnalyze = (photoId: number, force: boolean) => {
     const { created } = queue.enqueue('analyze', { photoId, force }, { subject: String(photoId), dedupeKey: `analyze:${photoId}`, priority: -1, again: true });
@@ -123,6 +126,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
   const care = createCareFeature({ library, layout, bus, previews, queueStats: () => queue.stats() });
   const recipesFeature = createRecipesFeature({
     library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
+    renderFile: renders.render,
   });
   const enhance = createEnhanceFeature({ library, recipes: recipesFeature.recipes, queue: () => queue });
   // Processed files come from the renders of the current recipe; approval from its review state.
@@ -204,6 +208,8 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     care.onStats(stats);
   });
   queue.on('job', (event) => {
+    // A render follows an analysis: its thread loads while the photo is analysed.
+    if (event.kind === 'analyze' && event.state === 'started') renders.warm();
     if (event.state !== 'started') bus.emit('job.progress', { kind: event.kind, subject: event.subject, state: event.state });
     // The photo's stage is derived from its jobs: tell the UI once the job's state is stored.
     if (event.kind === 'derive' && event.subject && event.state !== 'started') photoChanged(Number(event.subject));
@@ -391,6 +397,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
       await queue.stop();
       await pool.close();
       await math.close();
+      await renders.close();
       await previews.cache.close();
       library.close();
       await lock.release();

@@ -18,6 +18,7 @@ describe('siblingWorker', () => {
       ['onnx-worker', '../analysis/onnx-pool.ts'],
       ['objects/tfjs-worker', '../analysis/onnx-pool.ts'],
       ['pixel-math-worker', '../analysis/pixel-math-pool.ts'],
+      ['render-worker', '../render/render-threads.ts'],
     ] as const) {
       expect(existsSync(fileURLToPath(siblingWorker(name, new URL(from, import.meta.url).href))), name).toBe(true);
     }

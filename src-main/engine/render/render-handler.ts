@@ -4,6 +4,7 @@ import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { RenderError } from './pipeline/index.ts';
 import { pruneRenders } from './prune-renders.ts';
+import type { RenderFile } from './render-threads.ts';
 import { renderToLibrary, type ExportSettings } from './render-to-library.ts';
 
 /** The photo's current recipe, as the recipes service keeps it (render/ is below services/: a port, not an import). */
@@ -20,6 +21,8 @@ export type RenderHandlerDeps = {
   exportSettings(photo: Photo): ExportSettings;
   progress(payload: EventPayload<'render.progress'>): void;
   done(payload: EventPayload<'render.done'>): void;
+  /** Where the pixels are worked: the engine passes its render threads (render-threads.ts); by default, in this thread. */
+  renderFile?: RenderFile;
 };
 
 /** Renders of one job: if the recipe keeps changing under us, give the next job the rest. */
@@ -32,6 +35,7 @@ const MAX_ROUNDS = 3;
  * it renders again, so the newest edit is never left unrendered by the dedupe.
  */
 export function createRenderHandler(deps: RenderHandlerDeps) {
+  const renderFile = deps.renderFile ?? renderToLibrary;
   return async (job: JobData<'render'>): Promise<void> => {
     let state = load(deps, job.photoId);
     if (!state || state.revision === 0) return;
@@ -42,7 +46,7 @@ export function createRenderHandler(deps: RenderHandlerDeps) {
       for (const [index, target] of targets.entries()) {
         let file;
         try {
-          file = await renderToLibrary(deps.layout, photo as typeof photo & { originalPath: string }, recipe, revision, target, deps.exportSettings(photo));
+          file = await renderFile(deps.layout, photo as typeof photo & { originalPath: string }, recipe, revision, target, deps.exportSettings(photo));
         } catch (error) {
           // A photo the renderer refuses stays refused; disk errors (not RenderError) are retried.
           if (error instanceof RenderError) throw new PermanentJobError(error.message, { code: error.code, cause: error });

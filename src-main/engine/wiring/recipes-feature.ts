@@ -12,6 +12,7 @@ import { DEFAULT_KEEP_REVISIONS } from '../render/prune-renders.ts';
 import { exportSettingsFor, readExportDefaults, writeExportDefaults } from '../services/export-settings.ts';
 import { writeRecipeCopy } from '../render/recipe-copy.ts';
 import { createRenderHandler } from '../render/render-handler.ts';
+import type { RenderFile } from '../render/render-threads.ts';
 import { targetKey } from '../render/target-key.ts';
 import { applyFolderPreset, queueFolderPresets } from '../services/folder-policy.ts';
 import { PolicyPresetsRepo } from '../library/policy-presets-repo.ts';
@@ -40,6 +41,8 @@ export type RecipesFeatureDeps = {
   approved?: (photoId: number) => void;
   /** `lightbox process --metadata`: what this run's renders keep, over recipes and folders. */
   exportOverride?: ExportMetadata | null;
+  /** The render job's threads (render-threads.ts); by default, renders run in this thread. */
+  renderFile?: RenderFile;
 };
 
 /**
@@ -94,6 +97,7 @@ export function createRecipesFeature(deps: RecipesFeatureDeps) {
     exportSettings: (photo) => exportSettingsFor(library, photo, deps.exportOverride ?? null),
     progress: (payload) => bus.emit('render.progress', payload),
     done: (payload) => bus.emit('render.done', payload),
+    ...(deps.renderFile ? { renderFile: deps.renderFile } : {}),
   });
 
   const policyApplied = new PolicyPresetsRepo(library.db);

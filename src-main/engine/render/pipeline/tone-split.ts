@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import type { Recipe } from '../../../contract/recipe.ts';
 import type { Pixels } from './pixels.ts';
 import { RenderError } from './render-error.ts';
@@ -42,6 +42,7 @@ export type ToneReply = { id: number; ok: true; samples: ArrayBuffer; srgb8: Arr
  * renders meet: an idle helper holds 25-30 MB, and on two cores renders run one at a time unless a
  * loupe preview comes in between. Small images are not worth the
  * hand-off and stay on the main thread, as does everything when the helpers cannot start at all.
+ * A render already on a worker thread (a render job: render/render-worker.ts) tones where it is.
  */
 const MIN_HELPER_PIXELS = 250_000;
 const HELPERS = 2;
@@ -191,7 +192,7 @@ export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8A
 export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
   const big = px.width * px.height >= MIN_HELPER_PIXELS;
-  const helper = big ? await acquire() : null;
+  const helper = big && isMainThread ? await acquire() : null;
   if (!helper) {
     if (srgb8) px = { ...px, data: new Uint16Array(srgb8.length) };
     convertAndTone(steps, px.data, srgb8, px);
