@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../base/background-thread.ts';
 import type { RunReply, RunRequest } from './onnx-protocol.ts';
 
 export type ModelRun = (req: RunRequest) => Promise<{ reply: RunReply; transfer: ArrayBuffer[] }>;
@@ -10,6 +11,7 @@ export type ModelRun = (req: RunRequest) => Promise<{ reply: RunReply; transfer:
  * its message instead of killing the worker.
  */
 export function serveModelRuns(run: ModelRun): void {
+  lowerThreadPriority();
   let chain: Promise<void> = Promise.resolve();
   parentPort!.on('message', (req: RunRequest) => {
     chain = chain.then(async () => {

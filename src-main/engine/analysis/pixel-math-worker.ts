@@ -3,6 +3,9 @@ import { AnalysisError } from './analysis-error.ts';
 import { inProcessPixelMath } from './pixel-math.ts';
 import type { MathCall, MathReply, MathRequest } from './pixel-math-protocol.ts';
 import type { RgbImage } from './rgb-image.ts';
+import { lowerThreadPriority } from '../base/background-thread.ts';
+
+lowerThreadPriority();
 
 /**
  * Runs PixelMath steps off the engine's event loop (pixel-math-pool.ts). The pixels

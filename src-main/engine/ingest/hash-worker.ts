@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { HashRequest, HashResponse } from './hash-protocol.ts';
+import { lowerThreadPriority } from '../base/background-thread.ts';
+
+lowerThreadPriority();
 
 // Large reads: hashing runs at ~1 GB/s here, so 64 KiB chunks would spend their time in stream overhead.
 const CHUNK_BYTES = 1024 * 1024;

@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IntegrityResult } from './integrity-check.ts';
+import { lowerThreadPriority } from '../base/background-thread.ts';
+
+lowerThreadPriority();
 
 /**
  * Runs the database checks on its own read-only connection: integrity_check reads every page, which

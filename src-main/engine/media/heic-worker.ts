@@ -18,6 +18,9 @@ import { storedCleanAperture } from './heif-transforms.ts';
 import type { HeifTransform } from './heif-transforms.ts';
 import { wrapPixelsAsTiff } from './tiff-wrap.ts';
 import type { HeicRequest, HeicResponse } from './heic-protocol.ts';
+import { lowerThreadPriority } from '../base/background-thread.ts';
+
+lowerThreadPriority();
 
 const require = createRequire(import.meta.url);
 

@@ -4,6 +4,9 @@ import { parentPort } from 'node:worker_threads';
 import { libraryLayout } from '../library/library-layout.ts';
 import { failureOf, type RenderReply, type RenderRequest } from './render-thread-protocol.ts';
 import { renderToLibrary } from './render-to-library.ts';
+import { lowerThreadPriority } from '../base/background-thread.ts';
+
+lowerThreadPriority();
 
 /**
  * Renders a photo into the library off the engine's thread (render-threads.ts). A render holds the

@@ -1,6 +1,9 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { convertTfjsModel } from './tfjs-to-onnx.ts';
+import { lowerThreadPriority } from '../../base/background-thread.ts';
+
+lowerThreadPriority();
 
 /**
  * One conversion (converted-model.ts), in a thread of its own: the ~0.5 s of JS it takes stays off

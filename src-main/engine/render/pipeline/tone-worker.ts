@@ -5,6 +5,9 @@ import { planRender } from './render-plan.ts';
 import { convertAndTone } from './tone-split.ts';
 import type { ToneJob, ToneReply } from './tone-split.ts';
 import { toneSteps } from './tone.ts';
+import { lowerThreadPriority } from '../../base/background-thread.ts';
+
+lowerThreadPriority();
 
 // Imports are done by now (loading the op registry takes a few hundred ms on a busy machine):
 // only from here on is handing work over faster than doing it.
