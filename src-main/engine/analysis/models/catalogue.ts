@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AnalysisError } from '../analysis-error.ts';
@@ -91,9 +92,26 @@ export type CatalogueEntry = z.infer<typeof CatalogueEntry>;
 
 const Catalogue = z.object({ downloads: z.array(CatalogueEntry).default([]) });
 
-export function loadCatalogue(modelsDir: string): CatalogueEntry[] {
+/**
+ * The catalogue as last read from each models folder, with the file's identity then. It is asked
+ * for several times per photo analysed (is CLIP installed? which version?), on the engine's thread:
+ * read and validated again only when the file changed.
+ */
+const lastRead = new Map<string, { stamp: string; entries: readonly CatalogueEntry[] }>();
+
+function fileStamp(file: string): string | null {
+  const s = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return s ? `${s.ino}:${s.size}:${s.mtimeNs}` : null;
+}
+
+export function loadCatalogue(modelsDir: string): readonly CatalogueEntry[] {
+  const file = path.join(modelsDir, 'manifest.json');
+  const stamp = fileStamp(file);
+  const hit = lastRead.get(modelsDir);
+  if (hit && hit.stamp === stamp) return hit.entries;
   const { downloads } = readModelsJson(modelsDir, Catalogue);
   const ids = downloads.map((d) => d.id);
-  if (new Set(ids).size !== ids.length) throw new AnalysisError('internal', `The model list ${path.join(modelsDir, 'manifest.json')} names a downloadable model twice.`);
+  if (new Set(ids).size !== ids.length) throw new AnalysisError('internal', `The model list ${file} names a downloadable model twice.`);
+  if (stamp !== null) lastRead.set(modelsDir, { stamp, entries: downloads });
   return downloads;
 }

@@ -72,7 +72,7 @@ export class ModelManager {
     this.installRoot = options.installRoot ?? path.join(this.modelsDir, 'weights');
   }
 
-  catalogue(): CatalogueEntry[] {
+  catalogue(): readonly CatalogueEntry[] {
     return loadCatalogue(this.modelsDir);
   }
 
