@@ -6,16 +6,12 @@ import { failureOf, type RenderReply, type RenderRequest } from './render-thread
 import { renderToLibrary } from './render-to-library.ts';
 import { lowerThreadPriority } from '../base/background-thread.ts';
 
-lowerThreadPriority();
-
 /**
  * Renders a photo into the library off the engine's thread (render-threads.ts). A render holds the
  * full-size photo (50-160 MB for 16-18 MP), and every buffer that size counts against its thread's
  * heap: on the engine's thread each render set off a full garbage collection of the whole engine
  * (36 of 36 renders in bench/pipeline, 17 ms each). Here the tone steps run in this thread too.
- */
-
-/**
+ *
  * This thread's heap is a few MB of code and, after a render, that render's dead full-size buffers:
  * left to V8's own timing they were still held when the next render allocated its own (bench/pipeline
  * peak RSS 774-802 MB on the engine's thread, 830-913 MB here), so the thread collects after each
@@ -24,6 +20,7 @@ lowerThreadPriority();
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc') as () => void;
 v8.setFlagsFromString('--no-expose-gc');
+lowerThreadPriority();
 
 parentPort!.on('message', (req: RenderRequest) => {
   renderToLibrary(libraryLayout(req.root), req.photo, req.recipe, req.revision, req.target, req.settings).then(
