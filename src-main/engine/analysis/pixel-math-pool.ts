@@ -14,10 +14,9 @@ export type PixelMathPoolOptions = {
 };
 
 /**
- * PixelMath in worker threads: the plain-JS analysis steps (tens of milliseconds each) leave the
- * engine's event loop, which measured p99 delays of 80-110 ms with them on it (bench/pipeline). Each
- * call goes to the worker with the fewest calls in flight; a worker that dies fails only its own
- * calls and is replaced on the next one. Idle workers never keep the process alive.
+ * PixelMath in worker threads (base/thread-pool.ts): the plain-JS analysis steps (tens of
+ * milliseconds each) leave the engine's event loop, which measured p99 delays of 80-110 ms with
+ * them on it (bench/pipeline).
  */
 export class PixelMathPool implements PixelMath {
   readonly #pool: ThreadPool<MathReply>;

@@ -4,8 +4,7 @@ import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { RenderError } from './pipeline/index.ts';
 import { pruneRenders } from './prune-renders.ts';
-import type { RenderFile } from './render-threads.ts';
-import { renderToLibrary, type ExportSettings } from './render-to-library.ts';
+import { renderToLibrary, type ExportSettings, type RenderFile } from './render-to-library.ts';
 
 /** The photo's current recipe, as the recipes service keeps it (render/ is below services/: a port, not an import). */
 export type CurrentRecipes = {

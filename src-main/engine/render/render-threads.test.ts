@@ -1,8 +1,8 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Photo, Recipe } from '../../contract/index.ts';
-import { corpusPath, corpusSkipReason, hasCorpus } from '../../../test-support/corpus.ts';
+import type { Recipe } from '../../contract/index.ts';
+import { corpusPath, hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir } from '../../../test-support/temp-dir.ts';
 import { libraryLayout, type LibraryLayout } from '../library/library-layout.ts';
 import { newRecipe, newStep } from '../recipes/create.ts';
@@ -11,14 +11,10 @@ import { DiskFullError, isDiskFull } from '../base/disk-space.ts';
 import { errorFrom, failureOf } from './render-thread-protocol.ts';
 import { RenderThreads } from './render-threads.ts';
 import { DEFAULT_EXPORT_SETTINGS, renderToLibrary } from './render-to-library.ts';
+import { storedPhoto } from './testing/stored-photo.ts';
 
-function photoOf(id: number, originalPath: string): Photo & { sha256: string; originalPath: string } {
-  return {
-    id, folderId: null, sha256: String(id).padStart(64, '0'), sha1: null, fileName: `IMG_${id}.jpg`, sourcePath: `/in/IMG_${id}.jpg`, originalPath, bytes: 0,
-    format: 'jpeg', width: null, height: null, orientation: 1, captureDate: null, gps: null, metadata: null, stage: 'approved',
-    error: null, warnings: [], duplicates: 0, mediaRev: 0, createdAt: '2024-05-01T00:00:00.000Z', updatedAt: '2024-05-01T00:00:00.000Z',
-  };
-}
+/** Photo `id`, its hash made from the id (the render reads only the original's pixels). */
+const photoOf = (id: number, originalPath: string) => storedPhoto(id, String(id).padStart(64, '0'), originalPath);
 
 /** Crop, then tone steps big enough to go through the 16-bit path (where a main-thread render uses its tone helper). */
 function toneRecipe(sha: string): Recipe {
@@ -32,6 +28,8 @@ function toneRecipe(sha: string): Recipe {
   return { ...newRecipe(sha), steps, end: steps.length };
 }
 
+// Renders a corpus camera JPEG and a truncated one: without the corpus there is nothing real to
+// render (test-support/corpus.ts says once where it looked).
 describe.skipIf(!hasCorpus)('RenderThreads: render jobs off the event loop', () => {
   let dir: { path: string; cleanup(): Promise<void> };
   let layout: LibraryLayout;
@@ -96,8 +94,6 @@ describe.skipIf(!hasCorpus)('RenderThreads: render jobs off the event loop', () 
     expect(threads.threads).toBe(1);
   });
 });
-
-if (!hasCorpus) describe.skip(`RenderThreads: ${corpusSkipReason}`, () => undefined);
 
 describe('render thread failures keep what the job queue decides on', () => {
   it('a full disk comes back as a DiskFullError with its folder and sizes', () => {

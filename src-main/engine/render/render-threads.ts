@@ -1,19 +1,7 @@
-import type { Photo, Recipe, RenderTarget } from '../../contract/index.ts';
 import { ThreadPool } from '../base/thread-pool.ts';
 import { siblingWorker } from '../base/worker-url.ts';
-import type { LibraryLayout } from '../library/library-layout.ts';
 import { errorFrom, type RenderReply, type RenderRequest } from './render-thread-protocol.ts';
-import type { ExportSettings, RenderedFile } from './render-to-library.ts';
-
-/** renderToLibrary's signature: the render job takes either this module's threads or the function itself. */
-export type RenderFile = (
-  layout: LibraryLayout,
-  photo: Photo & { sha256: string; originalPath: string },
-  recipe: Recipe,
-  revision: number,
-  target: RenderTarget | undefined,
-  settings: ExportSettings,
-) => Promise<RenderedFile>;
+import { DEFAULT_EXPORT_SETTINGS, type RenderedFile, type RenderFile } from './render-to-library.ts';
 
 /**
  * Render jobs on worker threads (render-worker.ts), one render per thread at a time: the job queue
@@ -34,7 +22,7 @@ export class RenderThreads {
     });
   }
 
-  readonly render: RenderFile = (layout, photo, recipe, revision, target, settings) =>
+  readonly render: RenderFile = (layout, photo, recipe, revision, target, settings = DEFAULT_EXPORT_SETTINGS) =>
     this.#pool.call({ root: layout.root, photo, recipe, revision, target, settings } satisfies Omit<RenderRequest, 'id'>) as Promise<RenderedFile>;
 
   /**

@@ -10,16 +10,9 @@ import { libraryLayout, type LibraryLayout } from '../library/library-layout.ts'
 import { newRecipe, newStep } from '../recipes/create.ts';
 import { recipeSha256 } from './metadata/provenance.ts';
 import { renderToLibrary, sidecarPath } from './render-to-library.ts';
+import { storedPhoto } from './testing/stored-photo.ts';
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
-
-function photoOf(id: number, sha: string, originalPath: string): Photo & { sha256: string; originalPath: string } {
-  return {
-    id, folderId: null, sha256: sha, sha1: null, fileName: `IMG_${id}.jpg`, sourcePath: `/in/IMG_${id}.jpg`, originalPath, bytes: 0,
-    format: 'jpeg', width: null, height: null, orientation: 1, captureDate: null, gps: null, metadata: null, stage: 'approved',
-    error: null, warnings: [], duplicates: 0, mediaRev: 0, createdAt: '2024-05-01T00:00:00.000Z', updatedAt: '2024-05-01T00:00:00.000Z',
-  };
-}
 
 function recipeFor(sha: string): Recipe {
   const steps = [newStep('crop', { x: 0.1, y: 0.1, w: 0.8, h: 0.8, angle: 0 }), newStep('output', { format: 'jpeg', quality: 80 })];
@@ -41,7 +34,7 @@ describe.skipIf(!hasCorpus)('renderToLibrary: every processed file is unique to 
     twins = await Promise.all(files.map(async (data, i) => {
       const rel = `originals/2024/05/twin${i}.jpg`;
       await writeFile(layout.absolute(rel), data);
-      return photoOf(i + 1, sha256(data), rel);
+      return storedPhoto(i + 1, sha256(data), rel);
     }));
   });
   afterAll(() => dir.cleanup());

@@ -68,6 +68,9 @@ export async function renderToLibrary(
   return { target: key, path: absolute, relativePath, bytes: record.bytes, sha256, width: record.width, height: record.height, record };
 }
 
+/** What the render job calls: this function, or the same on a render thread (render-threads.ts). */
+export type RenderFile = typeof renderToLibrary;
+
 /** `x_3.jpg` -> `x_3.xmp`: Lightroom's convention (the name without its extension). */
 export function sidecarPath(file: string): string {
   return path.join(path.dirname(file), `${path.basename(file, path.extname(file))}.xmp`);

@@ -12,7 +12,7 @@ import { DEFAULT_KEEP_REVISIONS } from '../render/prune-renders.ts';
 import { exportSettingsFor, readExportDefaults, writeExportDefaults } from '../services/export-settings.ts';
 import { writeRecipeCopy } from '../render/recipe-copy.ts';
 import { createRenderHandler } from '../render/render-handler.ts';
-import type { RenderFile } from '../render/render-threads.ts';
+import type { RenderFile } from '../render/render-to-library.ts';
 import { targetKey } from '../render/target-key.ts';
 import { applyFolderPreset, queueFolderPresets } from '../services/folder-policy.ts';
 import { PolicyPresetsRepo } from '../library/policy-presets-repo.ts';
