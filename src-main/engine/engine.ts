@@ -123,7 +123,7 @@ export async function createEngine(config: EngineConfig & { tuning?: EngineTunin
     log: (line) => console.error(`[lightbox] ${line}`),
   });
   const previews = createPreviewStore({ library, layout, capBytes: () => cacheCap(library), diskFull: (error) => care.previewDiskFull(error) });
-  const care = createCareFeature({ library, layout, bus, previews, queueStats: () => queue.stats() });
+  const care = createCareFeature({ library, layout, bus, previews, renderFile: renders.render, queueStats: () => queue.stats() });
   const recipesFeature = createRecipesFeature({
     library, layout, bus, queue: () => queue, previews, photoChanged, approved: (photoId) => uploads.service.uploadAfterApproval(photoId), exportOverride: config.exportMetadata ?? null,
     renderFile: renders.render,

@@ -5,7 +5,7 @@ import { CareRepo, type OriginalRow, type RenderRow } from '../library/care-repo
 import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import { parseRecipe } from '../recipes/validate.ts';
-import { renderToLibrary } from '../render/render-to-library.ts';
+import type { RenderFile } from '../render/render-to-library.ts';
 import { targetFromKey } from '../render/target-key.ts';
 import { readManifest } from './backup/backup-manifest.ts';
 import { copyInto } from './backup/copy-into.ts';
@@ -17,6 +17,11 @@ export type RepairDeps = {
   layout: LibraryLayout;
   /** Backup folders to look in for an original's right bytes (unplugged ones are skipped). */
   backupDirs(): string[];
+  /**
+   * Renders a processed file again: in the app the render threads (render-threads.ts), as render jobs
+   * do, so a repair of many files does not hold up the engine's event loop with full-size pixels.
+   */
+  renderFile: RenderFile;
 };
 
 /** Where a file that is replaced goes: never deleted, in case its bytes still mean something to someone. */
@@ -115,7 +120,7 @@ async function renderAgain(deps: RepairDeps, render: RenderRow): Promise<string 
   const target = render.target === 'main' ? undefined : targetFromKey(render.target);
   // Changed since the check read it (a new edit is being rendered by its own job), or a key no target makes.
   if (!photo?.sha256 || !photo.originalPath || stored?.revision !== render.revision || target === null) return null;
-  const file = await renderToLibrary(deps.layout, photo as Photo & { sha256: string; originalPath: string }, parseRecipe(stored.json), render.revision, target);
+  const file = await deps.renderFile(deps.layout, photo as Photo & { sha256: string; originalPath: string }, parseRecipe(stored.json), render.revision, target);
   deps.library.renders.record(file.record);
   const same = file.sha256 === render.sha256;
   return `Rendered again from the original and recipe revision ${render.revision}${same ? ' (identical to the recorded file)' : '; the new bytes differ from the recorded ones (another version of the renderer) and are recorded'}.`;

@@ -5,6 +5,7 @@ import { hasCorpus } from '../../../test-support/corpus.ts';
 import { tempDir, waitFor } from '../../../test-support/temp-dir.ts';
 import { openLibrary, type Library } from '../library/index.ts';
 import { libraryLayout } from '../library/library-layout.ts';
+import { renderToLibrary } from '../render/render-to-library.ts';
 import { ScrubScheduler } from './scrub-scheduler.ts';
 import { buildCareLibrary } from './test-library.ts';
 
@@ -39,6 +40,7 @@ describe.skipIf(!hasCorpus)('the scheduled library check', () => {
       library,
       layout: libraryLayout(libraryDir),
       backupDirs: () => [],
+      renderFile: renderToLibrary,
       queueIdle: () => queue.idle,
       ingestBusy: options.ingestBusy ?? (() => queue.ingest),
       ingestUnfinished: () => queue.ingest,

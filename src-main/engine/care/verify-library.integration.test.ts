@@ -9,6 +9,7 @@ import { runCli } from '../../../test-support/run-cli.ts';
 import { openLibrary, type Library } from '../library/index.ts';
 import { libraryLayout } from '../library/library-layout.ts';
 import { CareRepo } from '../library/care-repo.ts';
+import { RenderThreads } from '../render/render-threads.ts';
 import { runBackup } from './backup/run-backup.ts';
 import { libraryId } from './backup/backup-service.ts';
 import { verifyLibrary } from './verify-run.ts';
@@ -21,7 +22,8 @@ const codes = (report: VerifyReport) => report.problems.map((p) => `${p.code} ${
 /**
  * `lightbox verify` on a real library (real SQLite, sharp renders, the hashing thread): a clean
  * library checks out; each kind of damage is found with its code; --repair restores originals from
- * a backup, renders processed files again byte for byte, and leaves orphans where they are.
+ * a backup, renders processed files again byte for byte (on a render thread, as the app does), and
+ * leaves orphans where they are.
  */
 describe.skipIf(!hasCorpus)('verify and repair a library', () => {
   let dir: { path: string; cleanup(): Promise<void> };
@@ -30,7 +32,8 @@ describe.skipIf(!hasCorpus)('verify and repair a library', () => {
   const layout = () => libraryLayout(libraryDir);
   let originals: Array<{ photoId: number; path: string; sha256: string }>;
   let renders: ReturnType<CareRepo['rendersAfter']>;
-  const deps = () => ({ library, layout: layout(), backupDirs: () => [path.join(dir.path, 'backup')] });
+  const threads = new RenderThreads();
+  const deps = () => ({ library, layout: layout(), backupDirs: () => [path.join(dir.path, 'backup')], renderFile: threads.render });
 
   beforeAll(async () => {
     dir = await tempDir('lightbox-verify-');
@@ -46,6 +49,7 @@ describe.skipIf(!hasCorpus)('verify and repair a library', () => {
   }, 120_000);
 
   afterAll(async () => {
+    await threads.close();
     library?.close();
     await dir?.cleanup();
   });

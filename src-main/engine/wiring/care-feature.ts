@@ -9,6 +9,7 @@ import { verifyLibrary } from '../care/verify-run.ts';
 import type { Library } from '../library/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import type { PreviewStore } from '../media/preview-store.ts';
+import type { RenderFile } from '../render/render-to-library.ts';
 import type { CommandHandlers } from '../services/engine-api.ts';
 
 type CareCommand =
@@ -34,8 +35,8 @@ export type CareTools = {
  * to ingest), backup targets (after every import for those that ask), the preview cache's cap.
  * engine.ts spreads the commands in, feeds `onStats` the queue's stats and calls start/close.
  */
-export function createCareFeature(deps: { library: Library; layout: LibraryLayout; bus: EventBus; previews: PreviewStore; queueStats(): QueueStats }) {
-  const { library, layout, bus, previews } = deps;
+export function createCareFeature(deps: { library: Library; layout: LibraryLayout; bus: EventBus; previews: PreviewStore; renderFile: RenderFile; queueStats(): QueueStats }) {
+  const { library, layout, bus, previews, renderFile } = deps;
   let latest: QueueStats | null = null;
   const stats = () => (latest ??= deps.queueStats());
   const listeners = new Set<() => void>();
@@ -50,6 +51,7 @@ export function createCareFeature(deps: { library: Library; layout: LibraryLayou
     library,
     layout,
     backupDirs: () => backups.folders(),
+    renderFile,
     queueIdle: () => stats().idle,
     ingestBusy,
     ingestUnfinished,
@@ -103,7 +105,7 @@ export function createCareFeature(deps: { library: Library; layout: LibraryLayou
   };
 
   const tools: CareTools = {
-    verify: ({ repair }) => verifyLibrary({ library, layout, backupDirs: () => backups.folders() }, { repair: repair ?? false, ingestBusy: ingestUnfinished }),
+    verify: ({ repair }) => verifyLibrary({ library, layout, backupDirs: () => backups.folders(), renderFile }, { repair: repair ?? false, ingestBusy: ingestUnfinished }),
     backup: async (dir, options = {}) => {
       const report = await runBackup({ library, layout, libraryId: libraryId(library) }, dir, { ...options, create: true });
       await backups.remember(dir, report);
