@@ -87,6 +87,24 @@ export type ImmichStatus = z.infer<typeof ImmichStatus>;
 export const UploadState = z.enum(['queued', 'uploading', 'waiting-render', 'waiting-approval', 'offline', 'paused', 'uploaded', 'failed']);
 export type UploadState = z.infer<typeof UploadState>;
 
+/**
+ * What is known to exist on the server for one photo's pair, saved after every id the server hands
+ * back (what makes a restarted upload idempotent): written by immich/pair-upload.ts, kept by
+ * library/uploads-repo.ts.
+ */
+export const UploadPairState = z.object({
+  originalAssetId: z.string().optional(),
+  processedAssetId: z.string().optional(),
+  /** SHA-1 of the processed file `processedAssetId` holds (or is about to hold). */
+  processedSha1: z.string().optional(),
+  stackId: z.string().optional(),
+  albumDone: z.boolean().optional(),
+  metadataDone: z.boolean().optional(),
+  /** Earlier processed versions still to take out of the stack and move to the trash. */
+  replacedAssetIds: z.array(z.string()).optional(),
+});
+export type UploadPairState = z.infer<typeof UploadPairState>;
+
 /** One photo's upload changed state or sent more bytes. */
 export const UploadProgress = z.object({
   photoId: z.number().int().positive(),

@@ -1,3 +1,4 @@
+import type { UploadPairState } from '../../contract/index.ts';
 import { defaultAlbumCache, type AlbumCache } from './album-cache.ts';
 import { inOtherStack, judgeDuplicate, METADATA_KEY, noOtherOwners, trashedDuplicate, type AssetOwners, type DuplicateContext, type Judgement, type Role } from './duplicate-owner.ts';
 import type { ImmichClient, UploadResult } from './immich-client.ts';
@@ -27,17 +28,7 @@ export type PairInput = {
 };
 
 /** What is known to exist on the server. Persist it after every save() call. */
-export type PairState = {
-  originalAssetId?: string;
-  processedAssetId?: string;
-  /** SHA-1 of the processed file `processedAssetId` holds (or is about to hold). */
-  processedSha1?: string;
-  stackId?: string;
-  albumDone?: boolean;
-  metadataDone?: boolean;
-  /** Earlier processed versions still to take out of the stack and move to the trash. */
-  replacedAssetIds?: string[];
-};
+export type PairState = UploadPairState;
 
 export type PairOptions = {
   retry?: Partial<RetryOptions>;

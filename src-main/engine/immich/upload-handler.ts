@@ -7,7 +7,6 @@ import type { JobContext, JobData } from '../jobs/index.ts';
 import { PermanentJobError } from '../jobs/index.ts';
 import type { LibraryLayout } from '../library/library-layout.ts';
 import type { Library } from '../library/index.ts';
-import type { StoredPairState } from '../library/uploads-repo.ts';
 import { immichDates, photoCaptureInstant } from '../media/capture-instant.ts';
 import { readMetadata } from '../media/metadata.ts';
 import { classifyImmichOutcome } from './adaptive-concurrency.ts';
@@ -58,7 +57,7 @@ function sidecarFor(photo: Photo, capture: ReturnType<typeof captureOf>): string
 }
 
 /** Which step a save recorded, for progress lines (and the crash test's kill points). */
-function stepOf(before: StoredPairState, after: StoredPairState): string {
+function stepOf(before: PairState, after: PairState): string {
   if (!before.originalAssetId && after.originalAssetId) return 'original';
   if (!before.processedAssetId && after.processedAssetId) return 'processed';
   if (!before.stackId && after.stackId) return 'stack';
@@ -131,7 +130,7 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
       }
       let sent = 0;
       let lastByteEvent = 0;
-      let saved: StoredPairState = uploads.get(photo.id)?.pair ?? {};
+      let saved: PairState = uploads.get(photo.id)?.pair ?? {};
       try {
         const result = await service.concurrency.run(
           () => {

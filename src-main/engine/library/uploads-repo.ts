@@ -1,30 +1,17 @@
-import { FolderUploadSettings, RequestedUpload, type AppError, type UploadCounts, type UploadState } from '../../contract/index.ts';
+import { z } from 'zod';
+import { FolderUploadSettings, RequestedUpload, UploadNotice, type AppError, type UploadCounts, type UploadFileOutcome, type UploadPairState, type UploadState } from '../../contract/index.ts';
 import type { Db } from './database.ts';
 
-/** Mirrors immich/pair-upload.ts PairState (the library does not import the uploader). */
-export type StoredPairState = {
-  originalAssetId?: string;
-  processedAssetId?: string;
-  processedSha1?: string;
-  stackId?: string;
-  albumDone?: boolean;
-  metadataDone?: boolean;
-  replacedAssetIds?: string[];
-};
-
-/** created/duplicate: this photo's asset; elsewhere: Immich had the bytes as another photo's asset, left alone. */
-export type UploadOutcome = 'created' | 'duplicate' | 'elsewhere';
-
-/** Something an upload decided that the photographer must hear about (migration 012). */
-export type UploadNotice = { role: 'original' | 'processed' | 'stack'; assetId: string | null; message: string };
+const ReplacedIds = z.array(z.string());
+const Notices = z.array(UploadNotice);
 
 export type UploadRecord = {
   photoId: number;
   state: UploadState;
-  pair: StoredPairState;
+  pair: UploadPairState;
   processedRevision: number | null;
-  originalOutcome: UploadOutcome | null;
-  processedOutcome: UploadOutcome | null;
+  originalOutcome: UploadFileOutcome | null;
+  processedOutcome: UploadFileOutcome | null;
   notices: UploadNotice[];
   error: AppError | null;
   updatedAt: string;
@@ -41,8 +28,8 @@ type Row = {
   album_done: number;
   metadata_done: number;
   replaced_json: string;
-  original_outcome: UploadOutcome | null;
-  processed_outcome: UploadOutcome | null;
+  original_outcome: UploadFileOutcome | null;
+  processed_outcome: UploadFileOutcome | null;
   notices_json: string;
   error_code: string | null;
   error_message: string | null;
@@ -50,8 +37,8 @@ type Row = {
 };
 
 function toRecord(row: Row): UploadRecord {
-  const replaced = JSON.parse(row.replaced_json) as string[];
-  const pair: StoredPairState = {
+  const replaced = ReplacedIds.parse(JSON.parse(row.replaced_json));
+  const pair: UploadPairState = {
     ...(row.original_asset_id ? { originalAssetId: row.original_asset_id } : {}),
     ...(row.processed_asset_id ? { processedAssetId: row.processed_asset_id } : {}),
     ...(row.processed_sha1 ? { processedSha1: row.processed_sha1 } : {}),
@@ -67,7 +54,7 @@ function toRecord(row: Row): UploadRecord {
     processedRevision: row.processed_revision,
     originalOutcome: row.original_outcome,
     processedOutcome: row.processed_outcome,
-    notices: JSON.parse(row.notices_json) as UploadNotice[],
+    notices: Notices.parse(JSON.parse(row.notices_json)),
     error: row.error_code ? ({ code: row.error_code, message: row.error_message ?? '' } as AppError) : null,
     updatedAt: row.updated_at,
   };
@@ -156,7 +143,7 @@ export class UploadsRepo {
   }
 
   /** Called after every id the server hands back: this is what makes a restart idempotent. */
-  savePair(photoId: number, pair: StoredPairState, processedRevision: number | null = null): void {
+  savePair(photoId: number, pair: UploadPairState, processedRevision: number | null = null): void {
     this.#savePair.run({
       photoId,
       original: pair.originalAssetId ?? null,
@@ -176,7 +163,7 @@ export class UploadsRepo {
   }
 
   /** Only a created/duplicate answer is recorded; a phase skipped because the id was known keeps the earlier answer. */
-  setOutcomes(photoId: number, outcomes: { original?: UploadOutcome | null; processed?: UploadOutcome | null }): void {
+  setOutcomes(photoId: number, outcomes: { original?: UploadFileOutcome | null; processed?: UploadFileOutcome | null }): void {
     this.#setOutcome.run({ photoId, original: outcomes.original ?? null, processed: outcomes.processed ?? null, now: new Date().toISOString() });
   }
 
