@@ -13,6 +13,7 @@ import { CareRepo } from '../src-main/engine/library/care-repo.ts';
 import { openLibrary } from '../src-main/engine/library/index.ts';
 import { libraryLayout } from '../src-main/engine/library/library-layout.ts';
 import { verifyLibrary } from '../src-main/engine/care/verify-run.ts';
+import { renderToLibrary } from '../src-main/engine/render/render-to-library.ts';
 import { percentile, printTable, trackEventLoop } from './bench-utils.ts';
 
 const { values } = parseArgs({ options: { megabytes: { type: 'string', default: '500' }, rounds: { type: 'string', default: '5' } } });
@@ -86,7 +87,7 @@ for (let round = 1; round <= Number(values.rounds); round++) {
   // The reading phase alone, from the progress: the database check and the folder walk around it
   // take the same fixed time for a library of 10 GB or 10 TB.
   const phases: Partial<Record<string, number>> = {};
-  const report = await verifyLibrary({ library, layout, backupDirs: () => [] }, { progress: (p) => (phases[p.phase] ??= performance.now()) });
+  const report = await verifyLibrary({ library, layout, backupDirs: () => [], renderFile: renderToLibrary }, { progress: (p) => (phases[p.phase] ??= performance.now()) });
   const seconds = (performance.now() - started) / 1000;
   const reading = (phases['orphans']! - phases['originals']!) / 1000;
   loopP99 = Math.max(loopP99, loop.stop().p99);
