@@ -5,7 +5,7 @@ import { openImage } from '../media/decode.ts';
 import { AnalysisError } from './analysis-error.ts';
 import { decodeForAnalysis } from './analyze-image.ts';
 import { inProcessPixelMath } from './pixel-math.ts';
-import { PixelMathPool } from './pixel-math-pool.ts';
+import { defaultPixelMathThreads, PixelMathPool } from './pixel-math-pool.ts';
 import type { RgbImage } from './rgb-image.ts';
 
 /** A real photo when the corpus is there, else a synthetic scene with a tilted horizon and a bright patch. */
@@ -66,5 +66,11 @@ describe('PixelMathPool: the plain-JS analysis steps in worker threads', () => {
     const closed = new PixelMathPool({ workers: 1 });
     await closed.close();
     await expect(closed.hash(await photo())).rejects.toThrow(/closed/);
+  });
+});
+
+describe('defaultPixelMathThreads', () => {
+  it('leaves a two-core machine one thread and gives larger machines two', () => {
+    expect([1, 2, 3, 4, 16].map((cores) => defaultPixelMathThreads(cores))).toEqual([1, 1, 2, 2, 2]);
   });
 });

@@ -6,8 +6,17 @@ import { AnalysisError } from './analysis-error.ts';
 import type { PixelMath } from './pixel-math.ts';
 import type { MathCall, MathReply } from './pixel-math-protocol.ts';
 
+/**
+ * Threads by default: one per core beyond the first, at most two (two analyze jobs run side by side).
+ * On two cores the engine's thread, the model threads and the render thread already share both, so
+ * a second pixel-maths thread added its heap and no speed: bench/pipeline, six alternated pairs,
+ * peak RSS 727-745 MB with one against 788-837 MB with two, wall (mean 13.8 against 13.7 s) and CPU
+ * (23.2 against 23.6 s) the same within the noise.
+ */
+export const defaultPixelMathThreads = (cores = os.availableParallelism()): number => Math.min(2, Math.max(1, cores - 1));
+
 export type PixelMathPoolOptions = {
-  /** Worker threads (default: 2, or 1 on a single core: two analyze jobs run side by side). */
+  /** Worker threads (default: defaultPixelMathThreads()). */
   workers?: number;
   /** A worker with nothing to do is ended after this long (its heap goes with it). */
   idleMs?: number;
@@ -24,7 +33,7 @@ export class PixelMathPool implements PixelMath {
   constructor(options: PixelMathPoolOptions = {}) {
     this.#pool = new ThreadPool<MathReply>({
       script: siblingWorker('pixel-math-worker', import.meta.url),
-      maxThreads: Math.max(1, options.workers ?? Math.min(2, os.availableParallelism())),
+      maxThreads: Math.max(1, options.workers ?? defaultPixelMathThreads()),
       idleMs: options.idleMs ?? 60_000,
       settle: (reply) => (reply.ok ? { value: reply.result } : { error: new AnalysisError((reply.code as ErrorCode | null) ?? 'job-failed', reply.message) }),
       closed: () => new AnalysisError('job-failed', 'The analysis helpers are closed (the engine is stopping).'),
