@@ -139,7 +139,7 @@ export function createUploadHandler(deps: UploadHandlerDeps) {
             return uploadPair(
               client,
               input,
-              saved as PairState,
+              saved,
               (state) => {
                 uploads.savePair(photo.id, state, processed?.revision ?? null);
                 const step = stepOf(saved, state);
