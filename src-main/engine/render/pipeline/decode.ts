@@ -10,7 +10,7 @@ import { straighten16 } from './straighten.ts';
 import { RenderError } from './render-error.ts';
 import { asUint16, toPixels } from './pixels.ts';
 import type { Pixels } from './pixels.ts';
-import { srgb8ToP3, srgbToP3InPlace } from './srgb-to-p3.ts';
+import { srgbHighToP3InPlace, srgbToP3InPlace } from './srgb-to-p3.ts';
 
 export type RenderInput = { path: string } | { buffer: Buffer };
 
@@ -19,15 +19,14 @@ export const DEFAULT_MAX_PIXELS = 268_402_689;
 
 /**
  * What to read: `extract` cut out of the oriented original (if given), then resampled to `size`.
- * `deferSrgb`: an untagged 8-bit original may come back as its 8-bit samples (`srgb8`, sharp's
- * memory) with `px.data` still empty (length 0), so the conversion to P3 can run inside the tone
- * pass, on a helper thread like it (see tone-split.ts), which writes the 16-bit samples once:
- * one full-size buffer of 6 bytes a pixel instead of two.
+ * `deferSrgb`: an untagged 8-bit original may come back still in sRGB (`srgbPending`: px.data
+ * carries its 8-bit levels in the high byte, see srgbHighToP3InPlace), so the conversion to P3 can
+ * run inside the tone pass, in the same sweep over the samples (see tone-split.ts).
  */
 export type ReadRequest = { extract?: Rect | undefined; size?: Size | undefined; deferSrgb?: boolean; straighten?: Straighten | undefined };
 /** A straightened crop: `box` is in the coordinates of what extract + size produced; `size` is the frame's output size. */
 export type Straighten = { crop: CropSpec; box: StraightenBox; size?: Size | undefined };
-export type ReadResult = { px: Pixels; srgb8?: Uint8Array };
+export type ReadResult = { px: Pixels; srgbPending?: boolean };
 
 /** An original opened for rendering: oriented size, and a reader that returns working pixels. */
 export type RenderSource = Size & {
@@ -120,8 +119,6 @@ type Held = {
   open: (keepProfile?: boolean) => Sharp;
   width: number;
   height: number;
-  /** An untagged hold's raw samples themselves. */
-  raw?: Buffer;
 };
 
 async function hold(image: Sharp, tagged: boolean): Promise<Held> {
@@ -131,20 +128,20 @@ async function hold(image: Sharp, tagged: boolean): Promise<Held> {
   }
   const { data, info } = await image.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: 3 } as const;
-  return { open: () => sharp(data, { raw, limitInputPixels: false }), width: info.width, height: info.height, raw: data };
+  return { open: () => sharp(data, { raw, limitInputPixels: false }), width: info.width, height: info.height };
 }
 
 /**
  * Straighten on the 8-bit intermediate, like the crop and the resize: rotate (bicubic; our angle
  * turns the picture counter-clockwise, y down), then cut the frame and bring it to `size`.
  */
-async function straighten8(held: Held, s: Straighten, tagged: boolean): Promise<Held> {
+async function straighten8(held: Held, s: Straighten, tagged: boolean): Promise<Sharp> {
   const rad = (s.crop.angle * Math.PI) / 180;
   const [cos, sin] = [Math.cos(rad), Math.sin(rad)];
   const rotated = await hold(held.open(true).affine([[cos, sin], [-sin, cos]], { background: '#000000', interpolator: 'bicubic' }), tagged);
   let image = rotated.open(true).extract(straightenFrame(s.crop, s.box, rotated));
   if (s.size) image = image.resize(s.size.width, s.size.height, { fit: 'fill', kernel: 'lanczos3' });
-  return hold(image, tagged);
+  return image;
 }
 
 /** Tagged with a profile (CMYK's is applied on the straight path); needing the straight 16-bit path. */
@@ -185,15 +182,18 @@ async function read(pipeline: () => Sharp, meta: Metadata, request: ReadRequest,
       if (request.straighten) px = await straighten16(px, request.straighten);
       return { px };
     }
-    let held = await hold(shape(tagged ? pipeline().keepIccProfile() : pipeline()), tagged);
-    if (request.straighten) held = await straighten8(held, request.straighten, tagged);
     if (!tagged) {
-      // An untagged hold is already the raw sRGB samples: no second pass (and no second full-size
-      // copy, 54 MB at 18 MP) to read them.
-      const data = held.raw!;
-      if (!request.deferSrgb) return { px: { data: srgb8ToP3(data), width: held.width, height: held.height } };
-      return { px: { data: new Uint16Array(0), width: held.width, height: held.height }, srgb8: data };
+      // Read at 16 bits: sharp's cast puts each 8-bit level in the high byte, and the conversion
+      // to P3 then writes over the same buffer. Read at 8 bits, the 16-bit samples needed a second
+      // full-size buffer beside sharp's (9 bytes a pixel at once instead of 6: 72 MB more at 24 MP).
+      const last = request.straighten ? await straighten8(await hold(shape(pipeline()), false), request.straighten, false) : shape(pipeline());
+      const px = await toPixels(last);
+      if (request.deferSrgb) return { px, srgbPending: true };
+      srgbHighToP3InPlace(px.data);
+      return { px };
     }
+    let held = await hold(shape(pipeline().keepIccProfile()), true);
+    if (request.straighten) held = await hold(await straighten8(held, request.straighten, true), true);
     // keepIccProfile() made sharp skip the input conversion and carry the profile along; the
     // uncompressed TIFF hands pixels and profile to this 16-bit read, which applies it.
     const { data, info } = await held.open()

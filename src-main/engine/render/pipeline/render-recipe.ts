@@ -105,16 +105,16 @@ export async function renderRecipe(input: RenderInput, recipe: Recipe, opts: Ren
   const toneFirst = first?.stage === 'tone' && (first.kind === 'curve' || first.kind === 'pixels');
   const read = await source.read({ ...layout.read, deferSrgb: toneFirst });
   let px = read.px;
-  let srgb8 = read.srgb8;
+  let srgbPending = read.srgbPending ?? false;
   let virtual = layout.virtual;
   const lastResize = passes.findLastIndex((p) => p.kind === 'geometry' && p.step.kind === 'resize');
   // Consecutive tone passes, as indices into plan.passes (the helper thread re-plans and slices).
   let toneFrom = -1;
   let toneTo = -1;
   const flushTone = async () => {
-    if (toneFrom >= 0) px = await runToneSplit(px, { recipe, forPreview, maxLongEdge: opts.maxLongEdge, passes: plan.passes, from: toneFrom, to: toneTo }, srgb8);
+    if (toneFrom >= 0) px = await runToneSplit(px, { recipe, forPreview, maxLongEdge: opts.maxLongEdge, passes: plan.passes, from: toneFrom, to: toneTo }, srgbPending);
     toneFrom = -1;
-    srgb8 = undefined;
+    srgbPending = false;
   };
   let framed = false;
   const frame = async (target: ExportTarget) => {

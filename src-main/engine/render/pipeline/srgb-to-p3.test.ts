@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { srgb8ToP3, srgb8ToP3Into, srgbToP3InPlace } from './srgb-to-p3.ts';
+import { srgbHighToP3InPlace, srgbToP3InPlace } from './srgb-to-p3.ts';
 import { applyTables } from './tone.ts';
 
 const BLUES = [0, 1, 2, 17, 64, 128, 200, 254, 255];
+
+/** 8-bit levels as sharp's 16-bit read carries them: in the high byte. */
+const high = (bytes: Uint8Array) => Uint16Array.from(bytes, (v) => v << 8);
+
+function srgb8ToP3(bytes: Uint8Array): Uint16Array {
+  const px = high(bytes);
+  srgbHighToP3InPlace(px);
+  return px;
+}
 
 function everyPair(): Uint8Array {
   const bytes = new Uint8Array(65_536 * BLUES.length * 3);
@@ -26,8 +35,8 @@ describe('sRGB -> Display P3 working samples', () => {
     for (const tables of [[table(0.8)], [table(0.7), table(0.9), table(1.1)]]) {
       const after = srgb8ToP3(bytes);
       applyTables(tables, after);
-      const during = new Uint16Array(bytes.length);
-      srgb8ToP3Into(bytes, during, tables);
+      const during = high(bytes);
+      srgbHighToP3InPlace(during, tables);
       expect(Buffer.from(during.buffer).equals(Buffer.from(after.buffer))).toBe(true);
     }
   });
@@ -41,6 +50,14 @@ describe('sRGB -> Display P3 working samples', () => {
     let differing = 0;
     for (let k = 0; k < wide.length; k++) if (fromBytes[k] !== wide[k]) differing++;
     expect(differing).toBe(0);
+  });
+
+  it('reads the level from the high byte alone, whatever the low byte holds (sharp fills it unevenly)', () => {
+    const bytes = everyPair();
+    const clean = srgb8ToP3(bytes);
+    const filled = Uint16Array.from(bytes, (v, i) => (v << 8) | ((i * 37) & 0xff));
+    srgbHighToP3InPlace(filled);
+    expect(Buffer.from(filled.buffer).equals(Buffer.from(clean.buffer))).toBe(true);
   });
 
   it('keeps white white and black black, and moves a saturated sRGB red inside P3', () => {

@@ -16,26 +16,22 @@ const M = [
 /** Linear sRGB -> linear Display P3 (analysis simulates the tone ops in the renderer's working space). */
 export const SRGB_TO_P3: readonly (readonly number[])[] = M;
 
-/** In place on 16-bit sRGB samples. */
+/** In place on 16-bit sRGB samples (16-bit originals). */
 export function srgbToP3InPlace(px: Uint16Array): void {
   convert(px, px, linearTable());
 }
 
 let linear8: Float32Array | undefined;
 
-/** 8-bit sRGB samples (3 per pixel, e.g. sharp's raw output) -> new 16-bit P3 working samples. */
-export function srgb8ToP3(src: Uint8Array): Uint16Array {
-  const out = new Uint16Array(src.length);
-  srgb8ToP3Into(src, out);
-  return out;
-}
-
 /**
- * The same into a given buffer of equal length (the tone helper converts its own rows). With
- * `then` (curve tables, see tone.ts: one for all channels or one each), every converted sample is
- * looked up in them too, in the same pass: the same samples as applying them afterwards.
+ * In place on 16-bit samples that carry 8-bit sRGB levels in their high byte (sharp's 16-bit read
+ * of an 8-bit original; the low byte is ignored): the result is that of the 8-bit levels, bit for
+ * bit. Reading at 16 bits lets a render hold one full-size buffer (6 bytes a pixel) where an
+ * 8-bit read plus a 16-bit copy held two (9 bytes a pixel). With `then` (curve tables, see
+ * tone.ts: one for all channels or one each), every converted sample is looked up in them too, in
+ * the same pass: the same samples as applying them afterwards.
  */
-export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array, then?: Uint16Array[]): void {
+export function srgbHighToP3InPlace(px: Uint16Array, then?: Uint16Array[]): void {
   const tables = pairTables();
   const [tr, tg, tb] = then ? (then.length === 1 ? [then[0]!, then[0]!, then[0]!] : then) : [null, null, null];
   // A curve after red and green's lookups is one more lookup of the same pair: folded into a copy.
@@ -45,13 +41,13 @@ export function srgb8ToP3Into(src: Uint8Array, dst: Uint16Array, then?: Uint16Ar
   const E = encodeBySqrtTable();
   const S = SQRT_STEPS;
   const m22 = M[2][2];
-  for (let i = 0; i < src.length; i += 3) {
-    const rg = (src[i]! << 8) | src[i + 1]!;
-    dst[i] = red[rg]!;
-    dst[i + 1] = green[rg]!;
-    const z = blueRg[rg]! + m22 * toLinear[src[i + 2]!]!;
+  for (let i = 0; i < px.length; i += 3) {
+    const rg = (px[i]! & 0xff00) | (px[i + 1]! >> 8);
+    const z = blueRg[rg]! + m22 * toLinear[px[i + 2]! >> 8]!;
+    px[i] = red[rg]!;
+    px[i + 1] = green[rg]!;
     const b = E[z >= 1 ? S : (Math.sqrt(z) * S + 0.5) | 0]!;
-    dst[i + 2] = tb ? tb[b]! : b;
+    px[i + 2] = tb ? tb[b]! : b;
   }
 }
 

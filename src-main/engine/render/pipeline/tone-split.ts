@@ -3,7 +3,7 @@ import type { Recipe } from '../../../contract/recipe.ts';
 import type { Pixels } from './pixels.ts';
 import { RenderError } from './render-error.ts';
 import type { PlannedPass } from './render-plan.ts';
-import { srgb8ToP3Into } from './srgb-to-p3.ts';
+import { srgbHighToP3InPlace } from './srgb-to-p3.ts';
 import { curveTables, curvesByTable, runTone, toneSteps } from './tone.ts';
 import type { ToneStep } from './tone.ts';
 import type { PassSize } from '../../recipes/op-module.ts';
@@ -17,18 +17,16 @@ export type ToneJob = {
   /** The tone passes are plan.passes[from, to). */
   from: number;
   to: number;
-  /** The 16-bit samples (moved); with `srgb8`, the buffer its conversion fills. */
+  /** The 16-bit samples (moved); the job's rows are the first `length` of them. */
   samples: ArrayBuffer;
-  /** Where this job's rows start in `samples`, in samples. */
-  offset: number;
-  /** 8-bit sRGB samples to convert first into `samples` (from `offset`), if any (moved). */
-  srgb8: ArrayBuffer | undefined;
+  /** The samples are still sRGB levels in the high byte, to convert to P3 first (see ReadResult). */
+  srgbPending: boolean;
   /** In samples. */
   length: number;
   width: number;
 };
-/** `samples`: the toned samples, moved back, with the 8-bit carrier the job brought. */
-export type ToneReply = { id: number; ok: true; samples: ArrayBuffer; srgb8: ArrayBuffer | undefined } | { id: number; ok: false; message: string } | { ready: true };
+/** `samples`: the toned samples, moved back. */
+export type ToneReply = { id: number; ok: true; samples: ArrayBuffer } | { id: number; ok: false; message: string } | { ready: true };
 
 /**
  * Tone work is plain JavaScript: on the main thread a 24 MP photo's tone pass held the event loop
@@ -48,9 +46,7 @@ const MIN_HELPER_PIXELS = 250_000;
 const HELPERS = 2;
 const IDLE_MS = 60_000;
 
-/** What a job moves back: the toned samples and the 8-bit carrier, for the next band. */
-type Moved = { samples: ArrayBuffer; srgb8: ArrayBuffer | undefined };
-type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: (moved: Moved) => void; reject: (e: Error) => void } | null };
+type Helper = { worker: Worker; ready: boolean; busy: boolean; pending: { id: number; resolve: (samples: ArrayBuffer) => void; reject: (e: Error) => void } | null };
 
 const helpers: Helper[] = [];
 let readyWaiters: Array<() => void> = [];
@@ -110,7 +106,7 @@ function startHelper(): Helper {
     if (!job || job.id !== reply.id) return;
     helper.pending = null;
     worker.unref();
-    if (reply.ok) job.resolve({ samples: reply.samples, srgb8: reply.srgb8 });
+    if (reply.ok) job.resolve(reply.samples);
     else job.reject(new RenderError('render-failed', `A tone step failed: ${reply.message}`));
   });
   const fail = (why: string) => {
@@ -155,7 +151,7 @@ function wholeBuffer(view: Uint8Array | Uint16Array): ArrayBuffer | null {
  */
 function postMoving(worker: Worker, job: ToneJob): boolean {
   try {
-    worker.postMessage(job, job.srgb8 ? [job.samples, job.srgb8] : [job.samples]);
+    worker.postMessage(job, [job.samples]);
     return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'DataCloneError') return false;
@@ -169,58 +165,41 @@ const BAND_SAMPLES = 8 * 1024 * 1024;
 export type ToneRun = { recipe: Recipe; forPreview: boolean; maxLongEdge: number | undefined; passes: PlannedPass[]; from: number; to: number };
 
 /**
- * Converts the rows' 8-bit sRGB samples (if any), then runs the tone steps on them. Curves at the
- * start of the run, when runTone would apply them through tables, are looked up during the
- * conversion instead of in a pass of their own over the samples.
+ * Converts the rows to P3 when they are still sRGB (see ReadResult.srgbPending), then runs the tone
+ * steps on them. Curves at the start of the run, when runTone would apply them through tables, are
+ * looked up during the conversion instead of in a pass of their own over the samples.
  */
-export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgb8: Uint8Array | undefined, size: PassSize): void {
-  if (!srgb8) return runTone(steps, px, size);
+export function convertAndTone(steps: ToneStep[], px: Uint16Array, srgbPending: boolean, size: PassSize): void {
+  if (!srgbPending) return runTone(steps, px, size);
   let lead = 0;
   while (lead < steps.length && steps[lead]!.kind === 'curve') lead++;
   if (lead === 0 || !curvesByTable(px.length)) {
-    srgb8ToP3Into(srgb8, px);
+    srgbHighToP3InPlace(px);
     return runTone(steps, px, size);
   }
-  srgb8ToP3Into(srgb8, px, curveTables(steps.slice(0, lead) as Array<Extract<ToneStep, { kind: 'curve' }>>));
+  srgbHighToP3InPlace(px, curveTables(steps.slice(0, lead) as Array<Extract<ToneStep, { kind: 'curve' }>>));
   runTone(steps.slice(lead), px, size);
 }
 
 /**
- * Runs plan.passes[from, to) (all tone steps) on px, on a helper thread when it pays. With
- * `srgb8` (see ReadRequest.deferSrgb), px.data is empty and made from it first, in the same pass.
+ * Runs plan.passes[from, to) (all tone steps) on px, in place, on a helper thread when it pays.
+ * With `srgbPending` (see ReadRequest.deferSrgb), px.data is converted to P3 first, in the same pass.
  */
-export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array): Promise<Pixels> {
+export async function runToneSplit(px: Pixels, run: ToneRun, srgbPending = false): Promise<Pixels> {
   const steps = toneSteps(run.passes.slice(run.from, run.to));
   const big = px.width * px.height >= MIN_HELPER_PIXELS;
   const helper = big && isMainThread ? await acquire() : null;
   if (!helper) {
-    if (srgb8) px = { ...px, data: new Uint16Array(srgb8.length) };
-    convertAndTone(steps, px.data, srgb8, px);
+    convertAndTone(steps, px.data, srgbPending, px);
     return px;
   }
   keepAlive();
   const rowSamples = px.width * 3;
   const bandSamples = Math.max(1, Math.floor(BAND_SAMPLES / rowSamples)) * rowSamples;
   try {
-    if (srgb8) {
-      // Sharp's 8-bit buffer cannot be moved and a whole copy would be one more full-size buffer
-      // (54 MB at 18 MP) until the garbage collector frees it: its rows go over a band at a time
-      // in one carrier, and are converted straight into the 16-bit buffer, which is ours and
-      // goes there and back with each band (a move, not a copy).
-      let samples = new ArrayBuffer(srgb8.length * Uint16Array.BYTES_PER_ELEMENT);
-      let carrier = new ArrayBuffer(Math.min(bandSamples, srgb8.length));
-      for (let start = 0; start < srgb8.length; start += bandSamples) {
-        const band = srgb8.subarray(start, start + bandSamples);
-        new Uint8Array(carrier, 0, band.length).set(band);
-        const back = (await toneOnHelper(helper, run, { samples, offset: start, srgb8: carrier, length: band.length, width: px.width }))!;
-        samples = back.samples;
-        carrier = back.srgb8!;
-      }
-      return { data: new Uint16Array(samples), width: px.width, height: px.height };
-    }
     const own = wholeBuffer(px.data);
-    const moved = own && (await toneOnHelper(helper, run, { samples: own, offset: 0, srgb8: undefined, length: px.data.length, width: px.width }));
-    if (moved) return { data: new Uint16Array(moved.samples), width: px.width, height: px.height };
+    const moved = own && (await toneOnHelper(helper, run, { samples: own, srgbPending, length: px.data.length, width: px.width }));
+    if (moved) return { data: new Uint16Array(moved), width: px.width, height: px.height };
     // Sharp's own buffer, or part of a larger one: a whole copy to move would double the render's
     // largest buffer (6 bytes a pixel, 92 MB for 16 MP) until the garbage collector frees the
     // original. Tone steps are per pixel, so bands of whole rows give the same samples: each is
@@ -231,7 +210,7 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
     for (let start = 0; start < px.data.length; start += bandSamples) {
       const band = px.data.subarray(start, start + bandSamples);
       new Uint16Array(carrier, 0, band.length).set(band);
-      carrier = (await toneOnHelper(helper, run, { samples: carrier, offset: 0, srgb8: undefined, length: band.length, width: px.width }))!.samples;
+      carrier = (await toneOnHelper(helper, run, { samples: carrier, srgbPending, length: band.length, width: px.width }))!;
       px.data.set(new Uint16Array(carrier, 0, band.length), start);
     }
     return px;
@@ -241,12 +220,12 @@ export async function runToneSplit(px: Pixels, run: ToneRun, srgb8?: Uint8Array)
   }
 }
 
-type BandOfWork = Pick<ToneJob, 'samples' | 'offset' | 'srgb8' | 'length' | 'width'>;
+type BandOfWork = Pick<ToneJob, 'samples' | 'srgbPending' | 'length' | 'width'>;
 
 /** One job on the helper; null when its samples could not be moved (nothing was sent). */
-function toneOnHelper(helper: Helper, run: ToneRun, work: BandOfWork): Promise<Moved | null> {
+function toneOnHelper(helper: Helper, run: ToneRun, work: BandOfWork): Promise<ArrayBuffer | null> {
   const id = nextId++;
-  return new Promise<Moved | null>((resolve, reject) => {
+  return new Promise<ArrayBuffer | null>((resolve, reject) => {
     helper.pending = { id, resolve, reject };
     const job: ToneJob = { id, recipe: run.recipe, forPreview: run.forPreview, maxLongEdge: run.maxLongEdge, from: run.from, to: run.to, ...work };
     helper.worker.ref();

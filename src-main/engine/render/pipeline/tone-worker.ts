@@ -18,15 +18,14 @@ parentPort?.on('message', (job: ToneJob) => {
   let px: Uint16Array | null = null;
   try {
     const plan = planRender(job.recipe, job.forPreview, job.maxLongEdge);
-    // A band's buffers may be longer than the band (the last band of a render reuses the first one's).
-    px = new Uint16Array(job.samples, job.offset * Uint16Array.BYTES_PER_ELEMENT, job.length);
-    const srgb8 = job.srgb8 ? new Uint8Array(job.srgb8, 0, job.length) : undefined;
-    convertAndTone(toneSteps(plan.passes.slice(job.from, job.to)), px, srgb8, { width: job.width, height: job.length / 3 / job.width });
-    reply = { id: job.id, ok: true, samples: px.buffer as ArrayBuffer, srgb8: job.srgb8 };
+    // A band's buffer may be longer than the band (the last band of a render reuses the first one's).
+    px = new Uint16Array(job.samples, 0, job.length);
+    convertAndTone(toneSteps(plan.passes.slice(job.from, job.to)), px, job.srgbPending, { width: job.width, height: job.length / 3 / job.width });
+    reply = { id: job.id, ok: true, samples: px.buffer as ArrayBuffer };
   } catch (error) {
     px = null;
     reply = { id: job.id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }
   // The rows go back by move: this thread keeps nothing of them.
-  parentPort?.postMessage(reply, px ? [px.buffer as ArrayBuffer, ...(job.srgb8 ? [job.srgb8] : [])] : []);
+  parentPort?.postMessage(reply, px ? [px.buffer as ArrayBuffer] : []);
 });
