@@ -43,13 +43,18 @@ const started = performance.now();
 let firstInImmichMs: number | null = null;
 let uploaded = 0;
 const rssAt: Record<string, number> = {};
+// RSS at every upload as well: a render adds 100-150 MB for half a second, so one reading at photo N
+// says as much about where the render was as about the level; the median of the readings around N does not.
+const rssByUpload: number[] = [];
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 engine.api.on('upload.progress', (p) => {
   if (p.state !== 'uploaded') return;
   uploaded += 1;
   firstInImmichMs ??= performance.now() - started;
-  if (checkpoints.includes(uploaded)) rssAt[String(uploaded)] = mb(process.memoryUsage.rss());
+  const rss = mb(process.memoryUsage.rss());
+  if (checkpoints.length > 0) rssByUpload[uploaded] = rss;
+  if (checkpoints.includes(uploaded)) rssAt[String(uploaded)] = rss;
 });
 
 type Focus = { photoId: number; queuedAnalyses: number; analysisMs: number | null; previewMs: number | null };
@@ -107,6 +112,12 @@ window.disable();
 windows.push(window.percentile(99) / 1e6);
 const used = process.cpuUsage(cpu);
 const report = engine.stages();
+
+/** The median of the readings at uploads n-20..n+20 (those there are: the last photo has none after it). */
+function medianAround(readings: number[], n: number): number | null {
+  const near = readings.slice(Math.max(1, n - 20), n + 21).filter((v) => v !== undefined).sort((a, b) => a - b);
+  return near.length === 0 ? null : near[Math.floor(near.length / 2)]!;
+}
 await engine.close();
 
 process.stdout.write(
@@ -123,6 +134,7 @@ process.stdout.write(
     firstInImmichMs,
     loop: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6, worstWindowP99: Math.max(...windows) },
     rssAt,
+    rssMedianAt: Object.fromEntries(checkpoints.map((n) => [String(n), medianAround(rssByUpload, n)])),
     stages: report.stages,
     idleCpuMs: report.idleCpuMs,
     focus,
