@@ -224,12 +224,13 @@ describe.skipIf(!hasCorpus)('settings page: Immich, models, captions, performanc
     const totals = page.locator('dl[aria-label="Upload totals"]');
     const [second, third] = pickJpegs(3).slice(1).map((p) => ({ from: corpusPath(p), name: `settings-${path.basename(p)}` }));
 
-    // Down long enough that the upload's first try and the first probes fail.
-    const down = double.faults.downFor(8_000);
+    // Down until the card has shown the outage: the photo is ingested, analysed and rendered before
+    // its upload's first try, and on a busy machine that once took longer than the 8-second outage this test had.
+    await double.faults.downFor(600_000);
     await copyFile(second!.from, path.join(watch, second!.name));
     await connection.filter({ hasText: /Offline: the server does not answer\. Lightbox asks again at \d/ }).waitFor({ timeout: 60_000 });
     await page.getByRole('region', { name: 'Immich' }).screenshot({ path: path.join(SCREENSHOTS, 'settings-immich-offline.png') });
-    await down;
+    await double.faults.endOutage();
     await connection.filter({ hasText: 'Connected.' }).waitFor({ timeout: 60_000 });
     await expect.poll(() => totals.innerText(), { timeout: 60_000, interval: 500 }).toMatch(/Uploaded\s*2/);
 

@@ -139,6 +139,17 @@ describe.skipIf(!hasCorpus)('Immich double: faults seen from @immich/sdk', () =>
     expect(answer).toEqual({ res: 'pong' });
   });
 
+  it('endOutage: a long outage ends when the test says so, on the same URL', async () => {
+    init({ baseUrl: double.url, apiKey: double.apiKey });
+    await double.faults.downFor(600_000);
+    expect((await errorOf(pingServer())).cause?.code).toBe('ECONNREFUSED');
+    await double.faults.endOutage();
+    expect(await pingServer()).toEqual({ res: 'pong' });
+    // Ending an outage that is not there changes nothing.
+    await double.faults.endOutage();
+    expect(await pingServer()).toEqual({ res: 'pong' });
+  });
+
   it('slowMetadataExtraction: the sidecar lands after the upload and overwrites a quick PUT (upstream race)', async () => {
     init({ baseUrl: double.url, apiKey: double.apiKey });
     double.faults.slowMetadataExtraction(300);

@@ -29,6 +29,12 @@ export interface FaultControl {
    * listens again on the same port after `ms`. Resolves once the server is down.
    */
   downFor(ms: number): Promise<void>;
+  /**
+   * Ends an outage now (listening again on the same port); nothing if the server is up. With a long
+   * downFor, a test holds the outage until the client has been seen to meet it, however long a busy
+   * machine takes to get there.
+   */
+  endOutage(): Promise<void>;
   /** Resolves when the server is listening (immediately if it is up). */
   whenUp(): Promise<void>;
   /**
@@ -104,6 +110,10 @@ export class FaultControlImpl implements FaultControl {
     clearTimeout(this.restartTimer);
     await this.outage.stop();
     this.restartTimer = setTimeout(() => void this.bringUp(), ms);
+  }
+
+  endOutage(): Promise<void> {
+    return this.bringUp();
   }
 
   whenUp(): Promise<void> {
