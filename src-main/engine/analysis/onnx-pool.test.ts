@@ -71,6 +71,23 @@ describe('onnx worker pool', () => {
     }
   });
 
+  it('a request that comes as an idle worker is being ended goes to a new worker, not the ending one', async () => {
+    const pool = new OnnxPool({ idleMs: 50 });
+    try {
+      await pool.run(FACE, feeds(), ['Identity:0']);
+      const [first] = pool.activeWorkers();
+      // Scheduled after the worker's idle timer, for the same moment: it runs right after the
+      // timer ended the worker, before the worker's exit is reported.
+      const again = await new Promise<Awaited<ReturnType<OnnxPool['run']>>>((resolve, reject) => {
+        setTimeout(() => void pool.run(FACE, feeds(), ['Identity:0']).then(resolve, reject), 50);
+      });
+      expect(again['Identity:0']!.data.length).toBe(512);
+      expect(pool.activeWorkers()[0]).not.toBe(first);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('releases an idle worker after idleMs', async () => {
     const pool = new OnnxPool({ idleMs: 50 });
     try {

@@ -56,6 +56,11 @@ class ModelWorker {
   private readonly idleMs: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private exited = false;
+  /**
+   * Set when the idle timer ends the worker: its exit is reported a moment later, and a request
+   * given to it in between failed with "stopped" (an analysis retried for nothing).
+   */
+  private retiring = false;
   private nextId = 1;
 
   constructor(init: WorkerInit, options: { idleMs: number; onGone: () => void }) {
@@ -73,7 +78,7 @@ class ModelWorker {
   }
 
   get alive(): boolean {
-    return !this.exited;
+    return !this.exited && !this.retiring;
   }
 
   run(feeds: Record<string, FeedData>, outputNames: string[]): Promise<ModelOutputs> {
@@ -123,7 +128,10 @@ class ModelWorker {
     this.sendNext();
     if (this.pending.size === 0) {
       this.worker.unref();
-      this.idleTimer = setTimeout(() => void this.worker.terminate(), this.idleMs);
+      this.idleTimer = setTimeout(() => {
+        this.retiring = true;
+        void this.worker.terminate();
+      }, this.idleMs);
       this.idleTimer.unref();
     }
   }

@@ -47,6 +47,18 @@ describe('ThreadPool', () => {
     expect(one.threads).toBe(1);
   });
 
+  it('a call that comes as an idle thread is being ended goes to a new thread, not the ending one', async () => {
+    const ending = make(2, 50);
+    const first = (await ending.call({ n: 1 })) as Reply;
+    // Scheduled after the pool's idle timer, for the same moment: it runs right after the timer
+    // ended the thread, before the thread's exit is reported.
+    const second = await new Promise<Reply>((resolve, reject) => {
+      setTimeout(() => void ending.call({ n: 2 }).then((r) => resolve(r as Reply), reject), 50);
+    });
+    expect(second.value).toBe(4);
+    expect(second.thread).not.toBe(first.thread);
+  });
+
   it('ends idle threads, warms one on request, and refuses calls once closed', async () => {
     const idle = make(2, 100);
     await idle.call({ n: 1 });

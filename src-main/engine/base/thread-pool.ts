@@ -99,7 +99,18 @@ export class ThreadPool<Reply extends ThreadReply> {
 
   #rest(thread: Thread): void {
     thread.worker.unref();
-    thread.idle = setTimeout(() => void thread.worker.terminate(), this.#options.idleMs);
+    thread.idle = setTimeout(() => this.#retire(thread), this.#options.idleMs);
     thread.idle.unref();
+  }
+
+  /**
+   * Out of the pool first, then ended: its exit is reported a moment later, and a call picked in
+   * between went to the ending thread and failed with stopped() (a render retried for nothing).
+   */
+  #retire(thread: Thread): void {
+    thread.idle = null;
+    const at = this.#threads.indexOf(thread);
+    if (at !== -1) this.#threads.splice(at, 1);
+    void thread.worker.terminate();
   }
 }
