@@ -48,12 +48,19 @@ const rssAt: Record<string, number> = {};
 const rssByUpload: number[] = [];
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
+/** The median of the readings at uploads n-20..n+20 (those there are: the last photo has none after it). */
+function medianAround(readings: number[], n: number): number | null {
+  const near = readings.slice(Math.max(1, n - 20), n + 21).filter((v) => v !== undefined).sort((a, b) => a - b);
+  return near.length === 0 ? null : near[Math.floor(near.length / 2)]!;
+}
+
 engine.api.on('upload.progress', (p) => {
   if (p.state !== 'uploaded') return;
   uploaded += 1;
   firstInImmichMs ??= performance.now() - started;
+  if (checkpoints.length === 0) return;
   const rss = mb(process.memoryUsage.rss());
-  if (checkpoints.length > 0) rssByUpload[uploaded] = rss;
+  rssByUpload[uploaded] = rss;
   if (checkpoints.includes(uploaded)) rssAt[String(uploaded)] = rss;
 });
 
@@ -112,12 +119,6 @@ window.disable();
 windows.push(window.percentile(99) / 1e6);
 const used = process.cpuUsage(cpu);
 const report = engine.stages();
-
-/** The median of the readings at uploads n-20..n+20 (those there are: the last photo has none after it). */
-function medianAround(readings: number[], n: number): number | null {
-  const near = readings.slice(Math.max(1, n - 20), n + 21).filter((v) => v !== undefined).sort((a, b) => a - b);
-  return near.length === 0 ? null : near[Math.floor(near.length / 2)]!;
-}
 await engine.close();
 
 process.stdout.write(
